@@ -1,0 +1,365 @@
+package xccdf
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Kind is the type of a content document.
+type Kind string
+
+// Kinds of content documents.
+const (
+	KindDataStream Kind = "Source Data Stream"
+	KindBenchmark  Kind = "XCCDF Checklist"
+	KindTailoring  Kind = "XCCDF Tailoring"
+	KindOVAL       Kind = "OVAL Definitions"
+	KindCPE        Kind = "CPE Dictionary"
+	KindOCIL       Kind = "OCIL Definitions"
+)
+
+// Root element namespaces stigscan recognises.
+const (
+	NSOVALDefinitions = "http://oval.mitre.org/XMLSchema/oval-definitions-5"
+	NSCPEDict         = "http://cpe.mitre.org/dictionary/2.0"
+	NSOCIL            = "http://scap.nist.gov/schema/ocil/2.0"
+)
+
+// maxDocument bounds what is read into memory from one file or zip entry.
+const maxDocument = 1 << 30
+
+// Options choose what to open inside a document.
+type Options struct {
+	// DataStreamID picks a data stream of a collection ("" for the first).
+	DataStreamID string
+	// ChecklistID picks a checklist component-ref (or component) of the data
+	// stream ("" for the first).
+	ChecklistID string
+}
+
+// Content is an opened content file: a benchmark and the means to resolve the
+// check content its rules reference. Safe for concurrent use.
+type Content struct {
+	Path       string
+	Kind       Kind
+	Benchmark  *Benchmark  // nil for a tailoring or OVAL file
+	Collection *Collection // for data streams
+	Stream     *DataStream // the chosen data stream
+	Checklist  *ComponentRef
+	Tailoring  *Tailoring // when the document is a tailoring file
+	// Root is the root element of the document (for kinds stigscan only
+	// identifies, such as OVAL).
+	Root xml.Name
+
+	dir   fs.FS // where relative hrefs are resolved (plain files and zips)
+	base  string
+	mu    sync.Mutex
+	files map[string]*CheckContent
+}
+
+// CheckContent is a check document (OVAL, OCIL, CPE) a benchmark references.
+type CheckContent struct {
+	Href     string
+	Name     string // file or component id, for messages
+	Root     xml.Name
+	Data     []byte
+	LineBase int
+}
+
+// Open reads a content file: an XCCDF 1.1/1.2 benchmark, a SCAP source data
+// stream, an XCCDF tailoring file, or a zip (a DISA benchmark download)
+// holding one of those.
+func Open(filename string, opt Options) (*Content, error) {
+	if strings.EqualFold(filepath.Ext(filename), ".zip") {
+		return openZip(filename, opt)
+	}
+	data, err := readLimited(filename)
+	if err != nil {
+		return nil, err
+	}
+	return openBytes(data, filename, os.DirFS(filepath.Dir(filename)), "", opt)
+}
+
+func readLimited(filename string) ([]byte, error) {
+	f, err := os.Open(filename)
+	if err != nil {
+		return nil, fmt.Errorf("xccdf: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxDocument+1))
+	if err != nil {
+		return nil, fmt.Errorf("xccdf: read %s: %w", filename, err)
+	}
+	if len(data) > maxDocument {
+		return nil, fmt.Errorf("xccdf: %s: larger than %d bytes", filename, maxDocument)
+	}
+	return data, nil
+}
+
+// OpenBytes parses content held in memory. Relative check-content hrefs are
+// resolved in dir, which may be nil.
+func OpenBytes(data []byte, name string, dir fs.FS, opt Options) (*Content, error) {
+	return openBytes(data, name, dir, "", opt)
+}
+
+func openBytes(data []byte, name string, dir fs.FS, base string, opt Options) (*Content, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &ContentError{File: name, Line: 1, Msg: "empty file", Err: ErrEmptyContent}
+	}
+	r := newReader(data, name, 0)
+	root, err := r.root()
+	if err != nil {
+		return nil, err
+	}
+	c := &Content{Path: name, Root: root.Name, dir: dir, base: base, files: map[string]*CheckContent{}}
+	switch {
+	case root.Name.Space == NSDataStream && root.Name.Local == "data-stream-collection":
+		c.Kind = KindDataStream
+		c.Collection, err = parseCollection(r, root)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.chooseBenchmark(opt); err != nil {
+			return nil, err
+		}
+	case isXCCDF(root.Name) && root.Name.Local == "Benchmark":
+		c.Kind = KindBenchmark
+		c.Benchmark, err = parseBenchmark(r, root)
+		if err != nil {
+			return nil, err
+		}
+	case isXCCDF(root.Name) && root.Name.Local == "Tailoring":
+		c.Kind = KindTailoring
+		c.Tailoring, err = parseTailoring(r, root)
+		if err != nil {
+			return nil, err
+		}
+	case root.Name.Space == NSOVALDefinitions && root.Name.Local == "oval_definitions":
+		c.Kind = KindOVAL
+	case root.Name.Space == NSCPEDict && root.Name.Local == "cpe-list":
+		c.Kind = KindCPE
+	case root.Name.Space == NSOCIL && root.Name.Local == "ocil":
+		c.Kind = KindOCIL
+	default:
+		return nil, &ContentError{File: name, Line: r.line(), Msg: fmt.Sprintf("root element is <%s> in namespace %q: not an XCCDF benchmark, tailoring, SCAP data stream or OVAL document", root.Name.Local, root.Name.Space), Err: ErrUnsupported}
+	}
+	return c, nil
+}
+
+func (c *Content) chooseBenchmark(opt Options) error {
+	col := c.Collection
+	s := col.Stream(opt.DataStreamID)
+	if s == nil {
+		ids := make([]string, len(col.Streams))
+		for i, st := range col.Streams {
+			ids[i] = st.ID
+		}
+		return &ContentError{File: c.Path, ID: opt.DataStreamID, Msg: "no such data stream (have: " + strings.Join(ids, ", ") + ")", Err: ErrNotFound}
+	}
+	c.Stream = s
+	for _, ref := range s.Checklists {
+		comp := col.Component(strings.TrimPrefix(ref.Href, "#"))
+		if comp == nil {
+			continue
+		}
+		if opt.ChecklistID != "" && ref.ID != opt.ChecklistID && comp.ID != opt.ChecklistID {
+			continue
+		}
+		if !isXCCDF(comp.Root) || comp.Root.Local != "Benchmark" {
+			continue
+		}
+		b, err := comp.benchmark()
+		if err != nil {
+			return err
+		}
+		c.Benchmark, c.Checklist = b, ref
+		return nil
+	}
+	if opt.ChecklistID != "" {
+		return &ContentError{File: c.Path, ID: opt.ChecklistID, Msg: "no such XCCDF checklist in data stream " + s.ID, Err: ErrNotFound}
+	}
+	return &ContentError{File: c.Path, Line: s.Line, ID: s.ID, Msg: "data stream has no XCCDF benchmark checklist", Err: ErrNotFound}
+}
+
+// benchmark parses an XCCDF component.
+func (comp *Component) benchmark() (*Benchmark, error) {
+	r := newReader(comp.Document(), comp.File, comp.LineBase())
+	root, err := r.root()
+	if err != nil {
+		return nil, err
+	}
+	return parseBenchmark(r, root)
+}
+
+// CheckContent returns the check document a check-content-ref href names: in
+// a data stream through the checklist's XML catalog and the component-refs;
+// otherwise a file beside the benchmark (or inside the same zip).
+func (c *Content) CheckContent(href string) (*CheckContent, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cc, ok := c.files[href]; ok {
+		return cc, nil
+	}
+	cc, err := c.resolve(href)
+	if err != nil {
+		return nil, err
+	}
+	c.files[href] = cc
+	return cc, nil
+}
+
+func (c *Content) resolve(href string) (*CheckContent, error) {
+	if c.Collection != nil {
+		comp, err := c.componentFor(href)
+		if err != nil {
+			return nil, err
+		}
+		return &CheckContent{Href: href, Name: comp.ID, Root: comp.Root, Data: comp.Document(), LineBase: comp.LineBase()}, nil
+	}
+	if c.dir == nil {
+		return nil, fmt.Errorf("xccdf: %s: check content %q: no directory to read it from", c.Path, href)
+	}
+	if strings.Contains(href, "://") {
+		return nil, fmt.Errorf("xccdf: %s: check content %q is remote; stigscan reads only local files", c.Path, href)
+	}
+	p := path.Clean(path.Join(c.base, filepath.ToSlash(href)))
+	data, err := fs.ReadFile(c.dir, p)
+	if err != nil {
+		return nil, fmt.Errorf("xccdf: %s: check content %q: %w", c.Path, href, err)
+	}
+	r := newReader(data, href, 0)
+	root, err := r.root()
+	if err != nil {
+		return nil, err
+	}
+	return &CheckContent{Href: href, Name: href, Root: root.Name, Data: data}, nil
+}
+
+func (c *Content) componentFor(href string) (*Component, error) {
+	col, s := c.Collection, c.Stream
+	target := ""
+	if c.Checklist != nil {
+		target = c.Checklist.Catalog[href]
+	}
+	if target == "" && strings.HasPrefix(href, "#") {
+		target = href
+	}
+	if target == "" {
+		return nil, fmt.Errorf("xccdf: %s: check content %q is not in the catalog of checklist %s: %w", c.Path, href, c.checklistID(), ErrNotFound)
+	}
+	id := strings.TrimPrefix(target, "#")
+	if ref := s.ref(id); ref != nil {
+		if !strings.HasPrefix(ref.Href, "#") {
+			return nil, fmt.Errorf("xccdf: %s: check content %q is remote (%s); stigscan never fetches content: %w", c.Path, href, ref.Href, ErrNotFound)
+		}
+		id = strings.TrimPrefix(ref.Href, "#")
+	}
+	comp := col.Component(id)
+	if comp == nil {
+		return nil, fmt.Errorf("xccdf: %s: check content %q resolves to %q, which is no component of the collection: %w", c.Path, href, id, ErrNotFound)
+	}
+	return comp, nil
+}
+
+func (c *Content) checklistID() string {
+	if c.Checklist == nil {
+		return "(none)"
+	}
+	return c.Checklist.ID
+}
+
+// Dictionaries returns the CPE dictionaries of the chosen data stream (their
+// catalogs resolve the CPE OVAL checks).
+func (c *Content) Dictionaries() []*ComponentRef {
+	if c.Stream == nil {
+		return nil
+	}
+	return c.Stream.Dictionaries
+}
+
+// openZip reads a DISA benchmark download: the zip holds a data stream or an
+// XCCDF benchmark (with its OVAL beside it) at any depth.
+func openZip(filename string, opt Options) (*Content, error) {
+	zr, err := zip.OpenReader(filename)
+	if err != nil {
+		return nil, fmt.Errorf("xccdf: %s: %w", filename, err)
+	}
+	defer zr.Close()
+	type cand struct {
+		name string
+		rank int
+	}
+	var cands []cand
+	for _, f := range zr.File {
+		n := strings.ToLower(f.Name)
+		if f.FileInfo().IsDir() || !strings.HasSuffix(n, ".xml") || strings.Contains(n, "__macosx") {
+			continue
+		}
+		rank := 3
+		switch {
+		case strings.Contains(n, "benchmark") || strings.Contains(n, "-ds"):
+			rank = 0
+		case strings.Contains(n, "xccdf"):
+			rank = 1
+		}
+		cands = append(cands, cand{f.Name, rank})
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].rank < cands[j].rank })
+	// Copy the zip into memory as an fs.FS so hrefs resolve after Close.
+	mem := memFS{}
+	for _, f := range zr.File {
+		if f.FileInfo().IsDir() || f.UncompressedSize64 > maxDocument {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, fmt.Errorf("xccdf: %s: %s: %w", filename, f.Name, err)
+		}
+		data, err := io.ReadAll(io.LimitReader(rc, maxDocument))
+		rc.Close()
+		if err != nil {
+			return nil, fmt.Errorf("xccdf: %s: %s: %w", filename, f.Name, err)
+		}
+		mem[path.Clean(f.Name)] = data
+	}
+	var firstErr error
+	for _, cnd := range cands {
+		name := path.Clean(cnd.name)
+		c, err := openBytes(mem[name], filename+"!"+cnd.name, mem, path.Dir(name), opt)
+		if err == nil && (c.Kind == KindDataStream || c.Kind == KindBenchmark) {
+			return c, nil
+		}
+		if err != nil && firstErr == nil && !errors.Is(err, ErrUnsupported) {
+			firstErr = err
+		}
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return nil, fmt.Errorf("xccdf: %s: no XCCDF benchmark or SCAP data stream inside the zip: %w", filename, ErrNotFound)
+}
+
+// memFS is a read-only in-memory file system.
+type memFS map[string][]byte
+
+func (m memFS) Open(name string) (fs.File, error) {
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+}
+
+func (m memFS) ReadFile(name string) ([]byte, error) {
+	if d, ok := m[path.Clean(name)]; ok {
+		return d, nil
+	}
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+}
