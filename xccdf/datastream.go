@@ -151,7 +151,7 @@ func parseCollection(r *reader, root xml.StartElement) (*Collection, error) {
 			}
 			col.Streams = append(col.Streams, ds)
 		case se.Name.Space == NSDataStream && (se.Name.Local == "component" || se.Name.Local == "extended-component"):
-			off := r.d.InputOffset()
+			off := r.offset()
 			compStart = int64(bytes.LastIndexByte(r.src[:off], '<'))
 		default:
 			if err := r.skip(); err != nil {

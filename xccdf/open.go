@@ -92,17 +92,16 @@ func Open(filename string, opt Options) (*Content, error) {
 }
 
 func readLimited(filename string) ([]byte, error) {
-	f, err := os.Open(filename)
+	st, err := os.Stat(filename)
 	if err != nil {
 		return nil, fmt.Errorf("xccdf: %w", err)
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxDocument+1))
-	if err != nil {
-		return nil, fmt.Errorf("xccdf: read %s: %w", filename, err)
-	}
-	if len(data) > maxDocument {
+	if st.Size() > maxDocument {
 		return nil, fmt.Errorf("xccdf: %s: larger than %d bytes", filename, maxDocument)
+	}
+	data, err := os.ReadFile(filename)
+	if err != nil {
+		return nil, fmt.Errorf("xccdf: %w", err)
 	}
 	return data, nil
 }

@@ -85,7 +85,7 @@ func parseBenchmark(r *reader, se xml.StartElement) (*Benchmark, error) {
 func parseReference(r *reader, se xml.StartElement) (Reference, error) {
 	ref := Reference{Href: attr(se, "href")}
 	var err error
-	ref.Value, err = r.text()
+	ref.Value, err = r.innerText()
 	return ref, err
 }
 
@@ -183,19 +183,19 @@ func parseRule(r *reader, se xml.StartElement, b *Benchmark, parent *Group) (*Ru
 		var err error
 		switch c.Name.Local {
 		case "title":
-			rule.Title, err = r.text()
+			rule.Title, err = r.innerText()
 		case "description":
 			rule.Description, err = r.rawText()
 		case "rationale":
 			rule.Rationale, err = r.rawText()
 		case "version":
-			rule.Version, err = r.text()
+			rule.Version, err = r.innerText()
 		case "platform":
 			rule.Platforms = append(rule.Platforms, attr(c, "idref"))
 			err = r.skip()
 		case "ident":
 			id := Ident{System: attr(c, "system")}
-			id.Value, err = r.text()
+			id.Value, err = r.innerText()
 			rule.Idents = append(rule.Idents, id)
 		case "reference":
 			var ref Reference
@@ -214,7 +214,7 @@ func parseRule(r *reader, se xml.StartElement, b *Benchmark, parent *Group) (*Ru
 				Reboot:     boolAttr(c, "reboot", false),
 				Strategy:   attr(c, "strategy"),
 			}
-			f.Content, err = r.text()
+			f.Content, err = r.innerText()
 			rule.Fixes = append(rule.Fixes, f)
 		case "check":
 			var ch Check
@@ -259,7 +259,7 @@ func parseCheck(r *reader, se xml.StartElement) (Check, error) {
 			ch.ContentRefs = append(ch.ContentRefs, ContentRef{Href: attr(c, "href"), Name: attr(c, "name")})
 			err = r.skip()
 		case "check-content":
-			ch.Content, err = r.text()
+			ch.Content, err = r.innerText()
 		case "check-import":
 			ch.ImportNames = append(ch.ImportNames, attr(c, "import-name"))
 			err = r.skip()

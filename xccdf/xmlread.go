@@ -15,21 +15,134 @@ import (
 // without building a tree.
 type reader struct {
 	d        *xml.Decoder
+	cur      *cursor
 	src      []byte
 	file     string
 	lineBase int // lines before src[0] in the real file
+
+	// Bytes and lines jumped over by inner(), which the decoder never saw.
+	skippedBytes int64
+	skippedLines int
+}
+
+// cursor feeds the decoder byte by byte (it implements io.ByteReader, so the
+// decoder adds no buffering of its own) and lets inner() jump ahead.
+type cursor struct {
+	src []byte
+	pos int
+}
+
+func (c *cursor) Read(p []byte) (int, error) {
+	if c.pos >= len(c.src) {
+		return 0, io.EOF
+	}
+	n := copy(p, c.src[c.pos:])
+	c.pos += n
+	return n, nil
+}
+
+func (c *cursor) ReadByte() (byte, error) {
+	if c.pos >= len(c.src) {
+		return 0, io.EOF
+	}
+	b := c.src[c.pos]
+	c.pos++
+	return b, nil
 }
 
 func newReader(src []byte, file string, lineBase int) *reader {
-	d := xml.NewDecoder(bytes.NewReader(src))
+	cur := &cursor{src: src}
+	d := xml.NewDecoder(cur)
 	d.Strict = true
-	return &reader{d: d, src: src, file: file, lineBase: lineBase}
+	return &reader{d: d, cur: cur, src: src, file: file, lineBase: lineBase}
 }
 
 // line returns the current line in the real file.
 func (r *reader) line() int {
 	l, _ := r.d.InputPos()
-	return l + r.lineBase
+	return l + r.lineBase + r.skippedLines
+}
+
+// offset returns the current position in src.
+func (r *reader) offset() int64 { return r.d.InputOffset() + r.skippedBytes }
+
+// inner returns the inner XML of the element whose start tag was just read
+// and consumes the element, without tokenizing its content: text-only and
+// XHTML elements (descriptions, fixes, check text) are most of a benchmark's
+// bytes and need no tree. It falls back to tokenizing when the element is
+// self-closing or nests an element of its own name.
+func (r *reader) inner() ([]byte, error) {
+	off := r.offset()
+	if off != int64(r.cur.pos) || off < 2 || r.src[off-2] == '/' {
+		return r.innerSlow()
+	}
+	lt := bytes.LastIndexByte(r.src[:off], '<')
+	qname := tagName(r.src[lt+1:])
+	rest := r.src[off:]
+	end := bytes.Index(rest, []byte("</"+qname))
+	if end < 0 {
+		return r.innerSlow()
+	}
+	body := rest[:end]
+	open := []byte("<" + qname)
+	if i := bytes.Index(body, open); i >= 0 {
+		return r.innerSlow()
+	}
+	r.skippedBytes += int64(end)
+	r.skippedLines += bytes.Count(body, []byte{'\n'})
+	r.cur.pos += end
+	tok, err := r.token()
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := tok.(xml.EndElement); !ok {
+		return nil, r.errorf("", "malformed XML: <%s> is not closed where expected", qname)
+	}
+	return body, nil
+}
+
+// skipSpace jumps over indentation before the next tag, which the decoder
+// would otherwise copy byte by byte into a CharData token nobody reads.
+func (r *reader) skipSpace() {
+	pos := r.cur.pos
+	if r.offset() != int64(pos) {
+		return
+	}
+	i, lines := pos, 0
+	for i < len(r.src) {
+		switch r.src[i] {
+		case '\n':
+			lines++
+			i++
+			continue
+		case ' ', '\t', '\r':
+			i++
+			continue
+		}
+		break
+	}
+	if i > pos && i < len(r.src) && r.src[i] == '<' {
+		r.skippedBytes += int64(i - pos)
+		r.skippedLines += lines
+		r.cur.pos = i
+	}
+}
+
+func (r *reader) innerSlow() ([]byte, error) {
+	start := r.offset()
+	if err := r.skip(); err != nil {
+		return nil, err
+	}
+	end := r.offset()
+	if end <= start || end > int64(len(r.src)) {
+		return nil, nil
+	}
+	in := r.src[start:end]
+	i := bytes.LastIndex(in, []byte("</"))
+	if i < 0 {
+		return nil, nil
+	}
+	return in[:i], nil
 }
 
 func (r *reader) errorf(id, format string, args ...any) *ContentError {
@@ -47,7 +160,7 @@ func (r *reader) wrapSyntax(err error) error {
 	}
 	var se *xml.SyntaxError
 	if errors.As(err, &se) {
-		return &ContentError{File: r.file, Line: se.Line + r.lineBase, Msg: "malformed XML: " + se.Msg}
+		return &ContentError{File: r.file, Line: se.Line + r.lineBase + r.skippedLines, Msg: "malformed XML: " + se.Msg}
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return &ContentError{File: r.file, Line: r.line(), Msg: "malformed XML: unexpected end of file"}
@@ -57,6 +170,7 @@ func (r *reader) wrapSyntax(err error) error {
 
 // token returns the next token, refusing DTD entity declarations.
 func (r *reader) token() (xml.Token, error) {
+	r.skipSpace()
 	tok, err := r.d.Token()
 	if err != nil {
 		return nil, r.wrapSyntax(err)
@@ -132,20 +246,58 @@ func (r *reader) text() (string, error) {
 
 // rawText returns the inner XML of the element just opened, verbatim.
 func (r *reader) rawText() (Text, error) {
-	start := r.d.InputOffset()
-	if err := r.skip(); err != nil {
-		return Text{}, err
+	in, err := r.inner()
+	return Text{Raw: string(in)}, err
+}
+
+// innerText returns the text of a text-only element (fix, check-content):
+// entities decoded, CDATA sections kept as written, markup dropped.
+func (r *reader) innerText() (string, error) {
+	in, err := r.inner()
+	if err != nil {
+		return "", err
 	}
-	end := r.d.InputOffset()
-	if end <= start || end > int64(len(r.src)) {
-		return Text{}, nil
+	return strings.TrimSpace(xmlText(in)), nil
+}
+
+// xmlText decodes the character data of an XML fragment.
+func xmlText(in []byte) string {
+	if bytes.IndexByte(in, '<') < 0 && bytes.IndexByte(in, '&') < 0 {
+		return string(in)
 	}
-	inner := r.src[start:end]
-	i := bytes.LastIndex(inner, []byte("</"))
-	if i < 0 {
-		return Text{}, nil
+	var b strings.Builder
+	for len(in) > 0 {
+		i := bytes.IndexByte(in, '<')
+		if i < 0 {
+			b.WriteString(html.UnescapeString(string(in)))
+			break
+		}
+		b.WriteString(html.UnescapeString(string(in[:i])))
+		in = in[i:]
+		switch {
+		case bytes.HasPrefix(in, []byte("<![CDATA[")):
+			j := bytes.Index(in, []byte("]]>"))
+			if j < 0 {
+				b.Write(in[9:])
+				return b.String()
+			}
+			b.Write(in[9:j])
+			in = in[j+3:]
+		case bytes.HasPrefix(in, []byte("<!--")):
+			j := bytes.Index(in, []byte("-->"))
+			if j < 0 {
+				return b.String()
+			}
+			in = in[j+3:]
+		default:
+			j := bytes.IndexByte(in, '>')
+			if j < 0 {
+				return b.String()
+			}
+			in = in[j+1:]
+		}
 	}
-	return Text{Raw: string(inner[:i])}, nil
+	return b.String()
 }
 
 func attr(se xml.StartElement, local string) string {

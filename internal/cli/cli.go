@@ -1,0 +1,113 @@
+// Package cli implements the stigscan command line as a function of its
+// inputs, so tests run it in-process.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// ExitError carries a process exit code.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string { return e.Err.Error() }
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// ExitCode is the process exit code.
+func (e *ExitError) ExitCode() int { return e.Code }
+
+// Exit codes.
+const (
+	ExitError1 = 1 // a run failed
+	ExitUsage  = 2 // the command line was wrong
+)
+
+func usageErr(format string, args ...any) error {
+	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, args...)}
+}
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, env *env, args []string) error
+}
+
+// env is what a command reads and writes.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+func commands() []command {
+	return []command{
+		{"info", "describe a content file (like oscap info)", runInfo},
+		{"rules", "list the rules a profile selects, with their DISA ids", runRules},
+	}
+}
+
+const usage = `usage: stigscan <command> [flags] [args]
+
+commands:
+%s
+Run 'stigscan <command> -h' for a command's flags.
+`
+
+// Run executes the stigscan command line.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	var list strings.Builder
+	for _, c := range commands() {
+		fmt.Fprintf(&list, "  %-8s %s\n", c.name, c.summary)
+	}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintf(stdout, usage, list.String())
+		if len(args) == 0 {
+			return usageErr("no command given")
+		}
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, e, args[1:])
+		}
+	}
+	fmt.Fprintf(stderr, usage, list.String())
+	return usageErr("unknown command %q", args[0])
+}
+
+// parseFlags parses flags that may come before or after positional
+// arguments (stigscan rules FILE --profile X).
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageErr("%s: %v", fs.Name(), err)
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// helpOrErr prints a flag set's usage for -h and passes other errors on.
+func helpOrErr(e *env, fs *flag.FlagSet, synopsis string, err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(e.stdout, "usage: stigscan %s\n\nflags:\n", synopsis)
+		fs.SetOutput(e.stdout)
+		fs.PrintDefaults()
+		return nil
+	}
+	return err
+}

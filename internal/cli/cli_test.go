@@ -1,0 +1,135 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stigscan/stigscan/internal/cli"
+	"github.com/stigscan/stigscan/internal/testutil"
+)
+
+func run(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := cli.Run(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var ec interface{ ExitCode() int }
+	if errors.As(err, &ec) {
+		return ec.ExitCode()
+	}
+	return 1
+}
+
+func TestInfoBuiltin(t *testing.T) {
+	out, _, err := run(t, "info")
+	require.NoError(t, err)
+	assert.Contains(t, out, "Document type: XCCDF Checklist")
+	assert.Contains(t, out, "xccdf_io.stigscan_profile_baseline (8 rules)")
+	assert.Contains(t, out, "linux-oval.xml")
+}
+
+func TestInfoJSON(t *testing.T) {
+	out, _, err := run(t, "info", "--json")
+	require.NoError(t, err)
+	var got struct {
+		Type     string `json:"type"`
+		Rules    int    `json:"rules"`
+		Profiles []struct {
+			ID       string `json:"id"`
+			Selected int    `json:"selected_rules"`
+		} `json:"profiles"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	assert.Equal(t, "XCCDF Checklist", got.Type)
+	assert.Equal(t, 8, got.Rules)
+	require.Len(t, got.Profiles, 2)
+	assert.Equal(t, 7, got.Profiles[1].Selected)
+}
+
+func TestRulesJSONKeys(t *testing.T) {
+	f := filepath.Join(testutil.SharedContent(t, "disa-manual"), "U_MDB_Enterprise_Advanced_4-x_STIG_V1R3_Manual-xccdf.xml")
+	out, _, err := run(t, "rules", f, "--profile", "MAC-1_Classified", "--json")
+	require.NoError(t, err)
+	var rows []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &rows))
+	require.NotEmpty(t, rows)
+	want := []string{"ccis", "legacy_ids", "revision", "rule_id", "rule_stem", "severity", "stig_id", "title", "vuln_id"}
+	for _, r := range rows {
+		var keys []string
+		for k := range r {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		require.Equal(t, want, keys)
+	}
+	var found bool
+	for _, r := range rows {
+		if r["vuln_id"] == "V-252170" {
+			found = true
+			assert.Equal(t, "SV-252170r879673_rule", r["rule_id"])
+			assert.Equal(t, "SV-252170", r["rule_stem"])
+			assert.Equal(t, "879673", r["revision"])
+			assert.Equal(t, "MD4X-00-004400", r["stig_id"])
+			assert.Equal(t, []any{"CCI-002361"}, r["ccis"])
+		}
+	}
+	assert.True(t, found, "V-252170 listed")
+}
+
+func TestRulesTable(t *testing.T) {
+	out, _, err := run(t, "rules", "--profile", "offline")
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	assert.Len(t, lines, 1+7, "header and one row per selected rule")
+	assert.True(t, strings.HasPrefix(lines[0], "VULN_ID"))
+}
+
+func TestErrorsAndExitCodes(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{name: "no command", args: nil, code: 2, msg: "no command"},
+		{name: "unknown command", args: []string{"frobnicate"}, code: 2, msg: "unknown command"},
+		{name: "bad flag", args: []string{"rules", "--nope"}, code: 2, msg: "flag provided but not defined"},
+		{name: "two files", args: []string{"info", "a", "b"}, code: 2, msg: "one FILE at most"},
+		{name: "unknown profile", args: []string{"rules", "--profile", "nope"}, code: 1, msg: "no such profile"},
+		{name: "malformed file", args: []string{"info", filepath.Join(root, "fixtures/bad/malformed.xml")}, code: 1, msg: "malformed.xml:6: malformed XML"},
+		{name: "tailoring id without file", args: []string{"rules", "--tailoring-id", "x"}, code: 2, msg: "needs --tailoring-file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := run(t, tc.args...)
+			require.Error(t, err)
+			assert.Equal(t, tc.code, exitCode(err))
+			assert.Contains(t, err.Error(), tc.msg)
+		})
+	}
+}
+
+func TestTailoringFile(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	out, _, err := run(t, "rules", "--tailoring-file", filepath.Join(root, "fixtures/content/tailoring.xml"), "--json")
+	require.NoError(t, err)
+	var rows []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &rows))
+	assert.Len(t, rows, 7)
+}
