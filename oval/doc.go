@@ -1,0 +1,25 @@
+// Package oval reads OVAL 5.x definitions documents, evaluates them against a
+// host and writes OVAL results.
+//
+// The SCAP elements map onto the code as follows:
+//
+//   - oval_definitions            → Definitions (Parse, ParseFile)
+//   - definition / criteria       → Definition, Criteria, Criterion, ExtendDefinition
+//   - *_test, *_object, *_state   → Test, Object, State (generic: one type for every
+//     family; the element's local name and family say which kind it is)
+//   - constant/external/local_variable → Variable, Component
+//   - collected item              → Item, Field
+//   - oval_system_characteristics → SystemCharacteristics (ReadSystemCharacteristics)
+//   - oval_results                → Results, written by WriteResults
+//
+// Work is split the way OPA splits policy evaluation: Prepare validates
+// references and compiles every regular expression and XPath once; the
+// returned Prepared is immutable and safe for concurrent Evaluate calls, one
+// per host. Each Evaluate collects every object at most once and memoizes
+// tests and definitions for that run.
+//
+// Problems in content never abort an evaluation: a dangling reference, a
+// circular extend_definition, an invalid regular expression or an object type
+// without a probe becomes an "error" (or "not collected") result that names
+// the offending id, and the rest of the document evaluates normally.
+package oval

@@ -1,0 +1,402 @@
+package oval
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/stigscan/stigscan/collectors/host"
+)
+
+// fileRef is a file (or, with an xsi:nil filename, a directory) selected
+// by an object's path entities.
+type fileRef struct {
+	filepath string
+	dir      string
+	name     string
+	info     host.FileInfo
+	dirOnly  bool
+}
+
+// pseudoFS are skipped when a walk starts above them: their trees are huge
+// or endless and hold no configuration.
+var pseudoFS = map[string]bool{"/proc": true, "/sys": true, "/dev": true, "/run": true}
+
+// walker lists directories for pattern matches.
+type walker struct {
+	q        *Query
+	maxDepth int
+}
+
+// walk calls fn for every entry below root (root included when it is a
+// directory), depth-first, without following symlinks.
+func (w *walker) walk(ctx context.Context, root string, depth int, fn func(host.FileInfo) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	entries, err := w.q.Host.ReadDir(ctx, root)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+			return nil
+		}
+		return nil
+	}
+	for _, e := range entries {
+		if err := fn(e); err != nil {
+			return err
+		}
+		if e.Mode.IsDir() && (w.maxDepth < 0 || depth < w.maxDepth) {
+			if pseudoFS[e.Path] {
+				continue
+			}
+			if err := w.walk(ctx, e.Path, depth+1, fn); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// walkRoot returns where a search for a pattern-matched path can start.
+func walkRoot(e *QueryEntity) string {
+	if e.Operation != opPattern {
+		return "/"
+	}
+	root := ""
+	for i, v := range e.Values {
+		p := literalPrefix(v)
+		if i > 0 && p != root {
+			return "/"
+		}
+		root = p
+	}
+	if i := strings.LastIndexByte(root, '/'); i > 0 {
+		return root[:i]
+	}
+	return "/"
+}
+
+func (q *Query) stat(ctx context.Context, p string) (host.FileInfo, bool) {
+	fis, err := q.Host.Stat(ctx, p)
+	if err != nil || len(fis) == 0 || fis[0].Err != nil {
+		return host.FileInfo{}, false
+	}
+	return fis[0], true
+}
+
+// files resolves the path entities (filepath, or path and filename) of a
+// file-based object with its behaviors.
+func (q *Query) files(ctx context.Context, regularOnly bool) ([]fileRef, error) {
+	var out []fileRef
+	keep := func(fi host.FileInfo) bool {
+		if !regularOnly {
+			return true
+		}
+		if fi.Mode.Type() == fs.ModeSymlink {
+			// content probes follow links to regular files
+			return true
+		}
+		return fi.Mode.IsRegular()
+	}
+	if fp := q.Entity("filepath"); fp != nil {
+		if vals, ok := fp.Equals(); ok {
+			for _, v := range vals {
+				if fi, ok := q.stat(ctx, v); ok && keep(fi) {
+					out = append(out, fileRef{filepath: v, dir: path.Dir(v), name: path.Base(v), info: fi})
+				}
+			}
+			return out, nil
+		}
+		w := &walker{q: q, maxDepth: -1}
+		root := walkRoot(fp)
+		err := w.walk(ctx, root, 0, func(fi host.FileInfo) error {
+			if fi.Mode.IsDir() || !keep(fi) {
+				return nil
+			}
+			ok, err := fp.Match(fi.Path)
+			if err != nil {
+				return err
+			}
+			if ok {
+				out = append(out, fileRef{filepath: fi.Path, dir: path.Dir(fi.Path), name: fi.Name(), info: fi})
+			}
+			return nil
+		})
+		return out, err
+	}
+	pe, fe := q.Entity("path"), q.Entity("filename")
+	if pe == nil {
+		return nil, errors.New("object has neither filepath nor path")
+	}
+	dirs, err := q.dirs(ctx, pe)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range dirs {
+		if fe == nil || fe.Nil {
+			if fi, ok := q.stat(ctx, d); ok {
+				out = append(out, fileRef{dir: d, info: fi, dirOnly: true})
+			}
+			continue
+		}
+		if vals, ok := fe.Equals(); ok {
+			for _, v := range vals {
+				p := path.Join(d, v)
+				if fi, ok := q.stat(ctx, p); ok && keep(fi) {
+					out = append(out, fileRef{filepath: p, dir: d, name: v, info: fi})
+				}
+			}
+			continue
+		}
+		entries, err := q.Host.ReadDir(ctx, d)
+		if err != nil {
+			continue
+		}
+		for _, fi := range entries {
+			if fi.Mode.IsDir() || !keep(fi) {
+				continue
+			}
+			ok, err := fe.Match(fi.Name())
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, fileRef{filepath: fi.Path, dir: d, name: fi.Name(), info: fi})
+			}
+		}
+	}
+	return out, nil
+}
+
+// dirs resolves the path entity, then applies recurse_direction.
+func (q *Query) dirs(ctx context.Context, pe *QueryEntity) ([]string, error) {
+	var base []string
+	if vals, ok := pe.Equals(); ok {
+		for _, v := range vals {
+			if fi, ok := q.stat(ctx, v); ok && (fi.Mode.IsDir() || fi.Mode.Type() == fs.ModeSymlink) {
+				base = append(base, path.Clean(v))
+			}
+		}
+	} else {
+		root := walkRoot(pe)
+		if fi, ok := q.stat(ctx, root); ok && fi.Mode.IsDir() {
+			if ok, err := pe.Match(root); err != nil {
+				return nil, err
+			} else if ok {
+				base = append(base, root)
+			}
+		}
+		w := &walker{q: q, maxDepth: -1}
+		err := w.walk(ctx, root, 0, func(fi host.FileInfo) error {
+			if !fi.Mode.IsDir() {
+				return nil
+			}
+			ok, err := pe.Match(fi.Path)
+			if ok {
+				base = append(base, fi.Path)
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	maxDepth, err := strconv.Atoi(q.Behavior("max_depth", "-1"))
+	if err != nil {
+		maxDepth = -1
+	}
+	seen := map[string]bool{}
+	var out []string
+	add := func(d string) {
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	for _, d := range base {
+		add(d)
+		switch q.Behavior("recurse_direction", "none") {
+		case "down":
+			if maxDepth == 0 {
+				continue
+			}
+			w := &walker{q: q, maxDepth: maxDepth - 1}
+			if maxDepth < 0 {
+				w.maxDepth = -1
+			}
+			if err := w.walk(ctx, d, 0, func(fi host.FileInfo) error {
+				if fi.Mode.IsDir() {
+					add(fi.Path)
+				}
+				return nil
+			}); err != nil {
+				return nil, err
+			}
+		case "up":
+			cur := d
+			for depth := 0; cur != "/" && (maxDepth < 0 || depth < maxDepth); depth++ {
+				cur = path.Dir(cur)
+				add(cur)
+			}
+		}
+	}
+	return out, nil
+}
+
+// pathFields are the leading item entities of every file-based item.
+func (f fileRef) pathFields(withFilepath bool) []*Field {
+	var out []*Field
+	if withFilepath {
+		out = append(out, &Field{Name: "filepath", Value: f.filepath})
+	}
+	out = append(out, &Field{Name: "path", Value: f.dir})
+	if f.dirOnly {
+		out = append(out, &Field{Name: "filename", Nil: true})
+	} else {
+		out = append(out, &Field{Name: "filename", Value: f.name})
+	}
+	return out
+}
+
+func fileType(m fs.FileMode) string {
+	switch {
+	case m.IsRegular():
+		return "regular"
+	case m.IsDir():
+		return "directory"
+	case m&fs.ModeSymlink != 0:
+		return "symbolic link"
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeCharDevice != 0:
+		return "character special"
+	case m&fs.ModeDevice != 0:
+		return "block special"
+	}
+	return "regular"
+}
+
+func boolField(name string, b bool) *Field {
+	return &Field{Name: name, Value: strconv.FormatBool(b), Datatype: "boolean"}
+}
+
+func intField(name string, n int64) *Field {
+	return &Field{Name: name, Value: strconv.FormatInt(n, 10), Datatype: "int"}
+}
+
+// fileProbe implements unix:file_object.
+func fileProbe(ctx context.Context, q *Query) ([]*Item, error) {
+	refs, err := q.files(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	var items []*Item
+	for _, f := range refs {
+		fi := f.info
+		m := fi.Mode
+		it := &Item{Type: "file_item", Family: "unix", Status: statusExists}
+		it.Fields = append(f.pathFields(q.Entity("filepath") != nil), &Field{Name: "type", Value: fileType(m)},
+			intField("group_id", fi.GID), intField("user_id", fi.UID),
+			intField("a_time", fi.ATime.Unix()), intField("c_time", fi.CTime.Unix()), intField("m_time", fi.MTime.Unix()),
+			intField("size", fi.Size),
+			boolField("suid", m&fs.ModeSetuid != 0), boolField("sgid", m&fs.ModeSetgid != 0), boolField("sticky", m&fs.ModeSticky != 0),
+			boolField("uread", m&0o400 != 0), boolField("uwrite", m&0o200 != 0), boolField("uexec", m&0o100 != 0),
+			boolField("gread", m&0o040 != 0), boolField("gwrite", m&0o020 != 0), boolField("gexec", m&0o010 != 0),
+			boolField("oread", m&0o004 != 0), boolField("owrite", m&0o002 != 0), boolField("oexec", m&0o001 != 0),
+		)
+		items = append(items, it)
+	}
+	return items, nil
+}
+
+// textfilecontent54Probe implements independent:textfilecontent54_object.
+func textfilecontent54Probe(ctx context.Context, q *Query) ([]*Item, error) {
+	refs, err := q.files(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	pe := q.Entity("pattern")
+	if pe == nil || len(pe.pats) == 0 {
+		return nil, errors.New("textfilecontent54_object without pattern")
+	}
+	inst := q.Entity("instance")
+	var items []*Item
+	for _, f := range refs {
+		data, err := q.ReadFile(ctx, f.filepath)
+		if err != nil {
+			continue
+		}
+		text := string(data)
+		for pi, pat := range pe.pats {
+			ms, err := pat.findAll(text)
+			if err != nil {
+				return nil, err
+			}
+			for i, m := range ms {
+				n := i + 1
+				if ok, err := inst.Match(strconv.Itoa(n)); err != nil {
+					return nil, err
+				} else if !ok {
+					continue
+				}
+				it := &Item{Type: "textfilecontent_item", Family: "independent", Status: statusExists}
+				it.Fields = append(f.pathFields(true), &Field{Name: "pattern", Value: pe.Values[pi]}, intField("instance", int64(n)), &Field{Name: "text", Value: m[0]})
+				for _, s := range m[1:] {
+					it.Fields = append(it.Fields, &Field{Name: "subexpression", Value: s})
+				}
+				items = append(items, it)
+			}
+		}
+	}
+	return items, nil
+}
+
+// textfilecontentProbe implements the deprecated line-based
+// independent:textfilecontent_object.
+func textfilecontentProbe(ctx context.Context, q *Query) ([]*Item, error) {
+	refs, err := q.files(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	le := q.Entity("line")
+	if le == nil {
+		return nil, errors.New("textfilecontent_object without line")
+	}
+	var items []*Item
+	for _, f := range refs {
+		data, err := q.ReadFile(ctx, f.filepath)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			for vi, want := range le.Values {
+				var ms [][]string
+				if le.Operation == opPattern {
+					ms, err = le.pats[vi].findAll(line)
+					if err != nil {
+						return nil, err
+					}
+					if len(ms) > 0 {
+						ms = ms[:1]
+					}
+				} else if line == want {
+					ms = [][]string{{line}}
+				}
+				for _, m := range ms {
+					it := &Item{Type: "textfilecontent_item", Family: "independent", Status: statusExists}
+					it.Fields = append(f.pathFields(true), &Field{Name: "pattern", Value: want}, intField("instance", 1), &Field{Name: "line", Value: want}, &Field{Name: "text", Value: line})
+					for _, s := range m[1:] {
+						it.Fields = append(it.Fields, &Field{Name: "subexpression", Value: s})
+					}
+					items = append(items, it)
+				}
+			}
+		}
+	}
+	return items, nil
+}

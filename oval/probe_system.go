@@ -1,0 +1,435 @@
+package oval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/antchfx/xmlquery"
+	"github.com/antchfx/xpath"
+
+	"github.com/stigscan/stigscan/collectors/host"
+)
+
+// builtinProbes returns the probes stigscan ships, keyed by
+// "family:object_type". A fresh map each call: callers may change it.
+func builtinProbes() map[string]Probe {
+	return map[string]Probe{
+		"independent:family_object":                ProbeFunc(familyProbe),
+		"independent:variable_object":              ProbeFunc(variableProbe),
+		"independent:textfilecontent54_object":     ProbeFunc(textfilecontent54Probe),
+		"independent:textfilecontent_object":       ProbeFunc(textfilecontentProbe),
+		"independent:xmlfilecontent_object":        ProbeFunc(xmlfilecontentProbe),
+		"independent:environmentvariable58_object": ProbeFunc(environmentvariable58Probe),
+		"unix:file_object":                         ProbeFunc(fileProbe),
+		"unix:password_object":                     ProbeFunc(passwordProbe),
+		"unix:shadow_object":                       ProbeFunc(shadowProbe),
+		"unix:uname_object":                        ProbeFunc(unameProbe),
+		"unix:sysctl_object":                       ProbeFunc(sysctlProbe),
+		"unix:process58_object":                    ProbeFunc(process58Probe),
+		"linux:dpkginfo_object":                    ProbeFunc(dpkginfoProbe),
+		"linux:rpminfo_object":                     ProbeFunc(rpminfoProbe),
+		"linux:partition_object":                   ProbeFunc(partitionProbe),
+		"linux:systemdunitproperty_object":         ProbeFunc(systemdunitpropertyProbe),
+		"linux:systemdunitdependency_object":       ProbeFunc(systemdunitdependencyProbe),
+	}
+}
+
+// fact runs a host fact gatherer once per run.
+func fact[T any](q *Query, key string, f func() (T, error)) (T, error) {
+	type res struct {
+		v   T
+		err error
+	}
+	if v, ok := q.run.facts[key]; ok {
+		r := v.(res)
+		return r.v, r.err
+	}
+	v, err := f()
+	q.run.facts[key] = res{v, err}
+	return v, err
+}
+
+func unameOf(r *run) (host.UnameInfo, error) {
+	q := &Query{Host: r.h, run: r}
+	return fact(q, "uname", func() (host.UnameInfo, error) { return host.Uname(r.ctx, r.h) })
+}
+
+func newItem(typ, fam string, fields ...*Field) *Item {
+	return &Item{Type: typ, Family: fam, Status: statusExists, Fields: fields}
+}
+
+func str(name, v string) *Field { return &Field{Name: name, Value: v} }
+
+// filterItems keeps the candidates whose fields match the object entities.
+func filterItems(q *Query, cands []*Item, skip ...string) ([]*Item, error) {
+	var out []*Item
+	for _, it := range cands {
+		ok, err := q.MatchItem(it, skip...)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+func familyProbe(ctx context.Context, q *Query) ([]*Item, error) {
+	return []*Item{newItem("family_item", "independent", str("family", "unix"))}, nil
+}
+
+func variableProbe(ctx context.Context, q *Query) ([]*Item, error) {
+	e := q.Entity("var_ref")
+	if e == nil {
+		return nil, errors.New("variable_object without var_ref")
+	}
+	var items []*Item
+	for _, id := range e.Values {
+		id = strings.TrimSpace(id)
+		vr := q.run.variable(id)
+		if vr.err != nil {
+			return nil, vr.err
+		}
+		if len(vr.values) == 0 {
+			q.Note("info", fmt.Sprintf("Referenced variable has no values (%s).", id))
+			continue
+		}
+		it := newItem("variable_item", "independent", str("var_ref", id))
+		for _, v := range vr.values {
+			it.Fields = append(it.Fields, str("value", v))
+		}
+		items = append(items, it)
+	}
+	return items, nil
+}
+
+func environmentvariable58Probe(ctx context.Context, q *Query) ([]*Item, error) {
+	var pids []int64
+	pe := q.Entity("pid")
+	if vals, ok := pe.Equals(); ok {
+		for _, v := range vals {
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("pid %q: %w", v, err)
+			}
+			pids = append(pids, n)
+		}
+	} else if pe == nil || pe.Nil {
+		pids = []int64{0}
+	} else {
+		procs, err := fact(q, "processes", func() ([]host.Process, error) { return host.Processes(ctx, q.Host) })
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range procs {
+			if ok, err := pe.Match(strconv.FormatInt(p.PID, 10)); err != nil {
+				return nil, err
+			} else if ok {
+				pids = append(pids, p.PID)
+			}
+		}
+	}
+	var items []*Item
+	for _, pid := range pids {
+		env, err := host.Environ(ctx, q.Host, pid)
+		if err != nil {
+			if errors.Is(err, host.ErrNotCollected) {
+				return nil, err
+			}
+			continue
+		}
+		shown := pid
+		if pid == 0 && host.IsLive(q.Host) {
+			shown = int64(os.Getpid())
+		}
+		names := make([]string, 0, len(env))
+		for k := range env {
+			names = append(names, k)
+		}
+		slices.Sort(names)
+		for _, k := range names {
+			if ok, err := q.Entity("name").Match(k); err != nil {
+				return nil, err
+			} else if ok {
+				items = append(items, newItem("environmentvariable58_item", "independent", intField("pid", shown), str("name", k), str("value", env[k])))
+			}
+		}
+	}
+	return items, nil
+}
+
+func xmlfilecontentProbe(ctx context.Context, q *Query) ([]*Item, error) {
+	refs, err := q.files(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	xe := q.Entity("xpath")
+	if xe == nil {
+		return nil, errors.New("xmlfilecontent_object without xpath")
+	}
+	var items []*Item
+	for _, f := range refs {
+		data, err := q.ReadFile(ctx, f.filepath)
+		if err != nil {
+			continue
+		}
+		doc, err := xmlquery.Parse(strings.NewReader(string(data)))
+		if err != nil {
+			items = append(items, &Item{Type: "xmlfilecontent_item", Family: "independent", Status: statusError, Fields: f.pathFields(true), Messages: []Message{msg("%s: %v", f.filepath, err)}})
+			continue
+		}
+		for _, xp := range xe.Values {
+			expr, err := xpath.Compile(xp)
+			if err != nil {
+				return nil, fmt.Errorf("invalid xpath %q: %w", xp, err)
+			}
+			var vals []string
+			switch v := expr.Evaluate(xmlquery.CreateXPathNavigator(doc)).(type) {
+			case *xpath.NodeIterator:
+				for v.MoveNext() {
+					vals = append(vals, v.Current().Value())
+				}
+			case float64:
+				vals = append(vals, strconv.FormatFloat(v, 'f', -1, 64))
+			case string:
+				vals = append(vals, v)
+			case bool:
+				vals = append(vals, strconv.FormatBool(v))
+			}
+			if len(vals) == 0 {
+				continue
+			}
+			it := newItem("xmlfilecontent_item", "independent", f.pathFields(true)...)
+			it.Fields = append(it.Fields, str("xpath", xp))
+			for _, v := range vals {
+				it.Fields = append(it.Fields, str("value_of", v))
+			}
+			items = append(items, it)
+		}
+	}
+	return items, nil
+}
+
+func passwordProbe(ctx context.Context, q *Query) ([]*Item, error) {
+	ents, err := fact(q, "passwd", func() ([]host.PasswdEntry, error) { return host.Passwd(ctx, q.Host) })
+	if err != nil {
+		return nil, err
+	}
+	var cands []*Item
+	for _, e := range ents {
+		cands = append(cands, newItem("password_item", "unix", str("username", e.Username), str("password", e.Password),
+			intField("user_id", e.UID), intField("group_id", e.GID), str("gcos", e.GCOS), str("home_dir", e.HomeDir), str("login_shell", e.Shell)))
+	}
+	return filterItems(q, cands)
+}
+
+func optInt(name string, n int64) *Field {
+	if n < 0 {
+		return &Field{Name: name, Datatype: "int", Status: statusDoesNotExist}
+	}
+	return intField(name, n)
+}
+
+func shadowProbe(ctx context.Context, q *Query) ([]*Item, error) {
+	ents, err := fact(q, "shadow", func() ([]host.ShadowEntry, error) { return host.Shadow(ctx, q.Host) })
+	if err != nil {
+		return nil, err
+	}
+	var cands []*Item
+	for _, e := range ents {
+		it := newItem("shadow_item", "unix", str("username", e.Username), str("password", e.Password),
+			optInt("chg_lst", e.LastChange), optInt("chg_allow", e.Min), optInt("chg_req", e.Max), optInt("exp_warn", e.Warn),
+			optInt("exp_inact", e.Inactive), optInt("exp_date", e.Expire), str("flag", e.Flag))
+		if e.EncryptMethod != "" {
+			it.Fields = append(it.Fields, str("encrypt_method", e.EncryptMethod))
+		}
+		cands = append(cands, it)
+	}
+	return filterItems(q, cands)
+}
+
+func unameProbe(ctx context.Context, q *Query) ([]*Item, error) {
+	u, err := unameOf(q.run)
+	if err != nil {
+		return nil, err
+	}
+	return []*Item{newItem("uname_item", "unix", str("machine_class", u.MachineClass), str("node_name", u.NodeName), str("os_name", u.OSName),
+		str("os_release", u.OSRelease), str("os_version", u.OSVersion), str("processor_type", u.ProcessorType))}, nil
+}
+
+func sysctlProbe(ctx context.Context, q *Query) ([]*Item, error) {
+	params, err := fact(q, "sysctl", func() ([]host.SysctlParam, error) { return host.Sysctl(ctx, q.Host) })
+	if err != nil {
+		return nil, err
+	}
+	var cands []*Item
+	for _, p := range params {
+		cands = append(cands, newItem("sysctl_item", "unix", str("name", p.Name), str("value", p.Value)))
+	}
+	return filterItems(q, cands)
+}
+
+func process58Probe(ctx context.Context, q *Query) ([]*Item, error) {
+	procs, err := fact(q, "processes", func() ([]host.Process, error) { return host.Processes(ctx, q.Host) })
+	if err != nil {
+		return nil, err
+	}
+	var cands []*Item
+	for _, p := range procs {
+		cands = append(cands, newItem("process58_item", "unix", str("command_line", p.CommandLine), str("exec_time", p.ExecTime),
+			intField("pid", p.PID), intField("ppid", p.PPID), intField("priority", p.Priority), intField("ruid", p.UID),
+			str("start_time", p.StartTime), str("tty", p.TTY), intField("user_id", p.EUID), intField("loginuid", p.LoginUID),
+			intField("session_id", p.SessionID)))
+	}
+	return filterItems(q, cands)
+}
+
+func dpkginfoProbe(ctx context.Context, q *Query) ([]*Item, error) {
+	pkgs, err := fact(q, "dpkg", func() ([]host.DebPackage, error) { return host.DebPackages(ctx, q.Host) })
+	if err != nil {
+		return nil, err
+	}
+	var cands []*Item
+	for _, p := range pkgs {
+		if p.Status != "" && !strings.HasSuffix(p.Status, " installed") {
+			continue
+		}
+		evr := p.Epoch + ":" + p.Version
+		if p.Release != "" {
+			evr += "-" + p.Release
+		}
+		cands = append(cands, newItem("dpkginfo_item", "linux", str("name", p.Name), str("arch", p.Arch), str("epoch", p.Epoch),
+			str("release", p.Release), str("version", p.Version), &Field{Name: "evr", Value: evr, Datatype: "debian_evr_string"}))
+	}
+	return filterItems(q, cands)
+}
+
+func rpminfoProbe(ctx context.Context, q *Query) ([]*Item, error) {
+	pkgs, err := fact(q, "rpm", func() ([]host.RPMPackage, error) { return host.RPMPackages(ctx, q.Host) })
+	if err != nil {
+		return nil, err
+	}
+	var cands []*Item
+	for _, p := range pkgs {
+		evr := p.Epoch + ":" + p.Version + "-" + p.Release
+		it := newItem("rpminfo_item", "linux", str("name", p.Name), str("arch", p.Arch), str("epoch", p.Epoch),
+			str("release", p.Release), str("version", p.Version), &Field{Name: "evr", Value: evr, Datatype: "evr_string"})
+		if p.SignatureKeyID != "" {
+			it.Fields = append(it.Fields, str("signature_keyid", p.SignatureKeyID))
+		}
+		it.Fields = append(it.Fields, str("extended_name", p.Name+"-"+evr+"."+p.Arch))
+		cands = append(cands, it)
+	}
+	return filterItems(q, cands)
+}
+
+func partitionProbe(ctx context.Context, q *Query) ([]*Item, error) {
+	mounts, err := fact(q, "mounts", func() ([]host.Mount, error) { return host.Mounts(ctx, q.Host) })
+	if err != nil {
+		return nil, err
+	}
+	var cands []*Item
+	for _, m := range mounts {
+		it := newItem("partition_item", "linux", str("mount_point", m.MountPoint), str("device", m.Device))
+		if m.UUID != "" {
+			it.Fields = append(it.Fields, str("uuid", m.UUID))
+		}
+		it.Fields = append(it.Fields, str("fs_type", m.FSType))
+		for _, o := range m.Options {
+			it.Fields = append(it.Fields, str("mount_options", o))
+		}
+		it.Fields = append(it.Fields, intField("total_space", m.TotalBlocks), intField("space_used", m.SpaceUsed),
+			intField("space_left", m.SpaceLeft), intField("block_size", m.BlockSize))
+		cands = append(cands, it)
+	}
+	return filterItems(q, cands)
+}
+
+func systemdUnits(ctx context.Context, q *Query) ([]string, error) {
+	units, err := fact(q, "systemd-units", func() ([]string, error) { return host.SystemdUnits(ctx, q.Host) })
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	ue := q.Entity("unit")
+	for _, u := range units {
+		if ok, err := ue.Match(u); err != nil {
+			return nil, err
+		} else if ok {
+			out = append(out, u)
+		}
+	}
+	if vals, ok := ue.Equals(); ok {
+		// A unit that is not loaded can still be asked for by name.
+		for _, v := range vals {
+			if !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+	}
+	return out, nil
+}
+
+func systemdunitpropertyProbe(ctx context.Context, q *Query) ([]*Item, error) {
+	units, err := systemdUnits(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var items []*Item
+	for _, u := range units {
+		props, err := host.SystemdUnitProperties(ctx, q.Host, u)
+		if err != nil {
+			if errors.Is(err, host.ErrNotCollected) {
+				return nil, err
+			}
+			continue
+		}
+		names := make([]string, 0, len(props))
+		for k := range props {
+			names = append(names, k)
+		}
+		slices.Sort(names)
+		for _, k := range names {
+			if ok, err := q.Entity("property").Match(k); err != nil {
+				return nil, err
+			} else if !ok {
+				continue
+			}
+			it := newItem("systemdunitproperty_item", "linux", str("unit", u), str("property", k))
+			for _, v := range props[k] {
+				it.Fields = append(it.Fields, str("value", v))
+			}
+			items = append(items, it)
+		}
+	}
+	return items, nil
+}
+
+func systemdunitdependencyProbe(ctx context.Context, q *Query) ([]*Item, error) {
+	units, err := systemdUnits(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var items []*Item
+	for _, u := range units {
+		deps, err := host.SystemdUnitDependencies(ctx, q.Host, u)
+		if err != nil {
+			if errors.Is(err, host.ErrNotCollected) {
+				return nil, err
+			}
+			continue
+		}
+		it := newItem("systemdunitdependency_item", "linux", str("unit", u))
+		for _, d := range deps {
+			it.Fields = append(it.Fields, str("dependency", d))
+		}
+		items = append(items, it)
+	}
+	return items, nil
+}

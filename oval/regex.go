@@ -1,0 +1,143 @@
+package oval
+
+import (
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dlclark/regexp2"
+)
+
+// regexTimeout bounds one backtracking match, so a pathological Perl
+// pattern becomes an error result instead of a hang.
+const regexTimeout = 5 * time.Second
+
+// pattern is a compiled Perl-style regular expression: Go's RE2 engine when
+// it accepts the pattern, the backtracking regexp2 engine otherwise
+// (lookaround, backreferences, possessive quantifiers, \Z).
+type pattern struct {
+	src string
+	std *regexp.Regexp
+	alt *regexp2.Regexp
+}
+
+// compilePattern compiles src. flags are Go-style inline flags such as "m"
+// or "ms" prepended to the pattern.
+func compilePattern(src, flags string) (*pattern, error) {
+	full := src
+	if flags != "" {
+		full = "(?" + flags + ")" + src
+	}
+	if re, err := regexp.Compile(full); err == nil {
+		return &pattern{src: src, std: re}, nil
+	}
+	var opt regexp2.RegexOptions
+	if strings.Contains(flags, "m") {
+		opt |= regexp2.Multiline
+	}
+	if strings.Contains(flags, "s") {
+		opt |= regexp2.Singleline
+	}
+	re, err := regexp2.Compile(src, opt)
+	if err != nil {
+		return nil, fmt.Errorf("invalid regular expression %q: %w", src, err)
+	}
+	re.MatchTimeout = regexTimeout
+	return &pattern{src: src, alt: re}, nil
+}
+
+func (p *pattern) match(s string) (bool, error) {
+	if p.std != nil {
+		return p.std.MatchString(s), nil
+	}
+	return p.alt.MatchString(s)
+}
+
+// findAll returns every non-overlapping match with its subexpressions.
+// As in PCRE, an empty match after a final newline is not a match.
+func (p *pattern) findAll(s string) ([][]string, error) {
+	trailing := func(start, end int) bool {
+		return start == end && start == len(s) && start > 0 && s[start-1] == '\n'
+	}
+	var out [][]string
+	if p.std != nil {
+		for _, loc := range p.std.FindAllStringSubmatchIndex(s, -1) {
+			if trailing(loc[0], loc[1]) {
+				continue
+			}
+			row := make([]string, len(loc)/2)
+			for i := range row {
+				if loc[2*i] >= 0 {
+					row[i] = s[loc[2*i]:loc[2*i+1]]
+				}
+			}
+			out = append(out, row)
+		}
+		return out, nil
+	}
+	m, err := p.alt.FindStringMatch(s)
+	for m != nil && err == nil {
+		groups := m.Groups()
+		row := make([]string, len(groups))
+		for i, g := range groups {
+			row[i] = g.String()
+		}
+		if !trailing(m.Index, m.Index+m.Length) {
+			out = append(out, row)
+		}
+		m, err = p.alt.FindNextMatch(m)
+	}
+	return out, err
+}
+
+// literalPrefix returns the literal text an anchored pattern must start
+// with ("" when it is not anchored at the beginning or has no literal).
+func literalPrefix(src string) string {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return ""
+	}
+	re = re.Simplify()
+	if re.Op != syntax.OpConcat || len(re.Sub) < 2 {
+		return ""
+	}
+	if re.Sub[0].Op != syntax.OpBeginText && re.Sub[0].Op != syntax.OpBeginLine {
+		return ""
+	}
+	var b strings.Builder
+	for _, s := range re.Sub[1:] {
+		if s.Op != syntax.OpLiteral || s.Flags&syntax.FoldCase != 0 {
+			break
+		}
+		b.WriteString(string(s.Rune))
+	}
+	return b.String()
+}
+
+// patternCache compiles patterns met at evaluation time (values from
+// variables) once per Prepared. Safe for concurrent use.
+type patternCache struct {
+	m sync.Map // key flags+"\x00"+src → *pattern or error
+}
+
+type patternErr struct{ err error }
+
+func (c *patternCache) get(src, flags string) (*pattern, error) {
+	key := flags + "\x00" + src
+	if v, ok := c.m.Load(key); ok {
+		if e, ok := v.(patternErr); ok {
+			return nil, e.err
+		}
+		return v.(*pattern), nil
+	}
+	p, err := compilePattern(src, flags)
+	if err != nil {
+		c.m.Store(key, patternErr{err})
+		return nil, err
+	}
+	c.m.Store(key, p)
+	return p, nil
+}
