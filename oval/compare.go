@@ -180,10 +180,11 @@ func isHex(s string) bool {
 	return true
 }
 
-// compareVersion compares dotted versions component by component,
-// numerically where both components are numbers.
+// compareVersion compares versions component by component, numerically.
+// Any run of non-digits is a delimiter, so "1a2s3d4" equals "1.2.3.4" (as
+// the MITRE conformance content expects).
 func compareVersion(a, b string) int {
-	sep := func(r rune) bool { return !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') }
+	sep := func(r rune) bool { return !(r >= '0' && r <= '9') }
 	as, bs := strings.FieldsFunc(a, sep), strings.FieldsFunc(b, sep)
 	for i := 0; i < len(as) || i < len(bs); i++ {
 		x, y := "0", "0"

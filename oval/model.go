@@ -164,7 +164,7 @@ type Variable struct {
 	// supplied values must satisfy one of them.
 	PossibleValues       []string
 	PossibleRestrictions []Restriction
-	Line      int
+	Line                 int
 }
 
 // Restriction is an external variable's possible_restriction.

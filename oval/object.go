@@ -19,7 +19,9 @@ type Query struct {
 }
 
 // Note records a message for the collected object.
-func (q *Query) Note(level, text string) { q.notes = append(q.notes, Message{Level: level, Text: text}) }
+func (q *Query) Note(level, text string) {
+	q.notes = append(q.notes, Message{Level: level, Text: text})
+}
 
 // QueryEntity is an object entity with its values resolved.
 type QueryEntity struct {

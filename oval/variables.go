@@ -372,7 +372,9 @@ func arithmetic(op string, vs []string) (string, error) {
 			acc *= f
 		}
 	}
-	return strconv.FormatFloat(acc, 'f', -1, 64), nil
+	// Round to 15 significant digits so 1.1*1.1 is 1.21, not 1.2100000000000002.
+	rounded, _ := strconv.ParseFloat(strconv.FormatFloat(acc, 'g', 15, 64), 64)
+	return strconv.FormatFloat(rounded, 'f', -1, 64), nil
 }
 
 // escapeRegex escapes the characters that are special in Perl patterns.
