@@ -1,0 +1,27 @@
+package host
+
+import "context"
+
+// StatFS is a file system's size as statfs(2) reports it. Counts are in
+// units of BlockSize (f_frsize).
+type StatFS struct {
+	BlockSize int64 // fragment size, the unit of the block counts
+	Blocks    int64 // total data blocks (f_blocks)
+	BFree     int64 // free blocks, including those reserved for root (f_bfree)
+	BAvail    int64 // free blocks available to unprivileged users (f_bavail)
+	Files     int64 // total inodes
+	FFree     int64 // free inodes
+}
+
+// StatFSer is an optional ability of a Host: reporting the size of the file
+// system that holds path. Mounts leaves sizes zero on hosts without it.
+type StatFSer interface {
+	StatFS(ctx context.Context, path string) (StatFS, error)
+}
+
+// Unamer is an optional ability of a Host: answering uname(2) directly rather
+// than through a command. The live local host has it; Uname falls back to
+// running uname(1) on hosts that do not.
+type Unamer interface {
+	Uname(ctx context.Context) (UnameInfo, error)
+}
