@@ -24,6 +24,7 @@ type node struct {
 	Children     []*node
 	Text         string
 	Line         int
+	Start, End   int64 // byte offsets of the element in the document
 }
 
 func (n *node) attr(local string) string {
@@ -85,16 +86,21 @@ func (p *posDecoder) line() int {
 
 // readNode reads the element opened by start (already consumed) into a node.
 func (p *posDecoder) readNode(start xml.StartElement, line int) (*node, error) {
-	n := &node{Space: start.Name.Space, Local: start.Name.Local, Attrs: start.Attr, Line: line}
+	return p.readNodeAt(start, line, -1)
+}
+
+func (p *posDecoder) readNodeAt(start xml.StartElement, line int, off int64) (*node, error) {
+	n := &node{Space: start.Name.Space, Local: start.Name.Local, Attrs: start.Attr, Line: line, Start: off}
 	var text strings.Builder
 	for {
+		before := p.d.InputOffset()
 		tok, err := p.d.Token()
 		if err != nil {
 			return nil, p.wrap(err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			c, err := p.readNode(t.Copy(), p.line())
+			c, err := p.readNodeAt(t.Copy(), p.line(), before)
 			if err != nil {
 				return nil, err
 			}
@@ -103,6 +109,7 @@ func (p *posDecoder) readNode(start xml.StartElement, line int) (*node, error) {
 			text.Write(t)
 		case xml.EndElement:
 			n.Text = text.String()
+			n.End = p.d.InputOffset()
 			return n, nil
 		case xml.Directive:
 			return nil, p.directive(t)

@@ -91,7 +91,10 @@ func parseBytes(data []byte, name string) (*Definitions, error) {
 	if root.Name.Local != "oval_definitions" || root.Name.Space != nsDef {
 		return nil, &ContentError{File: name, Line: p.line(), Msg: fmt.Sprintf("document element is {%s}%s, want oval_definitions", root.Name.Space, root.Name.Local)}
 	}
-	defs := &Definitions{Name: name, Raw: bytes.TrimRight(data[off:], " \t\r\n")}
+	defs := &Definitions{Name: name}
+	// Deprecated definition notes are cut from the copy kept for results,
+	// which declare a newer schema version.
+	var cuts [][2]int64
 	var errs []error
 	for {
 		tok, err := p.d.Token()
@@ -110,6 +113,7 @@ func parseBytes(data []byte, name string) (*Definitions, error) {
 			if err := p.trailer(); err != nil {
 				return nil, err
 			}
+			defs.Raw = rawCopy(data, off, cuts)
 			if len(errs) > 0 {
 				return defs, errors.Join(errs...)
 			}
@@ -122,6 +126,10 @@ func parseBytes(data []byte, name string) (*Definitions, error) {
 			}
 			if n.Space != nsDef {
 				continue // signatures and extensions
+			}
+			switch n.Local {
+			case "definitions", "tests", "objects", "states":
+				cuts = append(cuts, deprecatedNotes(n)...)
 			}
 			switch n.Local {
 			case "generator":
@@ -159,6 +167,34 @@ func parseBytes(data []byte, name string) (*Definitions, error) {
 			}
 		}
 	}
+}
+
+// deprecatedNotes finds the notes elements below n (deprecated since OVAL
+// 5.x in definitions, tests, objects and states).
+func deprecatedNotes(n *node) [][2]int64 {
+	var out [][2]int64
+	for _, c := range n.Children {
+		if c.Local == "notes" && c.Space == nsDef && c.Start >= 0 {
+			out = append(out, [2]int64{c.Start, c.End})
+			continue
+		}
+		out = append(out, deprecatedNotes(c)...)
+	}
+	return out
+}
+
+func rawCopy(data []byte, off int64, cuts [][2]int64) []byte {
+	var out []byte
+	pos := off
+	for _, c := range cuts {
+		if c[0] < pos || c[1] > int64(len(data)) {
+			continue
+		}
+		out = append(out, data[pos:c[0]]...)
+		pos = c[1]
+	}
+	out = append(out, data[pos:]...)
+	return bytes.TrimRight(out, " \t\r\n")
 }
 
 func (p *posDecoder) trailer() error {
