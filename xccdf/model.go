@@ -29,6 +29,10 @@ type Benchmark struct {
 	Rules       []*Rule  // in document order
 	// Items are the top-level Groups, Rules and Values in document order.
 	Items []Item
+	// PlatformSpecs are the CPE applicability language platforms the
+	// benchmark defines (cpe-lang:platform-specification), by id; platform
+	// idrefs "#id" refer to them.
+	PlatformSpecs map[string]*Platform
 
 	// Source says where the benchmark was read from, for messages.
 	Source string
@@ -71,6 +75,7 @@ type Group struct {
 	Title       string
 	Description Text
 	Selected    bool // the group's own default selection
+	Weight      float64
 	Hidden      bool
 	Abstract    bool
 	ClusterID   string
@@ -297,4 +302,31 @@ func (b *Benchmark) CheckRefs() []CheckFile {
 type CheckFile struct {
 	Href   string
 	System string
+}
+
+// NSCPELang is the CPE applicability language 2.0 namespace.
+const NSCPELang = "http://cpe.mitre.org/language/2.0"
+
+// Platform is a cpe-lang:platform: a named logical test over CPE names.
+type Platform struct {
+	ID    string
+	Title string
+	Test  *LogicalTest
+}
+
+// LogicalTest is a cpe-lang:logical-test.
+type LogicalTest struct {
+	Operator string // AND or OR
+	Negate   bool
+	// FactRefs are CPE names, each true when the dictionary's check for
+	// that name is true on the target.
+	FactRefs []string
+	// CheckFactRefs are direct checks (check-fact-ref).
+	CheckFactRefs []CheckFactRef
+	Tests         []*LogicalTest
+}
+
+// CheckFactRef is a cpe-lang:check-fact-ref.
+type CheckFactRef struct {
+	System, Href, IDRef string
 }

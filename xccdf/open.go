@@ -205,22 +205,46 @@ func (comp *Component) benchmark() (*Benchmark, error) {
 // a data stream through the checklist's XML catalog and the component-refs;
 // otherwise a file beside the benchmark (or inside the same zip).
 func (c *Content) CheckContent(href string) (*CheckContent, error) {
+	return c.CheckContentFrom(c.Checklist, href)
+}
+
+// CheckContentFrom resolves href through the catalog of a given component-ref
+// of the data stream (a CPE dictionary's, say); for files outside a data
+// stream it is CheckContent.
+func (c *Content) CheckContentFrom(owner *ComponentRef, href string) (*CheckContent, error) {
+	key := href
+	if owner != nil {
+		key = owner.ID + "\x00" + href
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if cc, ok := c.files[href]; ok {
+	if cc, ok := c.files[key]; ok {
 		return cc, nil
 	}
-	cc, err := c.resolve(href)
+	cc, err := c.resolve(owner, href)
 	if err != nil {
 		return nil, err
 	}
-	c.files[href] = cc
+	c.files[key] = cc
 	return cc, nil
 }
 
-func (c *Content) resolve(href string) (*CheckContent, error) {
+// ComponentContent returns the content a component-ref of the data stream
+// points at (a CPE dictionary, say).
+func (c *Content) ComponentContent(ref *ComponentRef) (*CheckContent, error) {
+	if c.Collection == nil {
+		return nil, fmt.Errorf("xccdf: %s: not a data stream", c.Path)
+	}
+	comp := c.Collection.Component(strings.TrimPrefix(ref.Href, "#"))
+	if comp == nil {
+		return nil, fmt.Errorf("xccdf: %s: component-ref %s: %w", c.Path, ref.ID, ErrNotFound)
+	}
+	return &CheckContent{Href: ref.Href, Name: comp.ID, Root: comp.Root, Data: comp.Document(), LineBase: comp.LineBase()}, nil
+}
+
+func (c *Content) resolve(owner *ComponentRef, href string) (*CheckContent, error) {
 	if c.Collection != nil {
-		comp, err := c.componentFor(href)
+		comp, err := c.componentFor(owner, href)
 		if err != nil {
 			return nil, err
 		}
@@ -245,17 +269,21 @@ func (c *Content) resolve(href string) (*CheckContent, error) {
 	return &CheckContent{Href: href, Name: href, Root: root.Name, Data: data}, nil
 }
 
-func (c *Content) componentFor(href string) (*Component, error) {
+func (c *Content) componentFor(owner *ComponentRef, href string) (*Component, error) {
 	col, s := c.Collection, c.Stream
 	target := ""
-	if c.Checklist != nil {
-		target = c.Checklist.Catalog[href]
+	if owner != nil {
+		target = owner.Catalog[href]
 	}
 	if target == "" && strings.HasPrefix(href, "#") {
 		target = href
 	}
 	if target == "" {
-		return nil, fmt.Errorf("xccdf: %s: check content %q is not in the catalog of checklist %s: %w", c.Path, href, c.checklistID(), ErrNotFound)
+		ownerID := "(none)"
+		if owner != nil {
+			ownerID = owner.ID
+		}
+		return nil, fmt.Errorf("xccdf: %s: check content %q is not in the catalog of %s: %w", c.Path, href, ownerID, ErrNotFound)
 	}
 	id := strings.TrimPrefix(target, "#")
 	if ref := s.ref(id); ref != nil {
@@ -269,13 +297,6 @@ func (c *Content) componentFor(href string) (*Component, error) {
 		return nil, fmt.Errorf("xccdf: %s: check content %q resolves to %q, which is no component of the collection: %w", c.Path, href, id, ErrNotFound)
 	}
 	return comp, nil
-}
-
-func (c *Content) checklistID() string {
-	if c.Checklist == nil {
-		return "(none)"
-	}
-	return c.Checklist.ID
 }
 
 // Dictionaries returns the CPE dictionaries of the chosen data stream (their

@@ -21,6 +21,9 @@ func parseBenchmark(r *reader, se xml.StartElement) (*Benchmark, error) {
 		return nil, r.errorf("", "Benchmark has no id")
 	}
 	err := r.children(func(c xml.StartElement) error {
+		if c.Name.Space == NSCPELang && c.Name.Local == "platform-specification" {
+			return parsePlatformSpec(r, b)
+		}
 		if !isXCCDF(c.Name) {
 			return r.skip()
 		}
@@ -106,10 +109,18 @@ func parseItem(r *reader, se xml.StartElement, b *Benchmark, parent *Group) (Ite
 		g := &Group{
 			ID:        attr(se, "id"),
 			Selected:  boolAttr(se, "selected", true),
+			Weight:    1,
 			Hidden:    boolAttr(se, "hidden", false),
 			Abstract:  boolAttr(se, "abstract", false),
 			ClusterID: attr(se, "cluster-id"),
 			Parent:    parent,
+		}
+		if w := attr(se, "weight"); w != "" {
+			f, err := strconv.ParseFloat(strings.TrimSpace(w), 64)
+			if err != nil || f < 0 {
+				return nil, r.errorf(g.ID, "invalid weight %q", w)
+			}
+			g.Weight = f
 		}
 		if err := b.register(r, g.ID, g); err != nil {
 			return nil, err
@@ -437,4 +448,60 @@ func parseProfile(r *reader, se xml.StartElement) (*Profile, error) {
 		return err
 	})
 	return p, err
+}
+
+func parsePlatformSpec(r *reader, b *Benchmark) error {
+	if b.PlatformSpecs == nil {
+		b.PlatformSpecs = map[string]*Platform{}
+	}
+	return r.children(func(c xml.StartElement) error {
+		if c.Name.Space != NSCPELang || c.Name.Local != "platform" {
+			return r.skip()
+		}
+		p := &Platform{ID: attr(c, "id")}
+		err := r.children(func(e xml.StartElement) error {
+			switch e.Name.Local {
+			case "title":
+				t, err := r.text()
+				p.Title = t
+				return err
+			case "logical-test":
+				lt, err := parseLogicalTest(r, e)
+				p.Test = lt
+				return err
+			}
+			return r.skip()
+		})
+		if err != nil {
+			return err
+		}
+		if p.ID == "" || p.Test == nil {
+			return r.errorf(p.ID, "cpe-lang:platform needs an id and a logical-test")
+		}
+		b.PlatformSpecs[p.ID] = p
+		return nil
+	})
+}
+
+func parseLogicalTest(r *reader, se xml.StartElement) (*LogicalTest, error) {
+	lt := &LogicalTest{Operator: strings.ToUpper(attr(se, "operator")), Negate: boolAttr(se, "negate", false)}
+	if lt.Operator == "" {
+		lt.Operator = "AND"
+	}
+	err := r.children(func(c xml.StartElement) error {
+		switch c.Name.Local {
+		case "logical-test":
+			sub, err := parseLogicalTest(r, c)
+			if sub != nil {
+				lt.Tests = append(lt.Tests, sub)
+			}
+			return err
+		case "fact-ref":
+			lt.FactRefs = append(lt.FactRefs, attr(c, "name"))
+		case "check-fact-ref":
+			lt.CheckFactRefs = append(lt.CheckFactRefs, CheckFactRef{System: attr(c, "system"), Href: attr(c, "href"), IDRef: attr(c, "id-ref")})
+		}
+		return r.skip()
+	})
+	return lt, err
 }

@@ -48,6 +48,7 @@ func commands() []command {
 	return []command{
 		{"info", "describe a content file (like oscap info)", runInfo},
 		{"rules", "list the rules a profile selects, with their DISA ids", runRules},
+		{"scan", "evaluate a benchmark on a target and write results", runScan},
 	}
 }
 

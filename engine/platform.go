@@ -1,0 +1,229 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/stigscan/stigscan/cpe"
+	"github.com/stigscan/stigscan/oval"
+	"github.com/stigscan/stigscan/xccdf"
+)
+
+// platforms holds the CPE dictionaries and the OVAL checks that decide
+// platform applicability.
+type platforms struct {
+	dicts []*dictionary
+	// names are the CPE names used by the benchmark.
+	names []string
+	// checks maps a CPE name to the OVAL check deciding it.
+	checks map[string]platformCheck
+}
+
+type dictionary struct {
+	dict  *cpe.Dictionary
+	owner *xccdf.ComponentRef // for a data stream's dictionary
+}
+
+type platformCheck struct {
+	doc *ovalDoc
+	key string
+	id  string
+}
+
+func (b *Benchmark) preparePlatforms(ctx context.Context) (*platforms, error) {
+	p := &platforms{checks: map[string]platformCheck{}}
+	for _, ref := range b.content.Dictionaries() {
+		cc, err := b.content.ComponentContent(ref)
+		if err != nil {
+			return nil, fmt.Errorf("engine: %w", err)
+		}
+		d, err := cpe.Parse(cc.Data, cc.Name)
+		if err != nil {
+			return nil, fmt.Errorf("engine: %w", err)
+		}
+		p.dicts = append(p.dicts, &dictionary{dict: d, owner: ref})
+	}
+	if extra := b.opts.CPEDictionary; extra != nil {
+		d, err := cpe.Parse(extraData(extra), extra.Path)
+		if err != nil {
+			return nil, fmt.Errorf("engine: %w", err)
+		}
+		p.dicts = append(p.dicts, &dictionary{dict: d})
+	}
+	// The CPE names used anywhere in the benchmark.
+	seen := map[string]bool{}
+	add := func(name string) {
+		if !seen[name] {
+			seen[name] = true
+			p.names = append(p.names, name)
+		}
+	}
+	var addRef func(idref string)
+	var addTest func(lt *xccdf.LogicalTest)
+	addTest = func(lt *xccdf.LogicalTest) {
+		for _, f := range lt.FactRefs {
+			add(f)
+		}
+		for _, sub := range lt.Tests {
+			addTest(sub)
+		}
+	}
+	addRef = func(idref string) {
+		if strings.HasPrefix(idref, "#") {
+			if spec := b.content.Benchmark.PlatformSpecs[idref[1:]]; spec != nil {
+				addTest(spec.Test)
+			}
+			return
+		}
+		add(idref)
+	}
+	bm := b.content.Benchmark
+	for _, pl := range bm.Platforms {
+		addRef(pl)
+	}
+	for _, g := range bm.Groups {
+		for _, pl := range g.Platforms {
+			addRef(pl)
+		}
+	}
+	for _, r := range bm.Rules {
+		for _, pl := range r.Platforms {
+			addRef(pl)
+		}
+	}
+	for _, name := range p.names {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for _, d := range p.dicts {
+			item := d.dict.Item(name)
+			if item == nil {
+				continue
+			}
+			for _, c := range item.Checks {
+				if c.System != SystemOVAL {
+					continue
+				}
+				doc := b.loadOVAL(d.owner, c.Href)
+				key := c.Href
+				if d.owner != nil {
+					key = d.owner.ID + "#" + c.Href
+				}
+				p.checks[name] = platformCheck{doc: doc, key: key, id: c.ID}
+				break
+			}
+			if _, ok := p.checks[name]; ok {
+				break
+			}
+		}
+	}
+	return p, nil
+}
+
+func extraData(c *xccdf.Content) []byte {
+	cc, err := c.CheckContent("")
+	if err != nil {
+		return nil
+	}
+	return cc.Data
+}
+
+// applicability evaluates the platform checks on the target and returns a
+// predicate telling whether a rule applies (its own platforms, its groups'
+// and the benchmark's: an element with several platforms applies when any
+// does; one with none applies everywhere).
+func (ev *evaluation) applicability() func(*xccdf.Rule) bool {
+	pl := ev.b.platforms
+	truth := map[string]bool{}
+	if len(pl.checks) > 0 {
+		byDoc := map[string][]string{}
+		for _, name := range pl.names {
+			if c, ok := pl.checks[name]; ok && c.doc.err == nil {
+				byDoc[c.key] = append(byDoc[c.key], c.id)
+			}
+		}
+		results := map[string]*oval.Results{}
+		for key, ids := range byDoc {
+			c := ev.b.ovals[key]
+			res, err := c.prep.Evaluate(ev.ctx, ev.h, nil, ids...)
+			if err == nil {
+				results[key] = res
+			}
+		}
+		for _, name := range pl.names {
+			c, ok := pl.checks[name]
+			if !ok {
+				continue
+			}
+			if res := results[c.key]; res != nil {
+				if d := res.Definition(c.id); d != nil && d.Result == oval.True {
+					truth[name] = true
+				}
+			}
+		}
+	}
+	bm := ev.b.content.Benchmark
+	var testTruth func(lt *xccdf.LogicalTest) bool
+	testTruth = func(lt *xccdf.LogicalTest) bool {
+		var vals []bool
+		for _, f := range lt.FactRefs {
+			vals = append(vals, truth[f])
+		}
+		for _, sub := range lt.Tests {
+			vals = append(vals, testTruth(sub))
+		}
+		out := len(vals) > 0
+		if lt.Operator == "OR" {
+			out = false
+			for _, v := range vals {
+				out = out || v
+			}
+		} else {
+			for _, v := range vals {
+				out = out && v
+			}
+		}
+		if lt.Negate {
+			out = !out
+		}
+		return out
+	}
+	refTruth := func(idref string) bool {
+		if strings.HasPrefix(idref, "#") {
+			if spec := bm.PlatformSpecs[idref[1:]]; spec != nil {
+				return testTruth(spec.Test)
+			}
+			return false
+		}
+		return truth[idref]
+	}
+	anyOf := func(refs []string) bool {
+		if len(refs) == 0 {
+			return true
+		}
+		for _, r := range refs {
+			if refTruth(r) {
+				return true
+			}
+		}
+		return false
+	}
+	benchOK := anyOf(bm.Platforms)
+	groupOK := map[*xccdf.Group]bool{}
+	var groupApplies func(g *xccdf.Group) bool
+	groupApplies = func(g *xccdf.Group) bool {
+		if g == nil {
+			return true
+		}
+		if v, ok := groupOK[g]; ok {
+			return v
+		}
+		v := anyOf(g.Platforms) && groupApplies(g.Parent)
+		groupOK[g] = v
+		return v
+	}
+	return func(r *xccdf.Rule) bool {
+		return benchOK && groupApplies(r.Parent) && anyOf(r.Platforms)
+	}
+}
