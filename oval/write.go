@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/stigscan/stigscan/oval/internal/xmlw"
+	"github.com/stigscan/stigscan/internal/xmlw"
 )
 
 // WriteOptions control WriteResults.
