@@ -284,6 +284,7 @@ type ovalRun struct {
 	ext     oval.ExternalVars
 	results *oval.Results
 	err     error
+	tests   map[string]*oval.TestResult
 }
 
 func (ev *evaluation) run(key string) *ovalRun {
@@ -474,6 +475,9 @@ func (ev *evaluation) mapDefinition(run *ovalRun, id string, rr *RuleResult) Sta
 	for _, m := range d.Messages {
 		rr.Messages = append(rr.Messages, Message{Severity: strings.ToLower(m.Level), Text: m.Text})
 	}
+	if d.Result == oval.Error || d.Result == oval.Unknown || d.Result == oval.NotEvaluated {
+		rr.Messages = append(rr.Messages, run.why(d)...)
+	}
 	inverted := d.Class == "vulnerability" || d.Class == "patch"
 	switch d.Result {
 	case oval.True:
@@ -605,26 +609,35 @@ func combine(op string, parts []Status) Status {
 
 // score computes the XCCDF default scoring model over the benchmark tree.
 func score(b *xccdf.Benchmark, rules []*RuleResult) (float64, float64) {
-	byRule := map[*xccdf.Rule][]*RuleResult{}
+	// A multi-check rule scores once, as the AND of its instances.
+	byRule := map[*xccdf.Rule]*RuleResult{}
 	for _, rr := range rules {
-		byRule[rr.Rule] = append(byRule[rr.Rule], rr)
+		if prev, ok := byRule[rr.Rule]; ok {
+			merged := *prev
+			merged.Status = combine("AND", []Status{prev.Status, rr.Status})
+			byRule[rr.Rule] = &merged
+			continue
+		}
+		byRule[rr.Rule] = rr
 	}
 	var walk func(items []xccdf.Item) (float64, float64, int)
 	walk = func(items []xccdf.Item) (sum, weights float64, count int) {
 		for _, it := range items {
 			switch v := it.(type) {
 			case *xccdf.Rule:
-				for _, rr := range byRule[v] {
-					switch rr.Status {
-					case Pass, Fixed:
-						sum += 100 * rr.Weight
-					case Fail, Error, Unknown:
-					default:
-						continue
-					}
-					weights += rr.Weight
-					count++
+				rr := byRule[v]
+				if rr == nil {
+					continue
 				}
+				switch rr.Status {
+				case Pass, Fixed:
+					sum += 100 * rr.Weight
+				case Fail, Error, Unknown:
+				default:
+					continue
+				}
+				weights += rr.Weight
+				count++
 			case *xccdf.Group:
 				s, w, c := walk(v.Items)
 				if c == 0 || w == 0 {
@@ -642,4 +655,43 @@ func score(b *xccdf.Benchmark, rules []*RuleResult) (float64, float64) {
 		return 0, 100
 	}
 	return s / w, 100
+}
+
+// why collects the messages of the tests under a definition that did not
+// give a true or false answer, so an error result says what went wrong.
+func (r *ovalRun) why(d *oval.DefinitionResult) []Message {
+	if r.tests == nil {
+		r.tests = make(map[string]*oval.TestResult, len(r.results.Tests))
+		for _, t := range r.results.Tests {
+			r.tests[t.ID] = t
+		}
+	}
+	var out []Message
+	seen := map[string]bool{}
+	var walk func(c *oval.CriteriaResult, depth int)
+	walk = func(c *oval.CriteriaResult, depth int) {
+		if c == nil || depth > 64 || c.Result == oval.True || c.Result == oval.False {
+			return
+		}
+		switch c.Kind {
+		case "criterion":
+			if t := r.tests[c.Ref]; t != nil {
+				for _, m := range t.Messages {
+					if !seen[m.Text] {
+						seen[m.Text] = true
+						out = append(out, Message{Severity: strings.ToLower(m.Level), Text: m.Text})
+					}
+				}
+			}
+		case "extend_definition":
+			if sub := r.results.Definition(c.Ref); sub != nil {
+				walk(sub.Criteria, depth+1)
+			}
+		}
+		for _, ch := range c.Children {
+			walk(ch, depth+1)
+		}
+	}
+	walk(d.Criteria, 0)
+	return out
 }

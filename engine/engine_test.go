@@ -1,0 +1,160 @@
+package engine_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stigscan/stigscan/collectors/local"
+	"github.com/stigscan/stigscan/engine"
+	"github.com/stigscan/stigscan/xccdf"
+)
+
+// semanticsRoot builds an offline root whose /etc/words holds alpha and beta.
+func semanticsRoot(t *testing.T) *local.Host {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "etc"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "etc", "words"), []byte("alpha\nbeta\n"), 0o644))
+	h, err := local.NewRoot(dir)
+	require.NoError(t, err)
+	return h
+}
+
+func prepare(t *testing.T, file, profile string) *engine.Benchmark {
+	t.Helper()
+	c, err := xccdf.Open(file, xccdf.Options{})
+	require.NoError(t, err)
+	sel, err := xccdf.Resolve(c.Benchmark, nil, profile)
+	require.NoError(t, err)
+	fixed := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Now: func() time.Time { return fixed }})
+	require.NoError(t, err)
+	return b
+}
+
+// The expected results are what oscap gives on the same root, except where
+// a comment says why stigscan differs on purpose.
+func TestCheckSemantics(t *testing.T) {
+	b := prepare(t, "testdata/semantics-xccdf.xml", "xccdf_io.stigscan_profile_all")
+	res, err := b.Evaluate(context.Background(), semanticsRoot(t))
+	require.NoError(t, err)
+
+	const p = "xccdf_io.stigscan_rule_"
+	want := []struct {
+		rule, instance string
+		status         engine.Status
+		msg            string
+	}{
+		{rule: "pass", status: engine.Pass},
+		{rule: "fail", status: engine.Fail},
+		{rule: "negated", status: engine.Pass},
+		{rule: "export", status: engine.Pass},
+		{rule: "complex_and", status: engine.Fail},
+		{rule: "complex_or_negated", status: engine.Fail},
+		{rule: "vulnerability", status: engine.Fail},
+		{rule: "multi", instance: "oval:s:def:1", status: engine.Pass},
+		{rule: "multi", instance: "oval:s:def:2", status: engine.Fail},
+		{rule: "all_defs", status: engine.Fail},
+		// oscap says notchecked for a missing document or definition; a
+		// reference that leads nowhere is a content error to stigscan.
+		{rule: "missing_doc", status: engine.Error, msg: "does-not-exist.xml"},
+		{rule: "missing_def", status: engine.Error, msg: "oval:t:def:999"},
+		{rule: "manual", status: engine.NotChecked, msg: "no automated check"},
+		{rule: "unselected", status: engine.NotSelected},
+		{rule: "unchecked_role", status: engine.NotChecked},
+		{rule: "selector", status: engine.Fail},
+		{rule: "bad_regex", status: engine.Error, msg: "oval:t:obj:5"},
+	}
+	require.Len(t, res.Rules, len(want))
+	for i, w := range want {
+		rr := res.Rules[i]
+		t.Run(w.rule+w.instance, func(t *testing.T) {
+			assert.Equal(t, p+w.rule, rr.Rule.ID)
+			assert.Equal(t, w.instance, rr.Instance)
+			assert.Equal(t, w.status, rr.Status, "messages: %v", rr.Messages)
+			if w.msg != "" {
+				var texts []string
+				for _, m := range rr.Messages {
+					texts = append(texts, m.Text)
+				}
+				assert.Contains(t, joinAll(texts), w.msg)
+			}
+		})
+	}
+	exp := res.Rules[3].Check
+	require.NotNil(t, exp)
+	assert.Equal(t, []engine.ExportValue{{ValueID: "xccdf_io.stigscan_value_word", ExportName: "oval:t:var:1", Value: "beta"}}, exp.Exports)
+	assert.Equal(t, "Ask the administrator.", res.Rules[12].Check.Content)
+
+	// Default scoring: 3 passes of 13 scored rules (the multi-check rule
+	// scores once, as the AND of its instances).
+	assert.InDelta(t, 100*3.0/13, res.Score, 0.001)
+	assert.Equal(t, 100.0, res.MaxScore)
+	require.Len(t, res.OVAL, 2)
+}
+
+func joinAll(s []string) string {
+	out := ""
+	for _, x := range s {
+		out += x + "\n"
+	}
+	return out
+}
+
+func TestEvaluateConcurrentHosts(t *testing.T) {
+	b := prepare(t, "testdata/semantics-xccdf.xml", "xccdf_io.stigscan_profile_all")
+	results := make([]*engine.Result, 8)
+	done := make(chan int)
+	for i := range results {
+		go func() {
+			r, err := b.Evaluate(context.Background(), semanticsRoot(t))
+			assert.NoError(t, err)
+			results[i] = r
+			done <- i
+		}()
+	}
+	for range results {
+		<-done
+	}
+	for _, r := range results[1:] {
+		require.Len(t, r.Rules, len(results[0].Rules))
+		for i := range r.Rules {
+			assert.Equal(t, results[0].Rules[i].Status, r.Rules[i].Status)
+		}
+	}
+}
+
+func TestCancelledContext(t *testing.T) {
+	b := prepare(t, "testdata/semantics-xccdf.xml", "xccdf_io.stigscan_profile_all")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := b.Evaluate(ctx, semanticsRoot(t))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// DISA's manual STIGs have no automated checks: every rule is notchecked and
+// keeps its DISA ids and check text.
+func TestDISAManualAllNotChecked(t *testing.T) {
+	dir := filepath.Join("..", "..", "shared", "content", "disa-manual")
+	f := filepath.Join(dir, "U_MDB_Enterprise_Advanced_4-x_STIG_V1R3_Manual-xccdf.xml")
+	if _, err := os.Stat(f); err != nil {
+		t.Skipf("shared DISA content absent (%v)", err)
+	}
+	b := prepare(t, f, "MAC-1_Classified")
+	res, err := b.Evaluate(context.Background(), semanticsRoot(t))
+	require.NoError(t, err)
+	require.NotEmpty(t, res.Rules)
+	for _, rr := range res.Rules {
+		assert.Equal(t, engine.NotChecked, rr.Status, rr.Rule.ID)
+		assert.NotEmpty(t, rr.Identity.VulnID)
+		require.NotNil(t, rr.Check)
+		assert.NotEmpty(t, rr.Check.Content)
+	}
+}
