@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= bin/stigscan
 PKGS    ?= ./...
 
-.PHONY: build test vet tidy-check fuzz bench info clean
+.PHONY: build test vet tidy-check fuzz bench info clean conformance
 
 build:
 	$(GO) build -o $(BIN) ./cmd/stigscan
@@ -38,3 +38,7 @@ info: build
 
 clean:
 	rm -rf bin
+
+# Conformance with OpenSCAP on a Debian 11 root (debootstrap; see docs/conformance.md).
+conformance:
+	scripts/conformance.sh

@@ -1,0 +1,89 @@
+package conformance_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stigscan/stigscan/internal/conformance"
+	"github.com/stigscan/stigscan/xccdf"
+)
+
+// TestDebian11 compares stigscan with oscap on a Debian 11 root built by
+// debootstrap (scripts/conformance.sh builds it and sets
+// STIGSCAN_CONFORMANCE_ROOT). Every difference is printed; the test fails
+// below 99% agreement.
+func TestDebian11(t *testing.T) {
+	root := os.Getenv("STIGSCAN_CONFORMANCE_ROOT")
+	if root == "" {
+		t.Skip("STIGSCAN_CONFORMANCE_ROOT is not set: run `make conformance`, which builds a Debian 11 root with debootstrap")
+	}
+	if _, err := exec.LookPath("oscap"); err != nil {
+		t.Skip("oscap is not installed (openscap-scanner)")
+	}
+	const content = "/usr/share/xml/scap/ssg/content"
+	ovalFile := filepath.Join(content, "ssg-debian11-oval.xml")
+	ds := filepath.Join(content, "ssg-debian11-ds.xml")
+	if _, err := os.Stat(ds); err != nil {
+		t.Skip("ssg-debian is not installed")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	work := t.TempDir()
+	var report strings.Builder
+
+	theirs, err := conformance.OscapOVAL(ctx, root, ovalFile, work)
+	require.NoError(t, err)
+	ours, err := conformance.OursOVAL(ctx, root, ovalFile)
+	require.NoError(t, err)
+	diffs, agree := conformance.Compare(theirs, ours)
+	fmt.Fprintf(&report, "## OVAL: %s\n\n%d definitions, %.2f%% agree\n\n", filepath.Base(ovalFile), len(theirs), 100*agree)
+	writeDiffs(&report, diffs)
+	assert.GreaterOrEqual(t, agree, 0.99, "OVAL agreement")
+
+	c, err := xccdf.Open(ds, xccdf.Options{})
+	require.NoError(t, err)
+	for _, p := range c.Benchmark.Profiles {
+		theirs, err := conformance.OscapXCCDF(ctx, root, ds, p.ID, work)
+		require.NoError(t, err)
+		ours, err := conformance.OursXCCDF(ctx, root, ds, p.ID)
+		require.NoError(t, err)
+		diffs, agree := conformance.Compare(theirs, ours)
+		fmt.Fprintf(&report, "## XCCDF: %s, %s\n\n%d rules, %.2f%% agree\n\n", filepath.Base(ds), p.ID, len(theirs), 100*agree)
+		writeDiffs(&report, diffs)
+		assert.GreaterOrEqual(t, agree, 0.99, "XCCDF agreement for %s", p.ID)
+	}
+	t.Log("\n" + report.String())
+	if out := os.Getenv("STIGSCAN_CONFORMANCE_REPORT"); out != "" {
+		require.NoError(t, os.WriteFile(out, []byte(report.String()), 0o644))
+	}
+}
+
+func writeDiffs(b *strings.Builder, diffs []conformance.Diff) {
+	if len(diffs) == 0 {
+		b.WriteString("No differences.\n\n")
+		return
+	}
+	b.WriteString("| id | oscap | stigscan |\n|---|---|---|\n")
+	for _, d := range diffs {
+		fmt.Fprintf(b, "| %s | %s | %s |\n", d.ID, d.Oscap, d.Ours)
+	}
+	b.WriteString("\n")
+}
+
+func TestCompare(t *testing.T) {
+	diffs, agree := conformance.Compare(
+		conformance.Results{"a": "true", "b": "false", "c": "error"},
+		conformance.Results{"a": "true", "b": "true", "d": "false"},
+	)
+	assert.Equal(t, []conformance.Diff{{ID: "b", Oscap: "false", Ours: "true"}, {ID: "c", Oscap: "error"}, {ID: "d", Ours: "false"}}, diffs)
+	assert.InDelta(t, 0.25, agree, 1e-9)
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Conformance with OpenSCAP: builds (once) a Debian 11 root with debootstrap,
+# then compares `oscap` run with OSCAP_PROBE_ROOT and stigscan on the same
+# root, per OVAL definition of ssg-debian11-oval.xml and per rule of every
+# ssg-debian11-ds.xml profile. Writes docs/conformance-results.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=${STIGSCAN_CONFORMANCE_ROOT:-/var/tmp/stigscan-debian11-root}
+if [ ! -f "$root/etc/debian_version" ]; then
+	command -v debootstrap >/dev/null || { echo "conformance: debootstrap is not installed"; exit 1; }
+	echo "conformance: building a Debian 11 root in $root (debootstrap --variant=minbase bullseye)"
+	rm -rf "$root.tmp"
+	debootstrap --variant=minbase bullseye "$root.tmp" >"${TMPDIR:-/tmp}/stigscan-debootstrap.log" 2>&1 || {
+		tail -20 "${TMPDIR:-/tmp}/stigscan-debootstrap.log"; exit 1; }
+	mv "$root.tmp" "$root"
+fi
+STIGSCAN_CONFORMANCE_ROOT="$root" STIGSCAN_CONFORMANCE_REPORT="$PWD/docs/conformance-results.md" \
+	go test -count=1 -timeout 40m -run 'TestDebian11' -v ./internal/conformance/ | tail -n 200
