@@ -1,0 +1,173 @@
+package fleet_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stigscan/stigscan/builtin"
+	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/local"
+	"github.com/stigscan/stigscan/engine"
+	"github.com/stigscan/stigscan/fleet"
+	"github.com/stigscan/stigscan/xccdf"
+)
+
+func TestParseInventory(t *testing.T) {
+	inv := `# fleet
+ssh://root@10.0.0.1:2222 key=/keys/a sudo=true
+ssh://admin@web02   name=web-02
+
+local:/srv/images/app
+`
+	ts, err := fleet.ParseInventory(strings.NewReader(inv), "hosts.txt")
+	require.NoError(t, err)
+	require.Len(t, ts, 3)
+	assert.Equal(t, fleet.Target{Spec: "ssh://root@10.0.0.1:2222", Name: "10.0.0.1_2222", Options: map[string]string{"key": "/keys/a", "sudo": "true"}, Line: 2}, ts[0])
+	assert.Equal(t, "web-02", ts[1].Name)
+	assert.Equal(t, "srv_images_app", ts[2].Name)
+
+	tests := []struct{ name, inv, msg string }{
+		{"secret inline", "ssh://a@b password=hunter2", "secrets are not written in an inventory"},
+		{"not key=value", "ssh://a@b sudo", `hosts.txt:1: setting "sudo" is not key=value`},
+		{"duplicate name", "ssh://a@b\nssh://c@b", `repeats line 1`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := fleet.ParseInventory(strings.NewReader(tc.inv), "hosts.txt")
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.msg)
+			assert.NotContains(t, err.Error(), "hunter2")
+		})
+	}
+}
+
+func TestShard(t *testing.T) {
+	var ts []fleet.Target
+	for i := 0; i < 103; i++ {
+		ts = append(ts, fleet.Target{Spec: fmt.Sprint(i), Name: fmt.Sprintf("h%03d", (i*37)%103)})
+	}
+	seen := map[string]int{}
+	for k := 1; k <= 4; k++ {
+		part, err := fleet.Shard(ts, k, 4)
+		require.NoError(t, err)
+		assert.InDelta(t, 103.0/4, len(part), 1)
+		for _, p := range part {
+			seen[p.Name]++
+		}
+		// Same shard whatever the inventory order.
+		rev := append([]fleet.Target(nil), ts...)
+		for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
+			rev[i], rev[j] = rev[j], rev[i]
+		}
+		again, _ := fleet.Shard(rev, k, 4)
+		assert.Equal(t, part, again)
+	}
+	assert.Len(t, seen, 103)
+	for _, n := range seen {
+		assert.Equal(t, 1, n)
+	}
+	_, err := fleet.Shard(ts, 5, 4)
+	assert.Error(t, err)
+	k, n, err := fleet.ParseShard("2/8")
+	require.NoError(t, err)
+	assert.Equal(t, [2]int{2, 8}, [2]int{k, n})
+	_, _, err = fleet.ParseShard("0/8")
+	assert.Error(t, err)
+}
+
+func builtinBenchmark(t *testing.T) *engine.Benchmark {
+	t.Helper()
+	data, err := builtin.Read(builtin.LinuxBenchmark)
+	require.NoError(t, err)
+	c, err := xccdf.OpenBytes(data, "builtin", builtin.FS(), xccdf.Options{})
+	require.NoError(t, err)
+	sel, err := xccdf.Resolve(c.Benchmark, nil, "xccdf_io.stigscan_profile_offline")
+	require.NoError(t, err)
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{})
+	require.NoError(t, err)
+	return b
+}
+
+// Many offline roots at once; one target cannot be opened and the others
+// still complete; at most Parallel run together.
+func TestRunFleet(t *testing.T) {
+	b := builtinBenchmark(t)
+	root := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "etc"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "etc", "passwd"), []byte("root:x:0:0:root:/root:/bin/sh\n"), 0o644))
+	var ts []fleet.Target
+	for i := 0; i < 50; i++ {
+		ts = append(ts, fleet.Target{Spec: "local:" + root, Name: fmt.Sprintf("host%02d", i)})
+	}
+	ts[7].Spec = "local:/does/not/exist"
+	var running, peak atomic.Int32
+	open := func(ctx context.Context, tg fleet.Target) (host.Host, func() error, error) {
+		n := running.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		h, err := local.NewRoot(strings.TrimPrefix(tg.Spec, "local:"))
+		if err != nil {
+			running.Add(-1)
+			return nil, nil, err
+		}
+		return h, func() error { running.Add(-1); return nil }, nil
+	}
+	var written atomic.Int32
+	out := t.TempDir()
+	write := func(ctx context.Context, tg fleet.Target, res *engine.Result) ([]string, error) {
+		written.Add(1)
+		p := filepath.Join(out, tg.Name+".txt")
+		return []string{p}, os.WriteFile(p, []byte(res.Target), 0o644)
+	}
+	var log bytes.Buffer
+	ss, err := fleet.Run(context.Background(), b, ts, open, fleet.Options{Parallel: 16, Write: write, Progress: &fleet.LineProgress{W: &log}})
+	require.NoError(t, err)
+	require.Len(t, ss, 50)
+	assert.LessOrEqual(t, peak.Load(), int32(16))
+	assert.Equal(t, int32(49), written.Load())
+	for i, s := range ss {
+		assert.Equal(t, ts[i].Name, s.Name)
+		if i == 7 {
+			assert.Contains(t, s.Error, "/does/not/exist")
+			continue
+		}
+		assert.Empty(t, s.Error)
+		assert.Positive(t, s.Counts[engine.Pass]+s.Counts[engine.Fail]+s.Counts[engine.Error]+s.Counts[engine.Unknown])
+	}
+	assert.Equal(t, 50, strings.Count(log.String(), "\n"))
+
+	require.NoError(t, fleet.WriteSummaries(out, ss[:25]))
+	out2 := t.TempDir()
+	require.NoError(t, fleet.WriteSummaries(out2, ss[25:]))
+	merged, err := fleet.Merge(out, out2)
+	require.NoError(t, err)
+	require.Len(t, merged, 50)
+	var tbl bytes.Buffer
+	fleet.Table(&tbl, merged)
+	assert.Contains(t, tbl.String(), "1 of 50 targets not fully scanned")
+}
+
+func TestRunCancelled(t *testing.T) {
+	b := builtinBenchmark(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	open := func(ctx context.Context, tg fleet.Target) (host.Host, func() error, error) {
+		return nil, nil, errors.New("unreachable")
+	}
+	_, err := fleet.Run(ctx, b, []fleet.Target{{Name: "a"}}, open, fleet.Options{})
+	assert.ErrorIs(t, err, context.Canceled)
+}
