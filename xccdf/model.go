@@ -143,14 +143,14 @@ type FixText struct {
 
 // Check references check content in a check system (OVAL, OCIL, SCE).
 type Check struct {
-	System       string
-	Selector     string
-	Negate       bool
-	MultiCheck   bool
-	Exports      []Export
-	ContentRefs  []ContentRef
-	Content      string // inline check-content text (DISA's manual "Check Text")
-	ImportNames  []string
+	System      string
+	Selector    string
+	Negate      bool
+	MultiCheck  bool
+	Exports     []Export
+	ContentRefs []ContentRef
+	Content     string // inline check-content text (DISA's manual "Check Text")
+	ImportNames []string
 }
 
 // ContentRef is a check-content-ref.
@@ -185,12 +185,12 @@ type Value struct {
 	// Values maps a selector ("" for the default) to the value.
 	Values map[string]string
 	// Defaults maps a selector to the default element's value.
-	Defaults     map[string]string
-	LowerBound   map[string]string
-	UpperBound   map[string]string
-	Choices      map[string][]string
-	Parent       *Group
-	valueOrder   []string
+	Defaults   map[string]string
+	LowerBound map[string]string
+	UpperBound map[string]string
+	Choices    map[string][]string
+	Parent     *Group
+	valueOrder []string
 }
 
 func (v *Value) itemID() string { return v.ID }

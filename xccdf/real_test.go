@@ -74,17 +74,17 @@ func ruleByVuln(b *xccdf.Benchmark, vuln string) *xccdf.Rule {
 func TestDISAIdentity(t *testing.T) {
 	tests := []struct {
 		name, file, vuln string
-		want           xccdf.Identity
-		severity       string
+		want             xccdf.Identity
+		severity         string
 	}{
 		{
 			name: "mongodb 4.x V1R3", file: "disa-manual/U_MDB_Enterprise_Advanced_4-x_STIG_V1R3_Manual-xccdf.xml", vuln: "V-252170",
-			want: xccdf.Identity{VulnID: "V-252170", RuleID: "SV-252170r879673_rule", RuleStem: "SV-252170", Revision: "879673", STIGID: "MD4X-00-004400", CCIs: []string{"CCI-002361"}},
+			want:     xccdf.Identity{VulnID: "V-252170", RuleID: "SV-252170r879673_rule", RuleStem: "SV-252170", Revision: "879673", STIGID: "MD4X-00-004400", CCIs: []string{"CCI-002361"}},
 			severity: "medium",
 		},
 		{
 			name: "oracle 12c V2R1", file: "disa-manual/U_Oracle_Database_12c_STIG_V2R1_Manual-xccdf.xml", vuln: "V-220295",
-			want: xccdf.Identity{VulnID: "V-220295", RuleID: "SV-220295r397729_rule", RuleStem: "SV-220295", Revision: "397729", STIGID: "O121-C2-017600", CCIs: []string{"CCI-001185"}, LegacyIDs: []string{"SV-76255", "V-61765"}},
+			want:     xccdf.Identity{VulnID: "V-220295", RuleID: "SV-220295r397729_rule", RuleStem: "SV-220295", Revision: "397729", STIGID: "O121-C2-017600", CCIs: []string{"CCI-001185"}, LegacyIDs: []string{"SV-76255", "V-61765"}},
 			severity: "medium",
 		},
 	}
