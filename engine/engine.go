@@ -284,7 +284,10 @@ type ovalRun struct {
 	ext     oval.ExternalVars
 	results *oval.Results
 	err     error
-	tests   map[string]*oval.TestResult
+	// indexes built on first use by why and evidence
+	tests    map[string]*oval.TestResult
+	items    map[int]*oval.Item
+	srcTests map[string]*oval.Test
 }
 
 func (ev *evaluation) run(key string) *ovalRun {
@@ -475,6 +478,7 @@ func (ev *evaluation) mapDefinition(run *ovalRun, id string, rr *RuleResult) Sta
 	for _, m := range d.Messages {
 		rr.Messages = append(rr.Messages, Message{Severity: strings.ToLower(m.Level), Text: m.Text})
 	}
+	rr.Evidence = append(rr.Evidence, run.evidence(id)...)
 	if d.Result == oval.Error || d.Result == oval.Unknown || d.Result == oval.NotEvaluated {
 		rr.Messages = append(rr.Messages, run.why(d)...)
 	}

@@ -87,6 +87,8 @@ func TestCheckSemantics(t *testing.T) {
 			}
 		})
 	}
+	assert.Equal(t, []string{"alpha: textfilecontent filepath=/etc/words path=/etc filename=words pattern=^alpha$ instance=1 text=alpha → found"}, res.Rules[0].Evidence)
+	assert.Equal(t, []string{"gamma: no matching items (test false)"}, res.Rules[1].Evidence)
 	exp := res.Rules[3].Check
 	require.NotNil(t, exp)
 	assert.Equal(t, []engine.ExportValue{{ValueID: "xccdf_io.stigscan_value_word", ExportName: "oval:t:var:1", Value: "beta"}}, exp.Exports)
