@@ -38,6 +38,14 @@ type Options struct {
 	// CPEDictionary is a CPE dictionary file for content that is not a data
 	// stream (a data stream's own dictionaries are always used).
 	CPEDictionary *xccdf.Content
+	// Library holds check content (stigscan's built-in checks) that
+	// automates rules the benchmark only describes: a rule without an
+	// automated check is bound to the library rule with the same Vuln-ID,
+	// else legacy id, else STIG-ID.
+	Library []*xccdf.Content
+	// LibraryValues override the library benchmarks' Value defaults
+	// (organization-defined limits from a tailoring file).
+	LibraryValues map[string]string
 }
 
 // Benchmark is a benchmark prepared for evaluation.
@@ -48,11 +56,29 @@ type Benchmark struct {
 	log     *slog.Logger
 	now     func() time.Time
 
-	// ovals holds each OVAL document rules reference, by href.
+	// ovals holds each OVAL document rules reference, by key (see
+	// checkSource.key).
 	ovals     map[string]*ovalDoc
 	ovalOrder []string
 	plans     []*rulePlan
 	platforms *platforms
+	main      *checkSource
+}
+
+// checkSource is content whose check hrefs resolve together, with the Values
+// its check-exports read.
+type checkSource struct {
+	content *xccdf.Content
+	values  map[string]string
+	prefix  string // "" for the benchmark itself
+}
+
+func (s *checkSource) key(owner *xccdf.ComponentRef, href string) string {
+	k := s.prefix + href
+	if owner != nil {
+		k = s.prefix + owner.ID + "#" + href
+	}
+	return k
 }
 
 // ovalDoc is one OVAL document, parsed and prepared once.
@@ -65,12 +91,17 @@ type ovalDoc struct {
 
 // rulePlan is what Prepare decided about one rule.
 type rulePlan struct {
-	rule     *xccdf.Rule
-	sel      *xccdf.SelectedRule // nil: not selected
-	check    *xccdf.Check        // the check to run (nil with complex or none)
-	complex  *xccdf.ComplexCheck
-	reason   string // why the rule cannot be checked automatically
-	platform []string
+	rule    *xccdf.Rule
+	sel     *xccdf.SelectedRule // nil: not selected
+	src     *checkSource        // where the check's content resolves
+	check   *xccdf.Check        // the check to run (nil with complex or none)
+	complex *xccdf.ComplexCheck
+	reason  string // why the rule cannot be checked automatically
+	// bound is the library rule whose check automates this rule, if any.
+	bound   *xccdf.Rule
+	boundBy string
+	// manual is the rule's own manual check, kept for its text.
+	manual *xccdf.Check
 }
 
 // Prepare resolves everything about a benchmark that does not depend on the
@@ -88,12 +119,17 @@ func Prepare(ctx context.Context, content *xccdf.Content, sel *xccdf.Selection, 
 	if b.now == nil {
 		b.now = time.Now
 	}
+	b.main = &checkSource{content: content, values: sel.Values}
+	lib, err := newLibrary(opts.Library, opts.LibraryValues)
+	if err != nil {
+		return nil, err
+	}
 	selected := map[string]*xccdf.SelectedRule{}
 	for _, sr := range sel.Rules {
 		selected[sr.ID] = sr
 	}
 	for _, r := range content.Benchmark.Rules {
-		p := &rulePlan{rule: r, sel: selected[r.ID]}
+		p := &rulePlan{rule: r, sel: selected[r.ID], src: b.main}
 		b.plans = append(b.plans, p)
 		if p.sel == nil {
 			continue
@@ -103,15 +139,21 @@ func Prepare(ctx context.Context, content *xccdf.Content, sel *xccdf.Selection, 
 		}
 		if r.ComplexCheck != nil {
 			p.complex = r.ComplexCheck
-			b.needComplex(r.ComplexCheck)
+			b.needComplex(p.src, r.ComplexCheck)
 			continue
 		}
 		p.check, p.reason = chooseCheck(r.Checks, p.sel.Selector)
-		if p.check != nil && p.check.System == SystemOVAL {
-			b.needOVAL(p.check)
+		if p.reason != "" && lib != nil {
+			if lr, src, by := lib.match(r); lr != nil {
+				if c, reason := chooseCheck(lr.Checks, ""); reason == "" {
+					p.manual, p.check, p.reason, p.src, p.bound, p.boundBy = p.check, c, "", src, lr, by
+				}
+			}
+		}
+		if p.check != nil && p.check.System == SystemOVAL && p.reason == "" {
+			b.needOVAL(p.src, p.check)
 		}
 	}
-	var err error
 	b.platforms, err = b.preparePlatforms(ctx)
 	if err != nil {
 		return nil, err
@@ -155,29 +197,26 @@ func chooseCheck(checks []xccdf.Check, selector string) (*xccdf.Check, string) {
 	return cands[0], fmt.Sprintf("no automated check in a supported system (have: %s)", strings.Join(systems, ", "))
 }
 
-func (b *Benchmark) needComplex(cc *xccdf.ComplexCheck) {
+func (b *Benchmark) needComplex(src *checkSource, cc *xccdf.ComplexCheck) {
 	for i := range cc.Checks {
 		if cc.Checks[i].System == SystemOVAL {
-			b.needOVAL(&cc.Checks[i])
+			b.needOVAL(src, &cc.Checks[i])
 		}
 	}
 	for _, sub := range cc.Complex {
-		b.needComplex(sub)
+		b.needComplex(src, sub)
 	}
 }
 
-func (b *Benchmark) needOVAL(c *xccdf.Check) {
+func (b *Benchmark) needOVAL(src *checkSource, c *xccdf.Check) {
 	for _, ref := range c.ContentRefs {
-		b.loadOVAL(nil, ref.Href)
+		b.loadOVAL(src, nil, ref.Href)
 	}
 }
 
-// loadOVAL parses and prepares an OVAL document once per href.
-func (b *Benchmark) loadOVAL(owner *xccdf.ComponentRef, href string) *ovalDoc {
-	key := href
-	if owner != nil {
-		key = owner.ID + "#" + href
-	}
+// loadOVAL parses and prepares an OVAL document once per source and href.
+func (b *Benchmark) loadOVAL(src *checkSource, owner *xccdf.ComponentRef, href string) *ovalDoc {
+	key := src.key(owner, href)
 	if d, ok := b.ovals[key]; ok {
 		return d
 	}
@@ -187,9 +226,9 @@ func (b *Benchmark) loadOVAL(owner *xccdf.ComponentRef, href string) *ovalDoc {
 	var cc *xccdf.CheckContent
 	var err error
 	if owner != nil {
-		cc, err = b.content.CheckContentFrom(owner, href)
+		cc, err = src.content.CheckContentFrom(owner, href)
 	} else {
-		cc, err = b.content.CheckContent(href)
+		cc, err = src.content.CheckContent(href)
 	}
 	if err != nil {
 		d.err = err
@@ -240,11 +279,11 @@ func (b *Benchmark) Evaluate(ctx context.Context, h host.Host) (*Result, error) 
 		if p.sel == nil || !applicable(p.rule) {
 			continue
 		}
-		if p.check != nil && p.check.System == SystemOVAL && p.sel.Role != "unchecked" {
-			ev.want(p.check)
+		if p.check != nil && p.check.System == SystemOVAL && p.reason == "" && p.sel.Role != "unchecked" {
+			ev.want(p.src, p.check)
 		}
 		if p.complex != nil {
-			ev.wantComplex(p.complex)
+			ev.wantComplex(p.src, p.complex)
 		}
 	}
 	if err := ev.runOVAL(); err != nil {
@@ -257,7 +296,7 @@ func (b *Benchmark) Evaluate(ctx context.Context, h host.Host) (*Result, error) 
 		res.Rules = append(res.Rules, ev.rule(p, applicable)...)
 	}
 	for _, key := range b.ovalOrder {
-		if run := ev.runs[key]; run != nil && run.results != nil {
+		if run := ev.runs[key]; run != nil && run.results != nil && len(run.ids)+boolInt(run.all) > 0 {
 			res.OVAL = append(res.OVAL, &OVALReport{Href: run.doc.href, Name: run.doc.name, Results: run.results})
 		}
 	}
@@ -299,43 +338,45 @@ func (ev *evaluation) run(key string) *ovalRun {
 	return r
 }
 
-func (ev *evaluation) want(c *xccdf.Check) {
-	ref, ok := ev.pickRef(c)
+func (ev *evaluation) want(src *checkSource, c *xccdf.Check) {
+	ref, key, ok := ev.pickRef(src, c)
 	if !ok {
 		return
 	}
-	r := ev.run(ref.Href)
+	r := ev.run(key)
 	if ref.Name == "" {
 		r.all = true
 	} else {
 		r.ids[ref.Name] = true
 	}
 	for _, ex := range c.Exports {
-		if v, ok := ev.b.sel.Values[ex.ValueID]; ok {
+		if v, ok := src.values[ex.ValueID]; ok {
 			r.ext[ex.ExportName] = []string{v}
 		}
 	}
 }
 
-func (ev *evaluation) wantComplex(cc *xccdf.ComplexCheck) {
+func (ev *evaluation) wantComplex(src *checkSource, cc *xccdf.ComplexCheck) {
 	for i := range cc.Checks {
 		if cc.Checks[i].System == SystemOVAL {
-			ev.want(&cc.Checks[i])
+			ev.want(src, &cc.Checks[i])
 		}
 	}
 	for _, sub := range cc.Complex {
-		ev.wantComplex(sub)
+		ev.wantComplex(src, sub)
 	}
 }
 
-// pickRef returns the first content ref whose document loaded.
-func (ev *evaluation) pickRef(c *xccdf.Check) (xccdf.ContentRef, bool) {
+// pickRef returns the first content ref whose document loaded, and the
+// document's key.
+func (ev *evaluation) pickRef(src *checkSource, c *xccdf.Check) (xccdf.ContentRef, string, bool) {
 	for _, ref := range c.ContentRefs {
-		if d := ev.b.ovals[ref.Href]; d != nil && d.err == nil {
-			return ref, true
+		key := src.key(nil, ref.Href)
+		if d := ev.b.ovals[key]; d != nil && d.err == nil {
+			return ref, key, true
 		}
 	}
-	return xccdf.ContentRef{}, false
+	return xccdf.ContentRef{}, "", false
 }
 
 func (ev *evaluation) runOVAL() error {
@@ -382,7 +423,7 @@ func (ev *evaluation) rule(p *rulePlan, applicable func(*xccdf.Rule) bool) []*Ru
 		return []*RuleResult{rr}
 	}
 	if p.complex != nil {
-		rr.Status = ev.complex(p.complex, rr)
+		rr.Status = ev.complex(p.src, p.complex, rr)
 		return []*RuleResult{rr}
 	}
 	if p.check == nil {
@@ -390,7 +431,14 @@ func (ev *evaluation) rule(p *rulePlan, applicable func(*xccdf.Rule) bool) []*Ru
 		rr.Messages = append(rr.Messages, Message{Severity: "info", Text: p.reason})
 		return []*RuleResult{rr}
 	}
-	rr.Check = ev.outcome(p.check)
+	rr.Check = ev.outcome(p.src, p.check)
+	if p.bound != nil {
+		rr.BoundTo = p.bound
+		rr.Messages = append(rr.Messages, Message{Severity: "info", Text: fmt.Sprintf("automated by stigscan check %s (matched by %s; written against %s)", p.bound.ID, p.boundBy, p.src.content.Benchmark.Title+" "+p.src.content.Benchmark.ReleaseInfo)})
+		if p.manual != nil {
+			rr.Check.Content = p.manual.Content
+		}
+	}
 	if p.reason != "" {
 		rr.Status = NotChecked
 		rr.Messages = append(rr.Messages, Message{Severity: "info", Text: p.reason})
@@ -401,43 +449,43 @@ func (ev *evaluation) rule(p *rulePlan, applicable func(*xccdf.Rule) bool) []*Ru
 		rr.Messages = append(rr.Messages, Message{Severity: "info", Text: "the profile sets role=unchecked"})
 		return []*RuleResult{rr}
 	}
-	if p.check.MultiCheck && ev.unnamed(p.check) {
+	if p.check.MultiCheck && ev.unnamed(p.src, p.check) {
 		return ev.multi(p, rr)
 	}
-	rr.Status = ev.ovalCheck(p.check, rr)
+	rr.Status = ev.ovalCheck(p.src, p.check, rr)
 	if p.sel.Role == "unscored" && (rr.Status == Pass || rr.Status == Fail) {
 		rr.Status = Informational
 	}
 	return []*RuleResult{rr}
 }
 
-func (ev *evaluation) outcome(c *xccdf.Check) *CheckOutcome {
+func (ev *evaluation) outcome(src *checkSource, c *xccdf.Check) *CheckOutcome {
 	co := &CheckOutcome{System: c.System, Negate: c.Negate, Selector: c.Selector, Content: c.Content}
 	if len(c.ContentRefs) > 0 {
 		ref := c.ContentRefs[0]
-		if r, ok := ev.pickRef(c); ok {
+		if r, _, ok := ev.pickRef(src, c); ok {
 			ref = r
 		}
 		co.Href, co.Name = ref.Href, ref.Name
 	}
 	for _, ex := range c.Exports {
-		co.Exports = append(co.Exports, ExportValue{ValueID: ex.ValueID, ExportName: ex.ExportName, Value: ev.b.sel.Values[ex.ValueID]})
+		co.Exports = append(co.Exports, ExportValue{ValueID: ex.ValueID, ExportName: ex.ExportName, Value: src.values[ex.ValueID]})
 	}
 	return co
 }
 
-func (ev *evaluation) unnamed(c *xccdf.Check) bool {
-	ref, ok := ev.pickRef(c)
+func (ev *evaluation) unnamed(src *checkSource, c *xccdf.Check) bool {
+	ref, _, ok := ev.pickRef(src, c)
 	return ok && ref.Name == ""
 }
 
 // ovalCheck decides one OVAL check.
-func (ev *evaluation) ovalCheck(c *xccdf.Check, rr *RuleResult) Status {
-	ref, ok := ev.pickRef(c)
+func (ev *evaluation) ovalCheck(src *checkSource, c *xccdf.Check, rr *RuleResult) Status {
+	ref, key, ok := ev.pickRef(src, c)
 	if !ok {
 		msg := "no OVAL document could be read for this check"
 		for _, cr := range c.ContentRefs {
-			if d := ev.b.ovals[cr.Href]; d != nil && d.err != nil {
+			if d := ev.b.ovals[src.key(nil, cr.Href)]; d != nil && d.err != nil {
 				msg = d.err.Error()
 				break
 			}
@@ -445,7 +493,7 @@ func (ev *evaluation) ovalCheck(c *xccdf.Check, rr *RuleResult) Status {
 		rr.Messages = append(rr.Messages, Message{Severity: "error", Text: msg})
 		return Error
 	}
-	run := ev.runs[ref.Href]
+	run := ev.runs[key]
 	if run == nil || run.results == nil {
 		text := "the OVAL document was not evaluated"
 		if run != nil && run.err != nil {
@@ -506,10 +554,10 @@ func (ev *evaluation) mapDefinition(run *ovalRun, id string, rr *RuleResult) Sta
 
 // multi gives one result per definition of an unnamed multi-check.
 func (ev *evaluation) multi(p *rulePlan, proto *RuleResult) []*RuleResult {
-	ref, _ := ev.pickRef(p.check)
-	run := ev.runs[ref.Href]
+	_, key, _ := ev.pickRef(p.src, p.check)
+	run := ev.runs[key]
 	if run == nil || run.results == nil {
-		proto.Status = ev.ovalCheck(p.check, proto)
+		proto.Status = ev.ovalCheck(p.src, p.check, proto)
 		return []*RuleResult{proto}
 	}
 	var out []*RuleResult
@@ -532,21 +580,21 @@ func (ev *evaluation) multi(p *rulePlan, proto *RuleResult) []*RuleResult {
 }
 
 // complex evaluates a complex-check.
-func (ev *evaluation) complex(cc *xccdf.ComplexCheck, rr *RuleResult) Status {
+func (ev *evaluation) complex(src *checkSource, cc *xccdf.ComplexCheck, rr *RuleResult) Status {
 	var parts []Status
 	for i := range cc.Checks {
 		c := &cc.Checks[i]
 		if rr.Check == nil {
-			rr.Check = ev.outcome(c)
+			rr.Check = ev.outcome(src, c)
 		}
 		if c.System != SystemOVAL {
 			parts = append(parts, NotChecked)
 			continue
 		}
-		parts = append(parts, ev.ovalCheck(c, rr))
+		parts = append(parts, ev.ovalCheck(src, c, rr))
 	}
 	for _, sub := range cc.Complex {
-		parts = append(parts, ev.complex(sub, rr))
+		parts = append(parts, ev.complex(src, sub, rr))
 	}
 	return negateStatus(combine(cc.Operator, parts), cc.Negate)
 }
@@ -698,4 +746,11 @@ func (r *ovalRun) why(d *oval.DefinitionResult) []Message {
 	}
 	walk(d.Criteria, 0)
 	return out
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -160,3 +160,40 @@ func TestDISAManualAllNotChecked(t *testing.T) {
 		assert.NotEmpty(t, rr.Check.Content)
 	}
 }
+
+// An imported DISA manual benchmark is bound to library checks by legacy id
+// and by Vuln-ID; the DISA check text stays in the result.
+func TestLibraryBinding(t *testing.T) {
+	lib, err := xccdf.Open("testdata/library-xccdf.xml", xccdf.Options{})
+	require.NoError(t, err)
+	c, err := xccdf.Open(filepath.Join("..", "fixtures", "content", "tiny-xccdf11.xml"), xccdf.Options{})
+	require.NoError(t, err)
+	sel, err := xccdf.Resolve(c.Benchmark, nil, "")
+	require.NoError(t, err)
+	tests := []struct {
+		name      string
+		overrides map[string]string
+		want      []engine.Status
+	}{
+		{name: "library defaults", want: []engine.Status{engine.Pass, engine.Fail}},
+		{name: "tailored value", overrides: map[string]string{"xccdf_io.stigscan_value_word": "zeta"}, want: []engine.Status{engine.Fail, engine.Fail}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Library: []*xccdf.Content{lib}, LibraryValues: tc.overrides})
+			require.NoError(t, err)
+			res, err := b.Evaluate(context.Background(), semanticsRoot(t))
+			require.NoError(t, err)
+			require.Len(t, res.Rules, 2)
+			for i, rr := range res.Rules {
+				assert.Equal(t, tc.want[i], rr.Status, rr.Rule.ID)
+				require.NotNil(t, rr.BoundTo)
+				assert.Equal(t, rr.Rule.Identity().VulnID, []string{"V-100001", "V-100002"}[i])
+				assert.NotEmpty(t, rr.Check.Content, "DISA's manual check text is kept")
+			}
+			assert.Equal(t, "xccdf_io.stigscan_rule_SV-999999r1_rule", res.Rules[0].BoundTo.ID)
+			assert.Contains(t, res.Rules[0].Messages[0].Text, "legacy-id")
+			assert.Contains(t, res.Rules[1].Messages[0].Text, "vuln-id")
+		})
+	}
+}

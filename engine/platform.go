@@ -105,11 +105,12 @@ func (b *Benchmark) preparePlatforms(ctx context.Context) (*platforms, error) {
 				if c.System != SystemOVAL {
 					continue
 				}
-				doc := b.loadOVAL(d.owner, c.Href)
-				key := c.Href
-				if d.owner != nil {
-					key = d.owner.ID + "#" + c.Href
+				src := b.main
+				if d.owner == nil && b.opts.CPEDictionary != nil {
+					src = &checkSource{content: b.opts.CPEDictionary, prefix: "cpe\x00"}
 				}
+				doc := b.loadOVAL(src, d.owner, c.Href)
+				key := src.key(d.owner, c.Href)
 				p.checks[name] = platformCheck{doc: doc, key: key, id: c.ID}
 				break
 			}

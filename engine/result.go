@@ -69,6 +69,9 @@ type RuleResult struct {
 	Messages []Message
 	// Evidence is what the checks found, for checklists' finding details.
 	Evidence []string
+	// BoundTo is the stigscan built-in rule whose check automated this rule
+	// (an imported DISA rule without an automated check of its own).
+	BoundTo *xccdf.Rule
 }
 
 // CheckOutcome records the check evaluated for a rule.
