@@ -28,14 +28,21 @@ type run struct {
 	items    []*Item
 	itemKeys map[string]*Item
 	files    map[string]fileRead
+	dirs     map[string]dirRead
 	facts    map[string]any // per-run cache of host fact gatherers
 	order    []string       // definitions in evaluation order
+	sawDNE   bool           // a variable being computed read a nonexistent object
 }
 
 type collected struct {
 	co          *CollectedObject
 	items       []*Item
 	unsupported bool
+}
+
+type dirRead struct {
+	entries []host.FileInfo
+	err     error
 }
 
 type fileRead struct {
@@ -49,7 +56,7 @@ func newRun(ctx context.Context, p *Prepared, h host.Host, ext ExternalVars) *ru
 		defRes: map[string]*DefinitionResult{}, defBusy: map[string]bool{},
 		testRes: map[string]*TestResult{}, objs: map[string]*collected{}, objBusy: map[string]bool{},
 		vars: map[string]*varResult{}, varBusy: map[string]bool{},
-		itemKeys: map[string]*Item{}, files: map[string]fileRead{}, facts: map[string]any{},
+		itemKeys: map[string]*Item{}, files: map[string]fileRead{}, dirs: map[string]dirRead{}, facts: map[string]any{},
 	}
 }
 

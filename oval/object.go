@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/stigscan/stigscan/collectors/host"
 )
@@ -137,7 +138,11 @@ func (r *run) object(id string) *collected {
 		return &collected{co: &CollectedObject{ID: id, Version: o.Version, Flag: FlagError, Messages: []Message{msg("object %s refers to itself through a set", id)}}}
 	}
 	r.objBusy[id] = true
+	t0 := time.Now()
 	c := r.collect(o)
+	if d := time.Since(t0); d > 200*time.Millisecond {
+		r.p.log.Debug("slow object", "id", id, "took", d)
+	}
 	delete(r.objBusy, id)
 	c.co.ID, c.co.Version, c.co.Comment = o.ID, o.Version, o.Comment
 	for _, it := range c.items {

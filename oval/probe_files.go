@@ -37,7 +37,7 @@ func (w *walker) walk(ctx context.Context, root string, depth int, fn func(host.
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	entries, err := w.q.Host.ReadDir(ctx, root)
+	entries, err := w.q.readDir(ctx, root)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 			return nil
@@ -77,6 +77,17 @@ func walkRoot(e *QueryEntity) string {
 		return root[:i]
 	}
 	return "/"
+}
+
+// readDir lists a directory once per run: several objects walk the same
+// trees (whole-file-system searches for SUID or world-writable files).
+func (q *Query) readDir(ctx context.Context, p string) ([]host.FileInfo, error) {
+	if d, ok := q.run.dirs[p]; ok {
+		return d.entries, d.err
+	}
+	entries, err := q.Host.ReadDir(ctx, p)
+	q.run.dirs[p] = dirRead{entries, err}
+	return entries, err
 }
 
 func (q *Query) stat(ctx context.Context, p string) (host.FileInfo, bool) {
@@ -151,7 +162,7 @@ func (q *Query) files(ctx context.Context, regularOnly bool) ([]fileRef, error) 
 			}
 			continue
 		}
-		entries, err := q.Host.ReadDir(ctx, d)
+		entries, err := q.readDir(ctx, d)
 		if err != nil {
 			continue
 		}
@@ -296,22 +307,56 @@ func fileProbe(ctx context.Context, q *Query) ([]*Item, error) {
 		return nil, err
 	}
 	var items []*Item
+	withFilepath := q.Entity("filepath") != nil
 	for _, f := range refs {
-		fi := f.info
-		m := fi.Mode
-		it := &Item{Type: "file_item", Family: "unix", Status: statusExists}
-		it.Fields = append(f.pathFields(q.Entity("filepath") != nil), &Field{Name: "type", Value: fileType(m)},
-			intField("group_id", fi.GID), intField("user_id", fi.UID),
-			intField("a_time", fi.ATime.Unix()), intField("c_time", fi.CTime.Unix()), intField("m_time", fi.MTime.Unix()),
-			intField("size", fi.Size),
-			boolField("suid", m&fs.ModeSetuid != 0), boolField("sgid", m&fs.ModeSetgid != 0), boolField("sticky", m&fs.ModeSticky != 0),
-			boolField("uread", m&0o400 != 0), boolField("uwrite", m&0o200 != 0), boolField("uexec", m&0o100 != 0),
-			boolField("gread", m&0o040 != 0), boolField("gwrite", m&0o020 != 0), boolField("gexec", m&0o010 != 0),
-			boolField("oread", m&0o004 != 0), boolField("owrite", m&0o002 != 0), boolField("oexec", m&0o001 != 0),
-		)
-		items = append(items, it)
+		items = append(items, fileItem(f, withFilepath))
 	}
 	return items, nil
+}
+
+// fileItem builds a file_item with its fields in one allocation: whole
+// file system searches build hundreds of thousands of them.
+func fileItem(f fileRef, withFilepath bool) *Item {
+	fi := f.info
+	m := fi.Mode
+	fs := make([]Field, 0, 23)
+	add := func(name, value, datatype string) {
+		fs = append(fs, Field{Name: name, Value: value, Datatype: datatype})
+	}
+	if withFilepath {
+		add("filepath", f.filepath, "")
+	}
+	add("path", f.dir, "")
+	if f.dirOnly {
+		fs = append(fs, Field{Name: "filename", Nil: true})
+	} else {
+		add("filename", f.name, "")
+	}
+	itoa := func(n int64) string { return strconv.FormatInt(n, 10) }
+	b := func(v bool) string {
+		if v {
+			return "true"
+		}
+		return "false"
+	}
+	add("type", fileType(m), "")
+	add("group_id", itoa(fi.GID), "int")
+	add("user_id", itoa(fi.UID), "int")
+	add("a_time", itoa(fi.ATime.Unix()), "int")
+	add("c_time", itoa(fi.CTime.Unix()), "int")
+	add("m_time", itoa(fi.MTime.Unix()), "int")
+	add("size", itoa(fi.Size), "int")
+	add("suid", b(m&modeSetuid != 0), "boolean")
+	add("sgid", b(m&modeSetgid != 0), "boolean")
+	add("sticky", b(m&modeSticky != 0), "boolean")
+	for i, name := range []string{"uread", "uwrite", "uexec", "gread", "gwrite", "gexec", "oread", "owrite", "oexec"} {
+		add(name, b(m&(0o400>>i) != 0), "boolean")
+	}
+	ptrs := make([]*Field, len(fs))
+	for i := range fs {
+		ptrs[i] = &fs[i]
+	}
+	return &Item{Type: "file_item", Family: "unix", Status: statusExists, Fields: ptrs}
 }
 
 // textfilecontent54Probe implements independent:textfilecontent54_object.
@@ -400,3 +445,9 @@ func textfilecontentProbe(ctx context.Context, q *Query) ([]*Item, error) {
 	}
 	return items, nil
 }
+
+const (
+	modeSetuid = fs.ModeSetuid
+	modeSetgid = fs.ModeSetgid
+	modeSticky = fs.ModeSticky
+)

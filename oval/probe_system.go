@@ -96,7 +96,10 @@ func variableProbe(ctx context.Context, q *Query) ([]*Item, error) {
 		if vr.err != nil {
 			return nil, vr.err
 		}
-		if len(vr.values) == 0 {
+		if vr.dne {
+			// As the reference interpreter: an external variable whose
+			// supplied values were all refused means no item; a variable
+			// that has no value at all still gives an item without values.
 			q.Note("info", fmt.Sprintf("Referenced variable has no values (%s).", id))
 			continue
 		}
@@ -311,10 +314,15 @@ func dpkginfoProbe(ctx context.Context, q *Query) ([]*Item, error) {
 }
 
 func rpminfoProbe(ctx context.Context, q *Query) ([]*Item, error) {
-	pkgs, err := fact(q, "rpm", func() ([]host.RPMPackage, error) { return host.RPMPackages(ctx, q.Host) })
+	rpms, err := fact(q, "rpm", func() ([]host.RPMPackage, error) { return host.RPMPackages(ctx, q.Host) })
+	if errors.Is(err, host.ErrNotCollected) && !q.hasRPMDatabase(ctx) {
+		// No RPM database: no RPM package is installed.
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
+	pkgs := rpms
 	var cands []*Item
 	for _, p := range pkgs {
 		evr := p.Epoch + ":" + p.Version + "-" + p.Release
@@ -327,6 +335,25 @@ func rpminfoProbe(ctx context.Context, q *Query) ([]*Item, error) {
 		cands = append(cands, it)
 	}
 	return filterItems(q, cands)
+}
+
+func (q *Query) hasRPMDatabase(ctx context.Context) bool {
+	for _, p := range []string{"/var/lib/rpm", "/usr/lib/sysimage/rpm"} {
+		if fi, ok := q.stat(ctx, p); ok && fi.Mode.IsDir() {
+			return true
+		}
+	}
+	return false
+}
+
+// systemdErr turns "systemd is not running" on a live host into a
+// collection error, as the reference interpreter reports it; an offline
+// root keeps "not collected".
+func systemdErr(q *Query, err error) error {
+	if err != nil && errors.Is(err, host.ErrNotCollected) && host.IsLive(q.Host) {
+		return fmt.Errorf("cannot ask systemd for units: %s", err.Error())
+	}
+	return err
 }
 
 func partitionProbe(ctx context.Context, q *Query) ([]*Item, error) {
@@ -354,7 +381,7 @@ func partitionProbe(ctx context.Context, q *Query) ([]*Item, error) {
 func systemdUnits(ctx context.Context, q *Query) ([]string, error) {
 	units, err := fact(q, "systemd-units", func() ([]string, error) { return host.SystemdUnits(ctx, q.Host) })
 	if err != nil {
-		return nil, err
+		return nil, systemdErr(q, err)
 	}
 	var out []string
 	ue := q.Entity("unit")

@@ -13,6 +13,12 @@ import (
 type varResult struct {
 	values []string
 	err    error
+	// rejected: an external variable whose supplied values all failed its
+	// possible_value/possible_restriction checks.
+	rejected bool
+	// dne: the variable has no value because an object it reads does not
+	// exist (or it is rejected); objects reading it then do not exist.
+	dne bool
 }
 
 // variable evaluates a variable, memoized for the run. Errors name the id.
@@ -28,6 +34,8 @@ func (r *run) variable(id string) *varResult {
 		return &varResult{err: fmt.Errorf("variable %s refers to itself", id)}
 	}
 	r.varBusy[id] = true
+	outerDNE := r.sawDNE
+	r.sawDNE = false
 	vr := &varResult{}
 	switch v.Kind {
 	case "constant_variable":
@@ -36,6 +44,7 @@ func (r *run) variable(id string) *varResult {
 		// An external variable nobody supplied has no values: objects
 		// using it do not exist, states using it are errors.
 		vr.values = r.allowed(v, r.ext[id])
+		vr.rejected = len(r.ext[id]) > 0 && len(vr.values) == 0
 	case "local_variable":
 		if v.Component == nil {
 			vr.err = fmt.Errorf("local variable %s has no component", id)
@@ -51,6 +60,8 @@ func (r *run) variable(id string) *varResult {
 	if vr.err != nil {
 		vr.err = fmt.Errorf("variable %s: %w", id, vr.err)
 	}
+	vr.dne = vr.rejected || (r.sawDNE && len(vr.values) == 0)
+	r.sawDNE = outerDNE
 	delete(r.varBusy, id)
 	r.vars[id] = vr
 	return vr
@@ -178,6 +189,9 @@ func (r *run) component(c *Component) ([]string, error) {
 		return []string{c.Value}, nil
 	case "variable_component":
 		vr := r.variable(c.VarRef)
+		if vr.dne {
+			r.sawDNE = true
+		}
 		return vr.values, vr.err
 	case "object_component":
 		return r.objectComponent(c)
@@ -311,6 +325,8 @@ func (r *run) objectComponent(c *Component) ([]string, error) {
 		return nil, fmt.Errorf("object %s could not be collected: %v", c.ObjectRef, oc.co.Messages)
 	case FlagNotCollected:
 		return nil, fmt.Errorf("object %s was not collected", c.ObjectRef)
+	case FlagDoesNotExist:
+		r.sawDNE = true
 	}
 	var out []string
 	for _, it := range oc.items {
