@@ -1,0 +1,528 @@
+package ssh
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/stigscan/stigscan/collectors/host"
+)
+
+// FileResult is one file of a ReadFiles call.
+type FileResult struct {
+	Path string
+	Data []byte
+	Err  error // per file, as ReadFile would return it
+}
+
+// BatchReader is an optional ability of a Host: reading many files in one
+// round trip. Results are in the order of paths; a failure to read one
+// file is that result's Err, and the call fails only when the host cannot
+// be read at all.
+type BatchReader interface {
+	ReadFiles(ctx context.Context, paths ...string) ([]FileResult, error)
+}
+
+// Paths per session for Stat and ReadFiles: big enough that round trips
+// stop mattering, small enough that a few sessions run side by side.
+const (
+	statChunk    = 256
+	readChunk    = 128
+	chunkWorkers = 4
+)
+
+// statFunc is the per-path part of the Stat and ReadDir scripts: lstat
+// through stat(1) with times to the nanosecond where stat supports it, the
+// link text through readlink(1) with a trailing "." guarding trailing
+// newlines, every field NUL-terminated. Records: K stat | L stat target |
+// E message.
+const statFunc = `st() {
+	if s=$(stat -c '%f %u %g %s %.9X %.9Y %.9Z' -- "$1" 2>&1); then
+		if [ -L "$1" ]; then
+			t=$(readlink -- "$1" && echo .)
+			printf 'L\0%s\0%s\0' "$s" "${t%??}"
+		else
+			printf 'K\0%s\0' "$s"
+		fi
+	else
+		printf 'E\0%s\0' "$s"
+	fi
+}
+`
+
+// Stat describes each path without following symlinks, in one session per
+// 256 paths.
+func (h *Host) Stat(ctx context.Context, paths ...string) ([]host.FileInfo, error) {
+	out := make([]host.FileInfo, len(paths))
+	var todo []int
+	for i, p := range paths {
+		out[i].Path = p
+		if err := checkPath(p); err != nil {
+			out[i].Err = fmt.Errorf("ssh: %s: lstat %q: %w", h.name, p, err)
+			continue
+		}
+		todo = append(todo, i)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(chunkWorkers)
+	for chunk := range slices.Chunk(todo, statChunk) {
+		g.Go(func() error {
+			var b strings.Builder
+			b.WriteString(statFunc)
+			for _, i := range chunk {
+				b.WriteString("st " + Quote(paths[i]) + "\n")
+			}
+			res, err := h.script(gctx, "stat", b.String())
+			if err != nil {
+				return err
+			}
+			r := fieldReader{b: res.stdout}
+			for _, i := range chunk {
+				fi, err := h.readStatRecord(&r, paths[i])
+				if err != nil {
+					return fmt.Errorf("ssh: %s: stat: %w (stderr: %s)", h.name, err, firstLine(res.stderr))
+				}
+				out[i] = fi
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// readStatRecord reads one st() record for path.
+func (h *Host) readStatRecord(r *fieldReader, path string) (host.FileInfo, error) {
+	fi := host.FileInfo{Path: path}
+	code, err := r.next()
+	if err != nil {
+		return fi, err
+	}
+	switch code {
+	case "K", "L":
+		line, err := r.next()
+		if err != nil {
+			return fi, err
+		}
+		if err := parseStatLine(line, &fi); err != nil {
+			return fi, fmt.Errorf("%s: %w", path, err)
+		}
+		if code == "L" {
+			if fi.Target, err = r.next(); err != nil {
+				return fi, err
+			}
+		}
+	case "E":
+		msg, err := r.next()
+		if err != nil {
+			return fi, err
+		}
+		fi.Err = fmt.Errorf("ssh: %s: %w", h.name, &fs.PathError{Op: "lstat", Path: path, Err: classify(msg)})
+	default:
+		return fi, fmt.Errorf("unexpected record %q", code)
+	}
+	return fi, nil
+}
+
+// parseStatLine reads "%f %u %g %s %.9X %.9Y %.9Z".
+func parseStatLine(line string, fi *host.FileInfo) error {
+	f := strings.Fields(line)
+	if len(f) != 7 {
+		return fmt.Errorf("unexpected stat output %q", line)
+	}
+	raw, err := strconv.ParseUint(f[0], 16, 32)
+	if err != nil {
+		return fmt.Errorf("stat mode %q: %w", f[0], err)
+	}
+	fi.Mode = unixMode(uint32(raw))
+	nums := make([]int64, 3)
+	for i := range nums {
+		if nums[i], err = strconv.ParseInt(f[i+1], 10, 64); err != nil {
+			return fmt.Errorf("stat field %q: %w", f[i+1], err)
+		}
+	}
+	fi.UID, fi.GID, fi.Size = nums[0], nums[1], nums[2]
+	times := make([]time.Time, 3)
+	for i := range times {
+		if times[i], err = parseUnixTime(f[i+4]); err != nil {
+			return err
+		}
+	}
+	fi.ATime, fi.MTime, fi.CTime = times[0], times[1], times[2]
+	return nil
+}
+
+// parseUnixTime reads seconds since the epoch with an optional fraction
+// ("1700000000.123456789", "-1.500000000", or "1700000000" from a stat
+// without precision support), in UTC.
+func parseUnixTime(s string) (time.Time, error) {
+	neg := strings.HasPrefix(s, "-")
+	secs, frac, _ := strings.Cut(strings.TrimPrefix(s, "-"), ".")
+	sec, err := strconv.ParseInt(secs, 10, 64)
+	if err != nil || sec < 0 {
+		return time.Time{}, fmt.Errorf("stat time %q: not a number", s)
+	}
+	var nsec int64
+	if frac != "" {
+		if len(frac) > 9 {
+			frac = frac[:9]
+		}
+		frac += strings.Repeat("0", 9-len(frac))
+		if nsec, err = strconv.ParseInt(frac, 10, 64); err != nil || nsec < 0 {
+			return time.Time{}, fmt.Errorf("stat time %q: not a number", s)
+		}
+	}
+	if neg {
+		sec, nsec = -sec, -nsec
+	}
+	return time.Unix(sec, nsec).UTC(), nil
+}
+
+// unixMode converts st_mode to fs.FileMode the way package os does.
+func unixMode(m uint32) fs.FileMode {
+	mode := fs.FileMode(m & 0o777)
+	switch m & 0o170000 {
+	case 0o100000:
+	case 0o040000:
+		mode |= fs.ModeDir
+	case 0o120000:
+		mode |= fs.ModeSymlink
+	case 0o010000:
+		mode |= fs.ModeNamedPipe
+	case 0o140000:
+		mode |= fs.ModeSocket
+	case 0o020000:
+		mode |= fs.ModeDevice | fs.ModeCharDevice
+	case 0o060000:
+		mode |= fs.ModeDevice
+	default:
+		mode |= fs.ModeIrregular
+	}
+	if m&0o4000 != 0 {
+		mode |= fs.ModeSetuid
+	}
+	if m&0o2000 != 0 {
+		mode |= fs.ModeSetgid
+	}
+	if m&0o1000 != 0 {
+		mode |= fs.ModeSticky
+	}
+	return mode
+}
+
+// ReadDir lists dir and describes every entry (lstat) in one session,
+// sorted by name. Entries that vanish while listing are left out.
+func (h *Host) ReadDir(ctx context.Context, dir string) ([]host.FileInfo, error) {
+	if err := checkPath(dir); err != nil {
+		return nil, fmt.Errorf("ssh: %s: readdir %q: %w", h.name, dir, err)
+	}
+	if len(dir) > 1 {
+		dir = strings.TrimRight(dir, "/")
+		if dir == "" {
+			dir = "/"
+		}
+	}
+	prefix := Quote(strings.TrimSuffix(dir, "/") + "/")
+	body := statFunc + "d=" + Quote(dir) + `
+if [ ! -d "$d" ]; then
+	if [ -e "$d" ]; then printf 'F\0'; exit 0; fi
+	s=$(stat -L -c %f -- "$d" 2>&1) && s='No such file or directory'
+	printf 'X\0%s\0' "$s"
+	exit 0
+fi
+if [ ! -r "$d" ] || [ ! -x "$d" ]; then printf 'X\0Permission denied\0'; exit 0; fi
+printf 'D\0'
+for p in ` + prefix + `* ` + prefix + `.[!.]* ` + prefix + `..?*; do
+	if [ -e "$p" ] || [ -L "$p" ]; then
+		printf 'P\0%s\0' "$p"
+		st "$p"
+	fi
+done
+`
+	res, err := h.script(ctx, "readdir "+dir, body)
+	if err != nil {
+		return nil, err
+	}
+	r := fieldReader{b: res.stdout}
+	bad := func(err error) error {
+		return fmt.Errorf("ssh: %s: readdir %s: %w (stderr: %s)", h.name, dir, err, firstLine(res.stderr))
+	}
+	code, err := r.next()
+	if err != nil {
+		return nil, bad(err)
+	}
+	switch code {
+	case "F":
+		return nil, fmt.Errorf("ssh: %s: %w", h.name, &fs.PathError{Op: "readdir", Path: dir, Err: errors.New("not a directory")})
+	case "X":
+		msg, err := r.next()
+		if err != nil {
+			return nil, bad(err)
+		}
+		return nil, fmt.Errorf("ssh: %s: %w", h.name, &fs.PathError{Op: "readdir", Path: dir, Err: classify(msg)})
+	case "D":
+	default:
+		return nil, bad(fmt.Errorf("unexpected record %q", code))
+	}
+	var out []host.FileInfo
+	for !r.done() {
+		code, err := r.next()
+		if err != nil || code != "P" {
+			return nil, bad(fmt.Errorf("unexpected record %q (%v)", code, err))
+		}
+		p, err := r.next()
+		if err != nil {
+			return nil, bad(err)
+		}
+		fi, err := h.readStatRecord(&r, p)
+		if err != nil {
+			return nil, bad(err)
+		}
+		if fi.Err != nil && errors.Is(fi.Err, fs.ErrNotExist) {
+			continue
+		}
+		out = append(out, fi)
+	}
+	slices.SortFunc(out, func(a, b host.FileInfo) int { return strings.Compare(a.Name(), b.Name()) })
+	return out, nil
+}
+
+// readFileBody cats exactly one regular file (symlinks followed); anything
+// else exits 3 before cat could block on a FIFO or device.
+func readFileBody(p string) string {
+	return "p=" + Quote(p) + `
+if [ -f "$p" ]; then exec cat -- "$p"; fi
+if [ -e "$p" ]; then echo 'stigscan: not a regular file' >&2; exit 3; fi
+exec cat -- "$p"
+`
+}
+
+// ReadFile returns the content of one regular file (symlinks followed).
+func (h *Host) ReadFile(ctx context.Context, path string) ([]byte, error) {
+	if err := checkPath(path); err != nil {
+		return nil, fmt.Errorf("ssh: %s: read %q: %w", h.name, path, err)
+	}
+	res, err := h.script(ctx, "read "+path, readFileBody(path))
+	if err != nil {
+		return nil, err
+	}
+	if res.status != 0 {
+		var cause error
+		if res.status == 3 && strings.Contains(res.stderr, "stigscan: not a regular file") {
+			cause = errors.New("not a regular file")
+		} else {
+			cause = classify(res.stderr)
+		}
+		return nil, fmt.Errorf("ssh: %s: %w", h.name, &fs.PathError{Op: "read", Path: path, Err: cause})
+	}
+	return res.stdout, nil
+}
+
+// readFilesBody sorts paths into regular files (T), existing non-regular
+// paths (N) and errors (E, with stat's message), then streams the regular
+// ones as one tar archive after an "A" record.
+func readFilesBody(paths []string) string {
+	var b strings.Builder
+	b.WriteString("set --\nfor p in")
+	for _, p := range paths {
+		b.WriteString(" " + Quote(p))
+	}
+	b.WriteString(`; do
+	if [ -f "$p" ]; then printf 'T\0'; set -- "$@" "$p"
+	elif [ -e "$p" ]; then printf 'N\0'
+	else s=$(stat -L -c %f -- "$p" 2>&1) || :; printf 'E\0%s\0' "$s"
+	fi
+done
+printf 'A\0'
+if [ $# -gt 0 ]; then exec tar -chf - -- "$@"; fi
+`)
+	return b.String()
+}
+
+// ReadFiles reads many files with one session per 128 paths: the target
+// archives them with tar (following symlinks), which keeps every file's
+// bytes framed. A file missing from the archive (unreadable, or tar absent)
+// is read again alone with ReadFile, which gives its exact error.
+func (h *Host) ReadFiles(ctx context.Context, paths ...string) ([]FileResult, error) {
+	out := make([]FileResult, len(paths))
+	var todo []string
+	seen := map[string]bool{}
+	for i, p := range paths {
+		out[i].Path = p
+		if err := checkPath(p); err != nil {
+			out[i].Err = fmt.Errorf("ssh: %s: read %q: %w", h.name, p, err)
+			continue
+		}
+		if !seen[p] {
+			seen[p] = true
+			todo = append(todo, p)
+		}
+	}
+	chunks := slices.Collect(slices.Chunk(todo, readChunk))
+	results := make([]map[string]FileResult, len(chunks))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(chunkWorkers)
+	for ci, chunk := range chunks {
+		g.Go(func() error {
+			m, err := h.readChunk(gctx, chunk)
+			results[ci] = m
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	all := map[string]FileResult{}
+	for _, m := range results {
+		for k, v := range m {
+			all[k] = v
+		}
+	}
+	for i := range out {
+		if out[i].Err == nil {
+			r := all[out[i].Path]
+			out[i].Data, out[i].Err = r.Data, r.Err
+		}
+	}
+	return out, nil
+}
+
+func (h *Host) readChunk(ctx context.Context, paths []string) (map[string]FileResult, error) {
+	res, err := h.script(ctx, "read files", readFilesBody(paths))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]FileResult, len(paths))
+	r := fieldReader{b: res.stdout}
+	var inTar []string
+	for _, p := range paths {
+		code, err := r.next()
+		if err != nil {
+			return nil, fmt.Errorf("ssh: %s: read files: %w (stderr: %s)", h.name, err, firstLine(res.stderr))
+		}
+		switch code {
+		case "T":
+			inTar = append(inTar, p)
+		case "N":
+			out[p] = FileResult{Path: p, Err: fmt.Errorf("ssh: %s: %w", h.name, &fs.PathError{Op: "read", Path: p, Err: errors.New("not a regular file")})}
+		case "E":
+			msg, err := r.next()
+			if err != nil {
+				return nil, fmt.Errorf("ssh: %s: read files: %w", h.name, err)
+			}
+			out[p] = FileResult{Path: p, Err: fmt.Errorf("ssh: %s: %w", h.name, &fs.PathError{Op: "read", Path: p, Err: classify(msg)})}
+		default:
+			return nil, fmt.Errorf("ssh: %s: read files: unexpected record %q", h.name, code)
+		}
+	}
+	if code, err := r.next(); err != nil || code != "A" {
+		return nil, fmt.Errorf("ssh: %s: read files: archive record missing", h.name)
+	}
+	got := untar(r.rest())
+	for _, p := range inTar {
+		if data, ok := got[strings.TrimLeft(p, "/")]; ok {
+			out[p] = FileResult{Path: p, Data: data}
+			continue
+		}
+		h.log.Debug("ssh: file not in batch archive, reading alone", "path", p)
+		data, err := h.ReadFile(ctx, p)
+		if err != nil && !isPerFile(err) {
+			return nil, err
+		}
+		out[p] = FileResult{Path: p, Data: data, Err: err}
+	}
+	return out, nil
+}
+
+// isPerFile tells a per-file failure from one that stops the whole host.
+func isPerFile(err error) bool {
+	var pe *fs.PathError
+	return errors.As(err, &pe)
+}
+
+// untar reads what it can of an archive into name → content, names without
+// leading slashes (tar strips them). Hard-link members (the same inode
+// named twice) take the content of their target. A truncated archive
+// yields the members before the damage; the rest are read one by one.
+func untar(b []byte) map[string][]byte {
+	out := map[string][]byte{}
+	tr := tar.NewReader(bytes.NewReader(b))
+	for {
+		hdr, err := tr.Next()
+		if err != nil {
+			return out
+		}
+		name := strings.TrimLeft(hdr.Name, "/")
+		switch hdr.Typeflag {
+		case tar.TypeReg, tar.TypeGNUSparse:
+			data, err := io.ReadAll(tr)
+			if err != nil {
+				return out
+			}
+			out[name] = data
+		case tar.TypeLink:
+			if data, ok := out[strings.TrimLeft(hdr.Linkname, "/")]; ok {
+				out[name] = data
+			}
+		}
+	}
+}
+
+// fieldReader splits NUL-terminated fields.
+type fieldReader struct {
+	b []byte
+}
+
+var errTruncated = errors.New("output truncated")
+
+func (r *fieldReader) next() (string, error) {
+	i := bytes.IndexByte(r.b, 0)
+	if i < 0 {
+		return "", errTruncated
+	}
+	s := string(r.b[:i])
+	r.b = r.b[i+1:]
+	return s, nil
+}
+
+func (r *fieldReader) done() bool { return len(r.b) == 0 }
+
+func (r *fieldReader) rest() []byte { return r.b }
+
+// StatFS reports the size of the file system holding path (statfs(2)
+// through "stat -f").
+func (h *Host) StatFS(ctx context.Context, path string) (host.StatFS, error) {
+	if err := checkPath(path); err != nil {
+		return host.StatFS{}, fmt.Errorf("ssh: %s: statfs %q: %w", h.name, path, err)
+	}
+	res, err := h.script(ctx, "statfs "+path, "exec stat -f -c '%S %b %f %a %c %d' -- "+Quote(path)+" 2>&1\n")
+	if err != nil {
+		return host.StatFS{}, err
+	}
+	if res.status != 0 {
+		return host.StatFS{}, fmt.Errorf("ssh: %s: %w", h.name, &fs.PathError{Op: "statfs", Path: path, Err: classify(string(res.stdout))})
+	}
+	f := strings.Fields(string(res.stdout))
+	if len(f) != 6 {
+		return host.StatFS{}, fmt.Errorf("ssh: %s: statfs %s: unexpected output %q", h.name, path, res.stdout)
+	}
+	var n [6]int64
+	for i := range f {
+		if n[i], err = strconv.ParseInt(f[i], 10, 64); err != nil {
+			return host.StatFS{}, fmt.Errorf("ssh: %s: statfs %s: unexpected output %q", h.name, path, res.stdout)
+		}
+	}
+	return host.StatFS{BlockSize: n[0], Blocks: n[1], BFree: n[2], BAvail: n[3], Files: n[4], FFree: n[5]}, nil
+}
