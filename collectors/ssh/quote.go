@@ -5,8 +5,9 @@ import (
 	"strings"
 )
 
-// Quote returns s as one POSIX shell word: wrapped in single quotes, each
-// embedded single quote written as '\''. Inside single quotes a POSIX shell
+// Quote returns s as one POSIX shell word: wrapped in single quotes, where
+// each embedded single quote closes the quoted run, appears escaped as \'
+// and opens a new run. Inside single quotes a POSIX shell
 // gives no character a special meaning, so newlines, $(), backquotes and
 // globs stay literal. A NUL byte cannot be passed to a shell at all; callers
 // reject such paths first (see checkPath).

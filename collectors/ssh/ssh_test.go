@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	gossh "golang.org/x/crypto/ssh"
 	"github.com/stretchr/testify/require"
+	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/stigscan/stigscan/collectors/host"
 	"github.com/stigscan/stigscan/internal/testsshd"
