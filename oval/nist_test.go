@@ -25,6 +25,7 @@ type nistCatalog struct {
 		Datastream string `xml:"datastreamFile"`
 		Benchmark  string `xml:"benchmarkID"`
 		Profile    string `xml:"xccdfProfile"`
+		Tailoring  string `xml:"tailoringID"`
 		Expected   struct {
 			Type    string `xml:"reportType,attr"`
 			Results []struct {
@@ -109,6 +110,9 @@ func TestNISTCatalogs(t *testing.T) {
 			require.NoError(t, xml.Unmarshal(data, &c))
 			for _, s := range c.Suites {
 				t.Run(s.Name, func(t *testing.T) {
+					if s.Tailoring != "" {
+						t.Skipf("uses the tailoring component %s inside the data stream; xccdf opens tailoring only as a separate file so far", s.Tailoring)
+					}
 					content := openBenchmark(t, filepath.Join(filepath.Dir(cat), s.Datastream), s.Benchmark)
 					sel, err := xccdf.Resolve(content.Benchmark, nil, s.Profile)
 					require.NoError(t, err)
