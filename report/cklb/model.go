@@ -64,10 +64,12 @@ type TargetData struct {
 
 // STIG is one benchmark of the checklist.
 type STIG struct {
-	STIGName            Text                       `json:"stig_name"`
-	DisplayName         Text                       `json:"display_name"`
-	STIGID              Text                       `json:"stig_id"`
-	Version             Text                       `json:"version"`
+	STIGName    Text `json:"stig_name"`
+	DisplayName Text `json:"display_name"`
+	STIGID      Text `json:"stig_id"`
+	// Version is nil when the checklist has none (null or absent), which
+	// readers treat differently from "" (STIG Manager reads V0).
+	Version             *Text                      `json:"version"`
 	ReleaseInfo         Text                       `json:"release_info"`
 	UUID                Text                       `json:"uuid"`
 	ReferenceIdentifier Text                       `json:"reference_identifier"`

@@ -144,7 +144,7 @@ func stigFrom(opt ckl.Options, seed string, d *jsonres.Document) STIG {
 		STIGName:            Text(b.Title),
 		DisplayName:         Text(strings.TrimSpace(strings.TrimSuffix(b.Title, "Security Technical Implementation Guide"))),
 		STIGID:              Text(b.ID),
-		Version:             Text(b.Version),
+		Version:             textPtr(b.Version),
 		ReleaseInfo:         Text(b.ReleaseInfo),
 		UUID:                Text(uuid),
 		ReferenceIdentifier: Text(targetKey),
@@ -212,4 +212,12 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+func textPtr(s string) *Text {
+	if s == "" {
+		return nil
+	}
+	t := Text(s)
+	return &t
 }
