@@ -49,6 +49,7 @@ func commands() []command {
 		{"info", "describe a content file (like oscap info)", runInfo},
 		{"rules", "list the rules a profile selects, with their DISA ids", runRules},
 		{"scan", "evaluate a benchmark on a target and write results", runScan},
+		{"oval", "OVAL on its own: oval eval FILE (like oscap oval eval)", runOVAL},
 	}
 }
 

@@ -18,6 +18,7 @@ type scanFlags struct {
 	benchmark string
 	target    string
 	quiet     bool
+	out       outputFlags
 }
 
 func runScan(ctx context.Context, e *env, args []string) error {
@@ -27,9 +28,12 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&sf.benchmark, "benchmark", "", "benchmark, data stream or DISA zip (default: the built-in Linux baseline)")
 	fs.StringVar(&sf.target, "target", "local", "what to scan: local, local:/path/to/root (an offline image)")
 	fs.BoolVar(&sf.quiet, "quiet", false, "print only the totals")
+	sf.out.register(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
-		return helpOrErr(e, fs, "scan [--benchmark FILE] [--profile ID] [--target local|local:/root]", err)
+		return helpOrErr(e, fs, "scan [--benchmark FILE] [--profile ID] [--target local|local:/root]\n"+
+			"                     [--arf FILE] [--xccdf-results FILE] [--oval-results FILE] [--embed-content]\n\n"+
+			"With no output flag, the ARF results go to "+DefaultARF+" in the working directory.", err)
 	}
 	if len(pos) > 0 {
 		return usageErr("scan: unexpected argument %q (name content with --benchmark)", pos[0])
@@ -58,7 +62,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	printSummary(e.stdout, res, sf.quiet)
-	return nil
+	return writeOutputs(e.stdout, sf.out, c, res)
 }
 
 // openTarget turns a --target value into a host.

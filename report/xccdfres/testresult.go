@@ -269,26 +269,19 @@ func writeRuleResult(x *xmlw.Writer, rr *engine.RuleResult, ids *IDs, opts Optio
 	x.End()
 }
 
-// writeDISAMetadata records the rule's DISA ids (only those the content
-// carries) in the rule-result's metadata.
+// writeDISAMetadata records the rule's DISA ids (those the content
+// carries) in the rule-result's metadata. CCIs and legacy ids are idents
+// already.
 func writeDISAMetadata(x *xmlw.Writer, id xccdf.Identity) {
 	if id.VulnID == "" && id.RuleStem == "" && id.STIGID == "" {
 		return
 	}
-	attrs := xmlw.A("vuln-id", id.VulnID, "rule-id", id.RuleID, "stig-id", id.STIGID)
+	ruleID := id.RuleID
 	if id.RuleStem == "" {
-		// Not DISA's Rule-ID form: the rule id carries nothing more.
-		attrs = xmlw.A("vuln-id", id.VulnID, "stig-id", id.STIGID)
+		ruleID = "" // not DISA's Rule-ID form: the idref says it all
 	}
 	x.Start("metadata")
-	x.Start("stigscan:disa", attrs...)
-	for _, c := range id.CCIs {
-		x.Leaf("stigscan:cci", c)
-	}
-	for _, l := range id.LegacyIDs {
-		x.Leaf("stigscan:legacy-id", l)
-	}
-	x.End()
+	x.Leaf("stigscan:disa", "", xmlw.A("vuln-id", id.VulnID, "rule-id", ruleID, "stig-id", id.STIGID)...)
 	x.End()
 }
 
