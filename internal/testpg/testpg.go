@@ -1,0 +1,467 @@
+// Package testpg starts a real PostgreSQL server for tests: initdb in a
+// temporary directory, the server on a free loopback port with TLS (a
+// throwaway CA and server certificate) and scram-sha-256 password
+// authentication, and per-test databases and roles with a known password.
+//
+// Starting a cluster takes seconds, so one server is shared by all the
+// tests of a package: the first Start starts it, and Main (called from the
+// package's TestMain) stops it and removes its files when the tests end.
+// Each Start gives the test its own database and login role, dropped when
+// the test ends.
+//
+// initdb and postgres refuse to run as root; when the tests run as root
+// (as CI does) the server runs as the unprivileged system user RunAsUser,
+// created with useradd when absent. Tests are skipped, with the reason,
+// when the PostgreSQL server binaries are not installed.
+package testpg
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Defaults of the harness.
+const (
+	// BinDir holds initdb and postgres (the Debian postgresql-15 package).
+	BinDir = "/usr/lib/postgresql/15/bin"
+	// RunAsUser runs the server when the tests run as root.
+	RunAsUser = "stigscan-test"
+	// Password is the password of every role Start and CreateRole make,
+	// known so that tests can look for it where it must never appear.
+	Password = "Tpg-7f3c9e1b-not-a-real-secret"
+	// AdminUser is the cluster's bootstrap superuser.
+	AdminUser = "testpg_admin"
+
+	startTimeout = 2 * time.Minute
+	stopTimeout  = 30 * time.Second
+)
+
+// Server is the running cluster. Its fields are read-only after start.
+type Server struct {
+	Host          string // 127.0.0.1
+	Port          int
+	Dir           string // temporary directory holding everything below
+	DataDir       string
+	SocketDir     string
+	ConfigFile    string // postgresql.conf
+	HBAFile       string // pg_hba.conf
+	RootCertFile  string // CA certificate that signed the server's certificate
+	AdminPassword string
+	Version       string // server_version, e.g. "15.18 (Debian 15.18-0+deb12u1)"
+
+	cmd    *exec.Cmd
+	exited chan struct{}
+	logf   string
+}
+
+// DB is one test's database on the shared server, with a login role that
+// owns it.
+type DB struct {
+	*Server
+	Name     string // database
+	User     string // login role, owner of Name, password Password
+	Password string
+}
+
+// The shared server of this test binary. Test harness state: it lives for
+// the process and is guarded by its Once; nothing outside tests uses it.
+var shared struct {
+	once sync.Once
+	mu   sync.Mutex
+	srv  *Server
+	err  error
+	skip string
+	seq  atomic.Int64
+}
+
+// Main runs the package's tests and then stops the shared server, if one
+// was started. Call it from TestMain: os.Exit(testpg.Main(m)).
+func Main(m *testing.M) int {
+	code := m.Run()
+	shared.mu.Lock()
+	srv := shared.srv
+	shared.mu.Unlock()
+	if srv != nil {
+		if err := srv.stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "testpg:", err)
+		}
+	}
+	return code
+}
+
+// Start returns a fresh database and login role on the shared server,
+// starting the server first if needed, and drops both when t ends. It
+// skips t when the server binaries are missing.
+func Start(t testing.TB) *DB {
+	t.Helper()
+	shared.once.Do(func() {
+		srv, skip, err := startServer()
+		shared.mu.Lock()
+		shared.srv, shared.skip, shared.err = srv, skip, err
+		shared.mu.Unlock()
+	})
+	if shared.skip != "" {
+		t.Skip(shared.skip)
+	}
+	if shared.err != nil {
+		t.Fatalf("testpg: %v", shared.err)
+	}
+	srv := shared.srv
+	n := shared.seq.Add(1)
+	db := &DB{
+		Server:   srv,
+		Name:     fmt.Sprintf("tdb_%d_%d", os.Getpid(), n),
+		User:     fmt.Sprintf("tuser_%d_%d", os.Getpid(), n),
+		Password: Password,
+	}
+	ctx := context.Background()
+	admin := srv.adminConn(t, "postgres")
+	defer admin.Close(ctx)
+	mustExec(t, admin, fmt.Sprintf("CREATE ROLE %s LOGIN PASSWORD '%s'", db.User, Password))
+	mustExec(t, admin, fmt.Sprintf("CREATE DATABASE %s OWNER %s", db.Name, db.User))
+	t.Cleanup(func() {
+		c, err := srv.connect(ctx, AdminUser, srv.AdminPassword, "postgres")
+		if err != nil {
+			t.Errorf("testpg: cleanup: %v", err)
+			return
+		}
+		defer c.Close(ctx)
+		if _, err := c.Exec(ctx, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", db.Name)); err != nil {
+			t.Errorf("testpg: cleanup: %v", err)
+		}
+		if _, err := c.Exec(ctx, fmt.Sprintf("DROP ROLE IF EXISTS %s", db.User)); err != nil {
+			t.Errorf("testpg: cleanup: %v", err)
+		}
+	})
+	return db
+}
+
+// URL is the stigscan target for the test role: postgres://user@host:port/db.
+func (d *DB) URL() string {
+	return fmt.Sprintf("postgres://%s@%s/%s", d.User, net.JoinHostPort(d.Host, strconv.Itoa(d.Port)), d.Name)
+}
+
+// Admin returns a superuser connection to the test's database, closed when
+// t ends. The harness uses it to set up what a test reads; the code under
+// test never gets it.
+func (d *DB) Admin(t testing.TB) *pgx.Conn {
+	t.Helper()
+	c := d.adminConn(t, d.Name)
+	t.Cleanup(func() { _ = c.Close(context.Background()) })
+	return c
+}
+
+// Exec runs statements as the superuser in the test's database.
+func (d *DB) Exec(t testing.TB, sql string) {
+	t.Helper()
+	c := d.adminConn(t, d.Name)
+	defer c.Close(context.Background())
+	mustExec(t, c, sql)
+}
+
+// Connect opens a connection as a role with Password, closed when t ends
+// (for sessions a test wants to see from the outside).
+func (d *DB) Connect(t testing.TB, role string) *pgx.Conn {
+	t.Helper()
+	c, err := d.connect(context.Background(), role, Password, d.Name)
+	if err != nil {
+		t.Fatalf("testpg: connect as %s: %v", role, err)
+	}
+	t.Cleanup(func() { _ = c.Close(context.Background()) })
+	return c
+}
+
+// CreateRole creates a role named after prefix with the given attributes
+// (for example "LOGIN" or "LOGIN SUPERUSER CONNECTION LIMIT 3") and
+// password Password, and drops it when t ends. It returns the name.
+func (d *DB) CreateRole(t testing.TB, prefix, attrs string) string {
+	t.Helper()
+	name := fmt.Sprintf("%s_%d_%d", prefix, os.Getpid(), shared.seq.Add(1))
+	d.Exec(t, fmt.Sprintf("CREATE ROLE %s %s PASSWORD '%s'", name, attrs, Password))
+	t.Cleanup(func() {
+		ctx := context.Background()
+		c, err := d.connect(ctx, AdminUser, d.AdminPassword, "postgres")
+		if err != nil {
+			t.Errorf("testpg: cleanup: %v", err)
+			return
+		}
+		defer c.Close(ctx)
+		// Objects the role owns live in the test's database, which goes
+		// too; reassign first so DROP ROLE succeeds.
+		for _, q := range []string{
+			fmt.Sprintf("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '%s'", name),
+		} {
+			if _, err := c.Exec(ctx, q); err != nil {
+				t.Errorf("testpg: cleanup: %v", err)
+			}
+		}
+		if dc, err := d.connect(ctx, AdminUser, d.AdminPassword, d.Name); err == nil {
+			_, _ = dc.Exec(ctx, fmt.Sprintf("REASSIGN OWNED BY %s TO %s; DROP OWNED BY %s", name, AdminUser, name))
+			_ = dc.Close(ctx)
+		}
+		if _, err := c.Exec(ctx, "DROP ROLE IF EXISTS "+name); err != nil {
+			t.Errorf("testpg: cleanup: %v", err)
+		}
+	})
+	return name
+}
+
+// Log returns the server's log so far (for failure messages and for tests
+// that look for what must not be logged).
+func (s *Server) Log() string {
+	b, _ := os.ReadFile(s.logf)
+	return string(b)
+}
+
+func (s *Server) adminConn(t testing.TB, db string) *pgx.Conn {
+	t.Helper()
+	c, err := s.connect(context.Background(), AdminUser, s.AdminPassword, db)
+	if err != nil {
+		t.Fatalf("testpg: admin connection: %v", err)
+	}
+	return c
+}
+
+func (s *Server) connect(ctx context.Context, role, password, db string) (*pgx.Conn, error) {
+	cfg, err := pgx.ParseConfig(fmt.Sprintf("host=%s port=%d dbname=%s user=%s sslmode=disable connect_timeout=30", s.Host, s.Port, db, role))
+	if err != nil {
+		return nil, err
+	}
+	cfg.Password = password
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	return pgx.ConnectConfig(ctx, cfg)
+}
+
+func mustExec(t testing.TB, c *pgx.Conn, sql string) {
+	t.Helper()
+	if _, err := c.Exec(context.Background(), sql); err != nil {
+		t.Fatalf("testpg: %s: %v", firstWords(sql), err)
+	}
+}
+
+func firstWords(s string) string {
+	f := strings.Fields(s)
+	if len(f) > 3 {
+		f = f[:3]
+	}
+	return strings.Join(f, " ")
+}
+
+// runAs describes the account the server runs as.
+type runAs struct {
+	cred *syscall.Credential // nil: the current user
+	uid  int
+	gid  int
+}
+
+func account() (runAs, error) {
+	if os.Geteuid() != 0 {
+		return runAs{uid: os.Geteuid(), gid: os.Getegid()}, nil
+	}
+	u, err := user.Lookup(RunAsUser)
+	if err != nil {
+		var unknown user.UnknownUserError
+		if !errors.As(err, &unknown) {
+			return runAs{}, fmt.Errorf("look up %s: %w", RunAsUser, err)
+		}
+		out, err := exec.Command("useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
+			"--shell", "/usr/sbin/nologin", "--user-group", RunAsUser).CombinedOutput()
+		if err != nil {
+			// Another test binary may have created it at the same moment.
+			if u, err2 := user.Lookup(RunAsUser); err2 == nil {
+				return credOf(u)
+			}
+			return runAs{}, fmt.Errorf("useradd %s: %v: %s", RunAsUser, err, strings.TrimSpace(string(out)))
+		}
+		if u, err = user.Lookup(RunAsUser); err != nil {
+			return runAs{}, fmt.Errorf("look up %s after useradd: %w", RunAsUser, err)
+		}
+	}
+	return credOf(u)
+}
+
+func credOf(u *user.User) (runAs, error) {
+	uid, err := strconv.Atoi(u.Uid)
+	if err != nil {
+		return runAs{}, fmt.Errorf("uid of %s: %w", u.Username, err)
+	}
+	gid, err := strconv.Atoi(u.Gid)
+	if err != nil {
+		return runAs{}, fmt.Errorf("gid of %s: %w", u.Username, err)
+	}
+	return runAs{cred: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), Groups: []uint32{}}, uid: uid, gid: gid}, nil
+}
+
+func (a runAs) command(name string, args ...string) *exec.Cmd {
+	cmd := exec.Command(name, args...)
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "LANG=C", "LC_ALL=C", "HOME=/nonexistent"}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: a.cred, Setpgid: true}
+	return cmd
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// startServer makes and starts the cluster. A non-empty skip means the
+// machine cannot run one at all.
+func startServer() (*Server, string, error) {
+	for _, bin := range []string{"initdb", "postgres"} {
+		if _, err := os.Stat(filepath.Join(BinDir, bin)); err != nil {
+			return nil, fmt.Sprintf("testpg: %s not found (install the Debian package postgresql-15): real-PostgreSQL tests skipped", filepath.Join(BinDir, bin)), nil
+		}
+	}
+	acct, err := account()
+	if err != nil {
+		return nil, "", err
+	}
+	dir, err := os.MkdirTemp("", "testpg-")
+	if err != nil {
+		return nil, "", err
+	}
+	s := &Server{
+		Host:          "127.0.0.1",
+		Dir:           dir,
+		DataDir:       filepath.Join(dir, "data"),
+		SocketDir:     filepath.Join(dir, "sock"),
+		RootCertFile:  filepath.Join(dir, "root.crt"),
+		AdminPassword: "Adm-" + strconv.FormatInt(time.Now().UnixNano(), 36),
+		logf:          filepath.Join(dir, "server.log"),
+	}
+	s.ConfigFile = filepath.Join(s.DataDir, "postgresql.conf")
+	s.HBAFile = filepath.Join(s.DataDir, "pg_hba.conf")
+	fail := func(err error) (*Server, string, error) {
+		_ = os.RemoveAll(dir)
+		return nil, "", err
+	}
+	if err := s.initdb(acct); err != nil {
+		return fail(err)
+	}
+	var lastErr error
+	for attempt := 0; attempt < 3; attempt++ {
+		if s.Port, err = freePort(); err != nil {
+			return fail(err)
+		}
+		if err := s.writeConfig(acct); err != nil {
+			return fail(err)
+		}
+		if lastErr = s.run(acct); lastErr == nil {
+			return s, "", nil
+		}
+		if !strings.Contains(s.Log(), "could not bind") {
+			break
+		}
+	}
+	return fail(lastErr)
+}
+
+func (s *Server) initdb(acct runAs) error {
+	pw := filepath.Join(s.Dir, "pwfile")
+	if err := os.WriteFile(pw, []byte(s.AdminPassword+"\n"), 0o600); err != nil {
+		return err
+	}
+	for _, p := range []string{s.Dir, pw} {
+		if err := os.Chown(p, acct.uid, acct.gid); err != nil {
+			return fmt.Errorf("chown %s: %w", p, err)
+		}
+	}
+	cmd := acct.command(filepath.Join(BinDir, "initdb"), "--pgdata", s.DataDir, "--username", AdminUser,
+		"--pwfile", pw, "--auth", "scram-sha-256", "--encoding", "UTF8", "--locale", "C", "--no-sync")
+	out, err := cmd.CombinedOutput()
+	_ = os.Remove(pw)
+	if err != nil {
+		return fmt.Errorf("initdb: %v: %s", err, tail(string(out)))
+	}
+	return nil
+}
+
+// run starts postgres and waits until it accepts the admin login.
+func (s *Server) run(acct runAs) error {
+	logFile, err := os.OpenFile(s.logf, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	cmd := acct.command(filepath.Join(BinDir, "postgres"), "-D", s.DataDir)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	// Should the test binary die without running Main, the server goes too.
+	cmd.SysProcAttr.Pdeathsig = syscall.SIGINT
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start postgres: %w", err)
+	}
+	s.cmd, s.exited = cmd, make(chan struct{})
+	go func() { _ = cmd.Wait(); close(s.exited) }()
+
+	deadline := time.Now().Add(startTimeout)
+	for {
+		select {
+		case <-s.exited:
+			return fmt.Errorf("postgres exited during start: %s", tail(s.Log()))
+		default:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		c, err := s.connect(ctx, AdminUser, s.AdminPassword, "postgres")
+		cancel()
+		if err == nil {
+			err = c.QueryRow(context.Background(), "SHOW server_version").Scan(&s.Version)
+			_ = c.Close(context.Background())
+			if err == nil {
+				return nil
+			}
+		}
+		if time.Now().After(deadline) {
+			_ = s.stop()
+			return fmt.Errorf("postgres not ready after %s: %v: %s", startTimeout, err, tail(s.Log()))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// stop shuts the server down (fast shutdown, then kill) and removes its
+// files.
+func (s *Server) stop() error {
+	var err error
+	if s.cmd != nil && s.cmd.Process != nil {
+		_ = s.cmd.Process.Signal(syscall.SIGINT)
+		select {
+		case <-s.exited:
+		case <-time.After(stopTimeout):
+			_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+			<-s.exited
+			err = fmt.Errorf("postgres did not stop within %s; killed", stopTimeout)
+		}
+	}
+	if rmErr := os.RemoveAll(s.Dir); rmErr != nil && err == nil {
+		err = rmErr
+	}
+	return err
+}
+
+func tail(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 2000 {
+		s = "..." + s[len(s)-2000:]
+	}
+	return s
+}
