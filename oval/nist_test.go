@@ -86,11 +86,11 @@ func TestNISTCatalogs(t *testing.T) {
 	const cpeDict = "engine: the platform's CPE dictionary check (an always-true OVAL variable test in the stream's CPE OVAL component) is not resolved, the rule becomes notapplicable"
 	outside := map[string]string{
 		"xccdf_gov.nist_rule_validation.r3005_rule_8": "engine: role=\"unchecked\" must give notchecked",
-		"xccdf_gov.nist_rule_r3010-1_1":              cpeDict,
-		"xccdf_gov.nist_rule_r3010-1_4":              cpeDict,
-		"xccdf_gov.nist_rule_r3010-0_1":              cpeDict,
-		"xccdf_gov.nist_rule_r3010-0_5":              cpeDict,
-		"xccdf_gov.nist_rule_r3010-0_6":              cpeDict,
+		"xccdf_gov.nist_rule_r3010-1_1":               cpeDict,
+		"xccdf_gov.nist_rule_r3010-1_4":               cpeDict,
+		"xccdf_gov.nist_rule_r3010-0_1":               cpeDict,
+		"xccdf_gov.nist_rule_r3010-0_5":               cpeDict,
+		"xccdf_gov.nist_rule_r3010-0_6":               cpeDict,
 	}
 	for _, n := range []int{1, 3, 5, 6, 9, 11} {
 		outside["xccdf_gov.nist_rule_r1200_cpe_applicability-"+strconv.Itoa(n)] = cpeDict

@@ -66,6 +66,7 @@ func charsetReader(label string, in io.Reader) (io.Reader, error) {
 func (p *posDecoder) rootElement() (xml.StartElement, int64, error) {
 	for {
 		off := p.d.InputOffset()
+		startLine := p.line()
 		tok, err := p.d.Token()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
@@ -75,7 +76,9 @@ func (p *posDecoder) rootElement() (xml.StartElement, int64, error) {
 		}
 		switch t := tok.(type) {
 		case xml.Directive:
-			return xml.StartElement{}, 0, p.directive(t)
+			err := p.directive(t).(*ContentError)
+			err.Line = startLine
+			return xml.StartElement{}, 0, err
 		case xml.StartElement:
 			return t.Copy(), off, nil
 		}

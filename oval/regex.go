@@ -41,7 +41,7 @@ func compilePattern(src, flags string) (*pattern, error) {
 	if strings.Contains(flags, "s") {
 		opt |= regexp2.Singleline
 	}
-	re, err := regexp2.Compile(src, opt)
+	re, err := regexp2.Compile(atomicPossessive(src), opt)
 	if err != nil {
 		return nil, fmt.Errorf("invalid regular expression %q: %w", src, err)
 	}
@@ -140,4 +140,88 @@ func (c *patternCache) get(src, flags string) (*pattern, error) {
 	}
 	c.m.Store(key, p)
 	return p, nil
+}
+
+// atomicPossessive rewrites Perl's possessive quantifiers (a++, [x]*+,
+// (ab)?+, a{2,}+), which the backtracking engine lacks, as the equivalent
+// atomic groups: (?>a+).
+func atomicPossessive(src string) string {
+	var out []byte
+	atomStart := -1 // index in out where the last atom starts
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case c == '\\' && i+1 < len(src):
+			atomStart = len(out)
+			out = append(out, c, src[i+1])
+			i++
+		case c == '[':
+			atomStart = len(out)
+			j := i + 1
+			if j < len(src) && src[j] == '^' {
+				j++
+			}
+			if j < len(src) && src[j] == ']' {
+				j++
+			}
+			for j < len(src) && src[j] != ']' {
+				if src[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(src) {
+				return src
+			}
+			out = append(out, src[i:j+1]...)
+			i = j
+		case c == '(':
+			atomStart = len(out)
+			depth, j := 0, i
+			for ; j < len(src); j++ {
+				if src[j] == '\\' {
+					j++
+					continue
+				}
+				if src[j] == '(' {
+					depth++
+				} else if src[j] == ')' {
+					depth--
+					if depth == 0 {
+						break
+					}
+				}
+			}
+			if j >= len(src) {
+				return src
+			}
+			out = append(out, atomicPossessive(src[i+1:j])...)
+			out = append(append([]byte{}, out[:atomStart]...), append([]byte{'('}, append(out[atomStart:], ')')...)...)
+			i = j
+		case c == '*' || c == '+' || c == '?' || c == '{':
+			q := string(c)
+			if c == '{' {
+				j := strings.IndexByte(src[i:], '}')
+				if j < 0 {
+					out = append(out, c)
+					continue
+				}
+				q = src[i : i+j+1]
+			}
+			if atomStart >= 0 && i+len(q) < len(src) && src[i+len(q)] == '+' {
+				atom := string(out[atomStart:])
+				out = append(out[:atomStart], "(?>"+atom+q+")"...)
+				i += len(q)
+				atomStart = -1
+				continue
+			}
+			out = append(out, q...)
+			i += len(q) - 1
+			atomStart = -1
+		default:
+			atomStart = len(out)
+			out = append(out, c)
+		}
+	}
+	return string(out)
 }

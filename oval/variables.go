@@ -147,11 +147,20 @@ func (r *run) children(c *Component) ([][]string, error) {
 	return out, nil
 }
 
+// maxValues bounds how many values one variable may take, so a Cartesian
+// product of many multi-valued components cannot exhaust memory or time.
+const maxValues = 100000
+
 // product returns every combination of one value from each list.
 func product(lists [][]string, f func([]string) (string, error)) ([]string, error) {
+	total := 1
 	for _, l := range lists {
 		if len(l) == 0 {
 			return nil, nil
+		}
+		total *= len(l)
+		if total > maxValues {
+			return nil, fmt.Errorf("more than %d values", maxValues)
 		}
 	}
 	var out []string
