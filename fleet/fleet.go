@@ -200,8 +200,8 @@ func Run(ctx context.Context, b *engine.Benchmark, targets []Target, open Opener
 	return out, nil
 }
 
-func scanOne(ctx context.Context, b *engine.Benchmark, t Target, open Opener, write Writer, timeout time.Duration, now func() time.Time, log *slog.Logger) Summary {
-	s := Summary{Target: t.Spec, Name: t.Name, Start: now()}
+func scanOne(ctx context.Context, b *engine.Benchmark, t Target, open Opener, write Writer, timeout time.Duration, now func() time.Time, log *slog.Logger) (s Summary) {
+	s = Summary{Target: t.Spec, Name: t.Name, Start: now()}
 	defer func() { s.Duration = now().Sub(s.Start) }()
 	if timeout > 0 {
 		var cancel context.CancelFunc

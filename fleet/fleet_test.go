@@ -146,6 +146,7 @@ func TestRunFleet(t *testing.T) {
 			continue
 		}
 		assert.Empty(t, s.Error)
+		assert.Positive(t, s.Duration)
 		assert.Positive(t, s.Counts[engine.Pass]+s.Counts[engine.Fail]+s.Counts[engine.Error]+s.Counts[engine.Unknown])
 	}
 	assert.Equal(t, 50, strings.Count(log.String(), "\n"))

@@ -48,7 +48,8 @@ func commands() []command {
 	return []command{
 		{"info", "describe a content file (like oscap info)", runInfo},
 		{"rules", "list the rules a profile selects, with their DISA ids", runRules},
-		{"scan", "evaluate a benchmark on a target and write results", runScan},
+		{"scan", "evaluate a benchmark on targets and write results", runScan},
+		{"merge", "join the per-target summaries of scan shards", runMerge},
 		{"oval", "OVAL on its own: oval eval FILE (like oscap oval eval)", runOVAL},
 	}
 }

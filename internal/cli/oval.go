@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/stigscan/stigscan/fleet"
 	"os"
 
 	"github.com/stigscan/stigscan/oval"
@@ -37,7 +38,9 @@ func runOVAL(ctx context.Context, e *env, args []string) error {
 // with --id) and prints one line per definition, as oscap does.
 func runOVALEval(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("oval eval", flag.ContinueOnError)
-	target := fs.String("target", "local", "what to evaluate on: local, local:/path/to/root (an offline image)")
+	target := fs.String("target", "local", "what to evaluate on: local, local:/path/to/root (an offline image), ssh://user@host[:port]")
+	var sshf sshFlags
+	sshf.register(fs)
 	results := fs.String("results", "", "write OVAL 5.11 results to FILE")
 	variables := fs.String("variables", "", "read external variables from an oval_variables FILE")
 	id := fs.String("id", "", "evaluate only this definition")
@@ -48,9 +51,12 @@ func runOVALEval(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return usageErr("oval eval: one OVAL definitions FILE expected, got %d", len(pos))
 	}
-	h, err := openTarget(*target)
+	h, closeFn, err := sshf.opener()(ctx, fleet.Target{Spec: *target, Name: fleet.DefaultName(*target)})
 	if err != nil {
 		return err
+	}
+	if closeFn != nil {
+		defer closeFn()
 	}
 	defs, err := oval.ParseFile(pos[0])
 	if err != nil {

@@ -120,20 +120,14 @@ func readZipEntry(p string) ([]byte, error) {
 }
 
 // writeOutputs writes every result file asked for and names each on w.
-func writeOutputs(w io.Writer, o outputFlags, c *xccdf.Content, res *engine.Result) error {
+// src is the content as written (loadSource), read once per scan.
+func writeOutputs(w io.Writer, o outputFlags, src *source, res *engine.Result) error {
 	if o.none() {
 		o.arf = DefaultARF
 	}
 	version := stigscanVersion()
 	xopts := xccdfres.Options{Version: version, Identity: scanIdentity()}
 	vopts := oval.WriteOptions{ProductVersion: version}
-	var src *source
-	if o.xccdfResults != "" || o.arf != "" {
-		var err error
-		if src, err = loadSource(c); err != nil {
-			return err
-		}
-	}
 	if o.arf != "" {
 		aw := arf.Writer{XCCDF: xopts, OVAL: vopts, EmbedContent: o.embed, Document: src.document, Component: src.component}
 		if err := writeFile(o.arf, aw, res); err != nil {

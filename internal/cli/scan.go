@@ -5,40 +5,72 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/stigscan/stigscan/collectors/host"
-	"github.com/stigscan/stigscan/collectors/local"
 	"github.com/stigscan/stigscan/engine"
+	"github.com/stigscan/stigscan/fleet"
+	"github.com/stigscan/stigscan/xccdf"
 )
 
+// listFlag is a flag that may repeat.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
 type scanFlags struct {
-	content   contentFlags
-	benchmark string
-	target    string
-	quiet     bool
-	out       outputFlags
+	content     contentFlags
+	benchmark   string
+	targets     listFlag
+	inventory   string
+	parallel    int
+	shard       string
+	outDir      string
+	quiet       bool
+	progress    string
+	hostTimeout time.Duration
+	out         outputFlags
+	ssh         sshFlags
 }
+
+const scanSynopsis = `scan [--benchmark FILE] [--profile ID] [--tailoring-file F]
+                     [--target local|local:/root|ssh://user@host[:port] ...] [--targets FILE]
+                     [--arf FILE] [--xccdf-results FILE] [--oval-results FILE] [--embed-content]
+                     [--out DIR] [--parallel N] [--shard K/N]
+
+One target: the summary on stdout and, with no output flag, the ARF results in
+` + DefaultARF + ` in the working directory. Several targets (--target repeated, or
+--targets FILE with one target per line and key=value settings): one ARF per host
+in --out DIR (default stigscan-results), a summary table, and NAME.summary.json
+files that 'stigscan merge' joins across shards.`
 
 func runScan(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	var sf scanFlags
 	sf.content.register(fs)
 	fs.StringVar(&sf.benchmark, "benchmark", "", "benchmark, data stream or DISA zip (default: the built-in Linux baseline)")
-	fs.StringVar(&sf.target, "target", "local", "what to scan: local, local:/path/to/root (an offline image)")
-	fs.BoolVar(&sf.quiet, "quiet", false, "print only the totals")
+	fs.Var(&sf.targets, "target", "what to scan (repeatable): local, local:/path/to/root (an offline image), ssh://user@host[:port]")
+	fs.StringVar(&sf.inventory, "targets", "", "inventory file: one target per line, optional key=value settings (key=, user=, port=, sudo=, password-env=, name=)")
+	fs.IntVar(&sf.parallel, "parallel", 4, "targets scanned at once")
+	fs.StringVar(&sf.shard, "shard", "", "scan only shard K of N of the inventory (K/N), for batch systems")
+	fs.StringVar(&sf.outDir, "out", "", "directory for per-target results (fleet mode)")
+	fs.BoolVar(&sf.quiet, "quiet", false, "print only totals; no progress")
+	fs.StringVar(&sf.progress, "progress", "auto", "progress display: auto (a bar on a terminal, lines otherwise), bar, lines, none")
+	fs.DurationVar(&sf.hostTimeout, "host-timeout", 0, "bound on each target's whole scan (0: none)")
 	sf.out.register(fs)
+	sf.ssh.register(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
-		return helpOrErr(e, fs, "scan [--benchmark FILE] [--profile ID] [--target local|local:/root]\n"+
-			"                     [--arf FILE] [--xccdf-results FILE] [--oval-results FILE] [--embed-content]\n\n"+
-			"With no output flag, the ARF results go to "+DefaultARF+" in the working directory.", err)
+		return helpOrErr(e, fs, scanSynopsis, err)
 	}
 	if len(pos) > 0 {
-		return usageErr("scan: unexpected argument %q (name content with --benchmark)", pos[0])
+		return usageErr("scan: unexpected argument %q (name content with --benchmark, targets with --target)", pos[0])
 	}
-	h, err := openTarget(sf.target)
+	targets, err := sf.targetList()
 	if err != nil {
 		return err
 	}
@@ -57,23 +89,137 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	src, err := loadSource(c)
+	if err != nil {
+		return err
+	}
+	if len(targets) == 1 && sf.inventory == "" && sf.outDir == "" {
+		return sf.scanOne(ctx, e, b, src, targets[0])
+	}
+	return sf.scanFleet(ctx, e, b, c, src, targets)
+}
+
+// targetList gathers --target and --targets, then applies --shard.
+func (sf *scanFlags) targetList() ([]fleet.Target, error) {
+	var ts []fleet.Target
+	seen := map[string]bool{}
+	for _, spec := range sf.targets {
+		name := fleet.DefaultName(spec)
+		if seen[name] {
+			return nil, usageErr("scan: target %s given twice", redactTarget(spec))
+		}
+		seen[name] = true
+		ts = append(ts, fleet.Target{Spec: spec, Name: name, Options: map[string]string{}})
+	}
+	if sf.inventory != "" {
+		f, err := os.Open(sf.inventory)
+		if err != nil {
+			return nil, fmt.Errorf("scan: %w", err)
+		}
+		inv, err := fleet.ParseInventory(f, sf.inventory)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		ts = append(ts, inv...)
+	}
+	if len(ts) == 0 {
+		ts = []fleet.Target{{Spec: "local", Name: "local", Options: map[string]string{}}}
+	}
+	if sf.shard != "" {
+		k, n, err := fleet.ParseShard(sf.shard)
+		if err != nil {
+			return nil, usageErr("%v", err)
+		}
+		if ts, err = fleet.Shard(ts, k, n); err != nil {
+			return nil, usageErr("%v", err)
+		}
+	}
+	return ts, nil
+}
+
+func (sf *scanFlags) scanOne(ctx context.Context, e *env, b *engine.Benchmark, src *source, t fleet.Target) error {
+	h, closeFn, err := sf.ssh.opener()(ctx, t)
+	if err != nil {
+		return err
+	}
+	if closeFn != nil {
+		defer closeFn()
+	}
 	res, err := b.Evaluate(ctx, h)
 	if err != nil {
 		return err
 	}
 	printSummary(e.stdout, res, sf.quiet)
-	return writeOutputs(e.stdout, sf.out, c, res)
+	return writeOutputs(e.stdout, sf.out, src, res)
 }
 
-// openTarget turns a --target value into a host.
-func openTarget(t string) (host.Host, error) {
-	switch {
-	case t == "local":
-		return local.New(), nil
-	case strings.HasPrefix(t, "local:"):
-		return local.NewRoot(strings.TrimPrefix(t, "local:"))
+func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark, c *xccdf.Content, src *source, targets []fleet.Target) error {
+	if sf.out.xccdfResults != "" || sf.out.ovalResults != "" || sf.out.arf != "" {
+		return usageErr("scan: with several targets results go to --out DIR (one ARF per target); --arf, --xccdf-results and --oval-results name single files")
 	}
-	return nil, usageErr("unknown target %q (use local or local:/path/to/root)", t)
+	dir := sf.outDir
+	if dir == "" {
+		dir = "stigscan-results"
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("scan: %w", err)
+	}
+	write := func(ctx context.Context, t fleet.Target, res *engine.Result) ([]string, error) {
+		o := outputFlags{arf: filepath.Join(dir, t.Name+"-arf.xml"), embed: sf.out.embed}
+		if err := writeOutputs(io.Discard, o, src, res); err != nil {
+			return nil, err
+		}
+		return []string{o.arf}, nil
+	}
+	var prog fleet.Progress
+	switch mode := sf.progress; {
+	case sf.quiet || mode == "none":
+	case mode == "bar" || (mode == "auto" && isTerminal(e.stderr)):
+		prog = &fleet.BarProgress{W: e.stderr}
+	case mode == "lines" || mode == "auto":
+		prog = &fleet.LineProgress{W: e.stderr}
+	default:
+		return usageErr("scan: --progress %q: want auto, bar, lines or none", mode)
+	}
+	log := slog.New(slog.DiscardHandler)
+	ss, err := fleet.Run(ctx, b, targets, sf.ssh.opener(), fleet.Options{
+		Parallel: sf.parallel, Progress: prog, Write: write, HostTimeout: sf.hostTimeout, Logger: log,
+	})
+	if werr := fleet.WriteSummaries(dir, ss); werr != nil && err == nil {
+		err = werr
+	}
+	fleet.Table(e.stdout, ss)
+	fmt.Fprintf(e.stdout, "results: %s\n", dir)
+	if err != nil {
+		return err
+	}
+	for _, s := range ss {
+		if s.Error != "" {
+			return &ExitError{Code: ExitError1, Err: fmt.Errorf("scan: %d of %d targets were not fully scanned", countErrors(ss), len(ss))}
+		}
+	}
+	return nil
+}
+
+func countErrors(ss []fleet.Summary) int {
+	n := 0
+	for _, s := range ss {
+		if s.Error != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // printSummary writes one line per selected rule and the totals.
@@ -99,4 +245,21 @@ func printSummary(w io.Writer, res *engine.Result, quiet bool) {
 		parts = append(parts, fmt.Sprintf("%s %d", s, counts[s]))
 	}
 	fmt.Fprintf(w, "%s: %s; score %.2f/%.0f; %s\n", res.Target, strings.Join(parts, ", "), res.Score, res.MaxScore, res.EndTime.Sub(res.StartTime).Round(time.Millisecond))
+}
+
+func runMerge(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return helpOrErr(e, fs, "merge DIR...   (joins the NAME.summary.json files of scan shards)", err)
+	}
+	if len(pos) == 0 {
+		return usageErr("merge: name at least one results directory")
+	}
+	ss, err := fleet.Merge(pos...)
+	if err != nil {
+		return err
+	}
+	fleet.Table(e.stdout, ss)
+	return nil
 }
