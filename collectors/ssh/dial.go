@@ -304,7 +304,11 @@ func (h *Host) markDead(err error) {
 	h.deadOnce.Do(func() {
 		h.deadErr = err
 		close(h.dead)
-		h.log.Debug("ssh: connection ended", "reason", err.Error())
+		if errors.Is(err, ErrClosed) {
+			h.log.Debug("ssh: connection closed")
+		} else {
+			h.log.Warn("ssh: connection ended", "reason", err.Error())
+		}
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -330,9 +331,12 @@ func (h *Host) ReadFile(ctx context.Context, path string) ([]byte, error) {
 	return res.stdout, nil
 }
 
-// readFilesBody sorts paths into regular files (T), existing non-regular
-// paths (N) and errors (E, with stat's message), then streams the regular
-// ones as one tar archive after an "A" record.
+// readFilesBody sorts paths into regular files (T), regular files that
+// claim size zero (H: empty files and kernel pseudo-files such as /proc/sys
+// entries, which tar would archive as empty, so they are sent as an od hex
+// dump), existing non-regular paths (N) and errors (E, with the tool's
+// message), then streams the T files as one tar archive after an "A"
+// record.
 func readFilesBody(paths []string) string {
 	var b strings.Builder
 	b.WriteString("set --\nfor p in")
@@ -340,7 +344,9 @@ func readFilesBody(paths []string) string {
 		b.WriteString(" " + Quote(p))
 	}
 	b.WriteString(`; do
-	if [ -f "$p" ]; then printf 'T\0'; set -- "$@" "$p"
+	if [ -f "$p" ] && [ -s "$p" ]; then printf 'T\0'; set -- "$@" "$p"
+	elif [ -f "$p" ]; then
+		if x=$(od -An -v -tx1 -- "$p" 2>&1); then printf 'H\0%s\0' "$x"; else printf 'E\0%s\0' "$x"; fi
 	elif [ -e "$p" ]; then printf 'N\0'
 	else s=$(stat -L -c %f -- "$p" 2>&1) || :; printf 'E\0%s\0' "$s"
 	fi
@@ -415,6 +421,16 @@ func (h *Host) readChunk(ctx context.Context, paths []string) (map[string]FileRe
 		switch code {
 		case "T":
 			inTar = append(inTar, p)
+		case "H":
+			dump, err := r.next()
+			if err != nil {
+				return nil, fmt.Errorf("ssh: %s: read files: %w", h.name, err)
+			}
+			data, err := hex.DecodeString(strings.Join(strings.Fields(dump), ""))
+			if err != nil {
+				return nil, fmt.Errorf("ssh: %s: read files: od output for %s: %w", h.name, p, err)
+			}
+			out[p] = FileResult{Path: p, Data: data}
 		case "N":
 			out[p] = FileResult{Path: p, Err: fmt.Errorf("ssh: %s: %w", h.name, &fs.PathError{Op: "read", Path: p, Err: errors.New("not a regular file")})}
 		case "E":

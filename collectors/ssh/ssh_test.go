@@ -213,6 +213,7 @@ func TestFilesystemMatchesLocal(t *testing.T) {
 
 	t.Run("ReadFiles", func(t *testing.T) {
 		paths := []string{"/etc/passwd", "/usr/bin/true", "/etc/os-release", filepath.Join(dir, "fifo"),
+			"/proc/sys/kernel/ostype", "/proc/sys/kernel/hostname", "/proc/version",
 			"/nonexistent", "/etc/passwd", "relative", filepath.Join(dir, "dangling"), dir}
 		for p := range files {
 			paths = append(paths, p)
