@@ -142,7 +142,7 @@ func TestAtomicPossessive(t *testing.T) {
 		`(x|y)?+z`: `(?>(x|y)?)z`,
 		`\d{2,}+$`: `(?>\d{2,})$`,
 		`a+b*c?`:   `a+b*c?`,
-		`(?:a++)b`: `((?:(?>a+)))b`,
+		`(?:a++)b`: `(?:(?>a+))b`,
 	} {
 		assert.Equal(t, want, atomicPossessive(in), in)
 	}
