@@ -17,7 +17,9 @@
 //     standard input, so paths never pass through the login shell and
 //     argument-length limits do not apply. Paths inside scripts are quoted
 //     with Quote. Stat and ReadDir describe many paths in one session;
-//     ReadFiles reads many files in one session through tar.
+//     ReadFiles (the BatchReader ability) reads many files in one session
+//     through tar; StatFS answers host.StatFSer; Run uses /bin/sh -c in
+//     the C locale, as the local host does.
 //   - At most Config.MaxSessions sessions run at once on the connection
 //     (sshd allows 10 by default).
 //
