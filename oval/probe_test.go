@@ -243,3 +243,33 @@ func TestSystemProbesOnOfflineRoot(t *testing.T) {
 	}
 	assert.Equal(t, FlagNotCollected, objs["oval:t:obj:sysctl"].Flag)
 }
+
+// TestConcurrentEvaluate runs one Prepared on several hosts at once (run
+// with -race).
+func TestConcurrentEvaluate(t *testing.T) {
+	d := doc(`<ind:textfilecontent54_test id="oval:t:tst:1" version="1" check="all"><ind:object object_ref="oval:t:obj:1"/><ind:state state_ref="oval:t:ste:1"/></ind:textfilecontent54_test>`,
+		`<ind:textfilecontent54_object id="oval:t:obj:1" version="1"><ind:filepath>/etc/motd</ind:filepath><ind:pattern operation="pattern match">^(\w+)</ind:pattern><ind:instance datatype="int">1</ind:instance></ind:textfilecontent54_object>`,
+		`<ind:textfilecontent54_state id="oval:t:ste:1" version="1"><ind:subexpression operation="pattern match" var_ref="oval:t:var:1"/></ind:textfilecontent54_state>`,
+		`<constant_variable id="oval:t:var:1" version="1" datatype="string"><value>^auth(?=orized)</value></constant_variable>`, "oval:t:tst:1")
+	defs, err := Parse(strings.NewReader(d), "c.xml")
+	require.NoError(t, err)
+	p, err := Prepare(defs, Options{})
+	require.NoError(t, err)
+	texts := []string{"authorized\n", "welcome\n", "authorized users\n", "hello\n"}
+	want := []Result{True, False, True, False}
+	got := make([]Result, len(texts))
+	done := make(chan int)
+	for i, txt := range texts {
+		go func() {
+			r, err := p.Evaluate(context.Background(), newMemHost(map[string]string{"/etc/motd": txt}), nil)
+			if err == nil {
+				got[i] = r.Definition("oval:t:def:1").Result
+			}
+			done <- i
+		}()
+	}
+	for range texts {
+		<-done
+	}
+	assert.Equal(t, want, got)
+}
