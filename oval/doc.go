@@ -18,6 +18,17 @@
 // per host. Each Evaluate collects every object at most once and memoizes
 // tests and definitions for that run.
 //
+// Options.SystemCharacteristics replays a collected
+// oval_system_characteristics document instead of probing (OpenSCAP's
+// "oval analyse"); Options.Probes adds or replaces probes by
+// "family:object_type".
+//
+// Where the OVAL specification leaves room, evaluation follows the
+// reference interpreter (OpenSCAP), so results agree with it: an empty
+// result set combines to "unknown", a state entity's check_existence counts
+// every entity of the item, a variable with no value makes objects that
+// read it "does not exist" and states that compare with it "error".
+//
 // Problems in content never abort an evaluation: a dangling reference, a
 // circular extend_definition, an invalid regular expression or an object type
 // without a probe becomes an "error" (or "not collected") result that names
