@@ -29,6 +29,9 @@ type unittestCase struct {
 	tests   map[string]Result
 	flags   map[string]string // expected object flags
 	skip    string
+	// placeholder: the file names TEMP_DIR_PLACEHOLDER, which becomes
+	// /tdir on the temporary root.
+	placeholder bool
 }
 
 func res(r Result) *Result { return &r }
@@ -84,14 +87,25 @@ func TestOpenSCAPUnittests(t *testing.T) {
 		{name: "item_not_exist", oval: "item_not_exist.xml", flags: map[string]string{"oval:org.mitre.oval.test:obj:512": FlagDoesNotExist}},
 		{name: "external_variable", oval: "test_external_variable.oval.xml", vars: "external_variables.xml",
 			flags: map[string]string{"oval:x:obj:1": FlagDoesNotExist, "oval:x:obj:3": FlagDoesNotExist, "oval:x:obj:6": FlagDoesNotExist, "oval:x:obj:8": FlagDoesNotExist}},
-		{name: "variable_in_filter", oval: "test_variable_in_filter.xml", allDefs: res(T), skip: "needs the TEMP_DIR_PLACEHOLDER rewrite; covered by the placeholder runner below"},
+		{name: "variable_in_filter", oval: "test_variable_in_filter.xml", allDefs: res(T), placeholder: true,
+			setup: func(root string) { writeFile(t, root, "tdir/key_file", "secret_key\n", 0o600) }},
+		{name: "pcre_nonutf_characters", oval: "test_pcre_nonutf_characters.xml", defs: map[string]Result{"oval:org.mitre.oval.test:def:1": T}, placeholder: true,
+			setup: func(root string) {
+				writeFile(t, root, "tdir/normal_filename", "", 0o644)
+				writeFile(t, root, "tdir/evil_filename_\xdc_non_utf8_character", "", 0o644)
+			}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.skip != "" {
 				t.Skip(tc.skip)
 			}
-			defs, err := ParseFile(filepath.Join(dir, tc.oval))
+			data, err := os.ReadFile(filepath.Join(dir, tc.oval))
+			require.NoError(t, err)
+			if tc.placeholder {
+				data = []byte(strings.ReplaceAll(string(data), "TEMP_DIR_PLACEHOLDER", "/tdir"))
+			}
+			defs, err := Parse(strings.NewReader(string(data)), tc.oval)
 			require.NoError(t, err)
 			opts := Options{Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }}
 			if tc.syschar != "" {
