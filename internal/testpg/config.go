@@ -93,9 +93,9 @@ log_disconnections = on
 include_dir '%s'
 `, s.Port, s.SocketDir, ConfDir)
 	files := map[string]string{
-		s.ConfigFile: conf,
-		s.HBAFile:    HBA,
-		filepath.Join(s.DataDir, "admins.txt"):           AdminsFile,
+		s.ConfigFile:                           conf,
+		s.HBAFile:                              HBA,
+		filepath.Join(s.DataDir, "admins.txt"): AdminsFile,
 		filepath.Join(s.DataDir, ConfDir, ConfDirFile):    confDirContent,
 		filepath.Join(s.DataDir, ConfDir, ".hidden.conf"): "log_statement = 'all'\n",
 		filepath.Join(s.DataDir, ConfDir, "ignored.txt"):  "log_statement = 'all'\n",

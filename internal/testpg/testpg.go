@@ -132,6 +132,9 @@ func Start(t testing.TB) *DB {
 	ctx := context.Background()
 	admin := srv.adminConn(t, "postgres")
 	defer admin.Close(ctx)
+	// Not logged: the server log must not hold the password, so that tests
+	// can look for it there.
+	mustExec(t, admin, "SET log_statement = 'none'")
 	mustExec(t, admin, fmt.Sprintf("CREATE ROLE %s LOGIN PASSWORD '%s'", db.User, Password))
 	mustExec(t, admin, fmt.Sprintf("CREATE DATABASE %s OWNER %s", db.Name, db.User))
 	t.Cleanup(func() {
@@ -192,7 +195,10 @@ func (d *DB) Connect(t testing.TB, role string) *pgx.Conn {
 func (d *DB) CreateRole(t testing.TB, prefix, attrs string) string {
 	t.Helper()
 	name := fmt.Sprintf("%s_%d_%d", prefix, os.Getpid(), shared.seq.Add(1))
-	d.Exec(t, fmt.Sprintf("CREATE ROLE %s %s PASSWORD '%s'", name, attrs, Password))
+	admin := d.adminConn(t, d.Name)
+	mustExec(t, admin, "SET log_statement = 'none'") // keep the password out of the server log
+	mustExec(t, admin, fmt.Sprintf("CREATE ROLE %s %s PASSWORD '%s'", name, attrs, Password))
+	_ = admin.Close(context.Background())
 	t.Cleanup(func() {
 		ctx := context.Background()
 		c, err := d.connect(ctx, AdminUser, d.AdminPassword, "postgres")

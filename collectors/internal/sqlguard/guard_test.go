@@ -161,7 +161,7 @@ func TestCheckEveryDialect(t *testing.T) {
 	}{
 		{"portable select", "SELECT a, b FROM t WHERE c = 'x;y' -- z", true},
 		{"postgres dollar quote with semicolon", "SELECT $$;$$", false},
-		{"oracle q-quote", "SELECT q'[it's]' FROM dual", false}, // PostgreSQL reads an unterminated string
+		{"oracle q-quote", "SELECT q'[it's]' FROM dual", false},             // PostgreSQL reads an unterminated string
 		{"postgres nested comment", "SELECT /* /* */ ; DELETE */ 1", false}, // Oracle ends the comment early
 		{"delete", "DELETE FROM t", false},
 	}

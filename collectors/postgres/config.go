@@ -1,0 +1,86 @@
+package postgres
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Defaults applied by Open to zero Config fields.
+const (
+	DefaultSSLMode        = "prefer"
+	DefaultConnectTimeout = 15 * time.Second
+	DefaultQueryTimeout   = 30 * time.Second
+	DefaultMaxConns       = 2
+	MaxMaxConns           = 4
+	DefaultMaxRows        = 100000
+)
+
+// Config says how to log in and how long to wait. A Config is safe to
+// print, log or marshal: the password is a Secret.
+type Config struct {
+	// Password authenticates the target's user (scram-sha-256, md5 or
+	// password, as the server asks). Empty for trust, peer or certificate
+	// authentication.
+	Password Secret
+
+	// SSLMode is used when the target names none: disable, allow, prefer
+	// (the default), require, verify-ca or verify-full, as in libpq.
+	SSLMode string
+	// SSLRootCert is a PEM file of CA certificates for verify-ca and
+	// verify-full (with require it turns verification on, as in libpq), or
+	// "system" for the system's roots.
+	SSLRootCert string
+	// SSLCert and SSLKey are a client certificate and its key.
+	SSLCert, SSLKey string
+
+	// ConnectTimeout bounds each connection attempt (TCP, TLS, login).
+	ConnectTimeout time.Duration
+	// QueryTimeout is the statement_timeout of every QueryRows statement
+	// and bounds every helper query.
+	QueryTimeout time.Duration
+	// MaxConns bounds the target's pool: 1 to 4, default 2.
+	MaxConns int
+	// MaxRows bounds the rows one query may return; default 100000.
+	MaxRows int
+
+	// ConfigFile and HBAFile are postgresql.conf and pg_hba.conf on the
+	// server machine, for roles that may not read the config_file and
+	// hba_file settings; default: those settings.
+	ConfigFile, HBAFile string
+
+	// Logger receives connection events and queries; nil discards them.
+	// The password never reaches it.
+	Logger *slog.Logger
+}
+
+func (c Config) withDefaults() (Config, error) {
+	if c.SSLMode == "" {
+		c.SSLMode = DefaultSSLMode
+	}
+	if !validSSLMode(c.SSLMode) {
+		return c, fmt.Errorf("postgres: Config.SSLMode must be one of %s", sslModeList)
+	}
+	if (c.SSLCert == "") != (c.SSLKey == "") {
+		return c, fmt.Errorf("postgres: Config.SSLCert and Config.SSLKey go together")
+	}
+	if c.ConnectTimeout <= 0 {
+		c.ConnectTimeout = DefaultConnectTimeout
+	}
+	if c.QueryTimeout <= 0 {
+		c.QueryTimeout = DefaultQueryTimeout
+	}
+	switch {
+	case c.MaxConns <= 0:
+		c.MaxConns = DefaultMaxConns
+	case c.MaxConns > MaxMaxConns:
+		c.MaxConns = MaxMaxConns
+	}
+	if c.MaxRows <= 0 {
+		c.MaxRows = DefaultMaxRows
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c, nil
+}

@@ -1,0 +1,355 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/internal/sqlguard"
+)
+
+// Engine is the sql57 engine name of PostgreSQL.
+const Engine = "postgresql"
+
+// applicationName is what the scan's sessions show in pg_stat_activity.
+const applicationName = "stigscan"
+
+// Target is one PostgreSQL server: the pool of connections opened with the
+// target's credentials, and the host holding the server's files. It is
+// safe for concurrent use; Close releases the connections.
+type Target struct {
+	ep    Endpoint
+	desc  string
+	files host.Host
+	cfg   Config
+	log   *slog.Logger
+	pool  *pgxpool.Pool
+
+	// Learned at Open; read-only after.
+	version    string // server_version
+	versionNum int    // server_version_num
+	serverAddr string // inet_server_addr(), "" over a Unix socket
+	tls        bool
+
+	closed atomic.Bool
+}
+
+var (
+	_ host.Host          = (*Target)(nil)
+	_ host.SQLDatabase   = (*Target)(nil)
+	_ host.FactsProvider = (*Target)(nil)
+	_ host.Live          = (*Target)(nil)
+)
+
+// Open connects to the server at ep as ep.User and checks the login; files
+// is the server machine (nil means host.Unavailable: its files cannot be
+// read). The returned Target holds at most Config.MaxConns connections.
+func Open(ctx context.Context, ep Endpoint, cfg Config, files host.Host) (*Target, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if ep.User == "" || ep.Host == "" {
+		return nil, fmt.Errorf("postgres: open: the target needs a user and a host")
+	}
+	desc := ep.String()
+	if files == nil {
+		files = host.Unavailable{Name: desc, Reason: "no access to the database server's machine was configured"}
+	}
+	pcfg, err := poolConfig(ep, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %s: %w", desc, err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %s: %w", desc, err)
+	}
+	t := &Target{ep: ep, desc: desc, files: files, cfg: cfg, log: cfg.Logger.With("target", desc), pool: pool}
+	if err := t.learn(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	t.log.Info("postgres: connected", "server_version", t.version, "tls", t.tls, "files", files.Describe())
+	return t, nil
+}
+
+// poolConfig builds the pool's configuration from the endpoint and Config
+// alone: every connection setting is written out, so PG* environment
+// variables and files under ~/.postgresql do not change where or how the
+// scan connects.
+func poolConfig(ep Endpoint, cfg Config) (*pgxpool.Config, error) {
+	sslmode := ep.SSLMode
+	if sslmode == "" {
+		sslmode = cfg.SSLMode
+	}
+	kv := [][2]string{
+		{"host", ep.Host},
+		{"port", strconv.Itoa(ep.port())},
+		{"dbname", ep.database()},
+		{"user", ep.User},
+		{"sslmode", sslmode},
+		{"sslrootcert", cfg.SSLRootCert},
+		{"sslcert", cfg.SSLCert},
+		{"sslkey", cfg.SSLKey},
+		{"sslpassword", ""},
+		{"passfile", ""},
+		{"target_session_attrs", "any"},
+		{"connect_timeout", strconv.Itoa(int((cfg.ConnectTimeout + time.Second - 1) / time.Second))},
+	}
+	var b strings.Builder
+	for _, p := range kv {
+		b.WriteString(p[0])
+		b.WriteString("='")
+		b.WriteString(strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(p[1]))
+		b.WriteString("' ")
+	}
+	pcfg, err := pgxpool.ParseConfig(b.String())
+	if err != nil {
+		var pe *pgconn.ParseConfigError
+		if errors.As(err, &pe) && pe.Unwrap() != nil {
+			// The connection string is ours and holds no secret, but say
+			// what went wrong without repeating it.
+			return nil, fmt.Errorf("connection settings: %w", pe.Unwrap())
+		}
+		return nil, err
+	}
+	cc := pcfg.ConnConfig
+	cc.Password = cfg.Password.reveal()
+	cc.RuntimeParams = map[string]string{"application_name": applicationName}
+	cc.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		// Cancel the server's work when a query's context ends, then
+		// drop the connection if the server does not answer.
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, CancelRequestDelay: 0, DeadlineDelay: 2 * time.Second}
+	}
+	cc.Tracer = nil
+	pcfg.MaxConns = int32(cfg.MaxConns)
+	pcfg.MinConns = 0
+	pcfg.MaxConnIdleTime = 5 * time.Minute
+	pcfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		// The guard reads a backslash in '...' as an ordinary character,
+		// which is true only with standard_conforming_strings on (the
+		// default since 9.1); make sure of it.
+		if c.PgConn().ParameterStatus("standard_conforming_strings") != "on" {
+			if err := c.PgConn().Exec(ctx, "SET standard_conforming_strings = on").Close(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return pcfg, nil
+}
+
+// learn logs in once, so that bad credentials fail Open, and records what
+// the server says about itself.
+func (t *Target) learn(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, t.cfg.ConnectTimeout+t.cfg.QueryTimeout)
+	defer cancel()
+	_, rows, err := t.query(ctx, `SELECT current_setting('server_version'), current_setting('server_version_num'),
+		host(inet_server_addr()), (SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid())`, true)
+	if err != nil {
+		return err
+	}
+	if len(rows) != 1 {
+		return fmt.Errorf("postgres: %s: server description: %d rows", t.desc, len(rows))
+	}
+	r := rows[0]
+	t.version = str(r[0])
+	t.versionNum, _ = strconv.Atoi(str(r[1]))
+	t.serverAddr = str(r[2])
+	t.tls = str(r[3]) == "t"
+	return nil
+}
+
+// Close releases the connections. Later queries fail with ErrClosed; file
+// reads still go to the files host.
+func (t *Target) Close() error {
+	if t.closed.CompareAndSwap(false, true) {
+		t.pool.Close()
+	}
+	return nil
+}
+
+// Describe is postgres://user@host:port/db, never with a password.
+func (t *Target) Describe() string { return t.desc }
+
+// Endpoint returns the parsed target.
+func (t *Target) Endpoint() Endpoint { return t.ep }
+
+// Files returns the host holding the server's files, for its optional
+// abilities.
+func (t *Target) Files() host.Host { return t.files }
+
+// ServerVersion is the server's server_version, e.g. "15.18 (Debian ...)".
+func (t *Target) ServerVersion() string { return t.version }
+
+// ServerVersionNum is server_version_num, e.g. 150018.
+func (t *Target) ServerVersionNum() int { return t.versionNum }
+
+// TLS reports whether the connection Open made was encrypted.
+func (t *Target) TLS() bool { return t.tls }
+
+// ReadFile reads a file of the server machine.
+func (t *Target) ReadFile(ctx context.Context, path string) ([]byte, error) {
+	return t.files.ReadFile(ctx, path)
+}
+
+// Stat describes files of the server machine.
+func (t *Target) Stat(ctx context.Context, paths ...string) ([]host.FileInfo, error) {
+	return t.files.Stat(ctx, paths...)
+}
+
+// ReadDir lists a directory of the server machine.
+func (t *Target) ReadDir(ctx context.Context, path string) ([]host.FileInfo, error) {
+	return t.files.ReadDir(ctx, path)
+}
+
+// Run runs a read-only command on the server machine.
+func (t *Target) Run(ctx context.Context, cmd string) ([]byte, error) {
+	return t.files.Run(ctx, cmd)
+}
+
+// IsLive reports whether the files host is a running system; the database
+// itself always is.
+func (t *Target) IsLive() bool { return host.IsLive(t.files) }
+
+// Facts describes the server machine: the files host's facts when it has
+// them, completed with the target's host name and the address the server
+// accepted the connection on.
+func (t *Target) Facts(ctx context.Context) (host.Facts, error) {
+	var f host.Facts
+	if fp, ok := t.files.(host.FactsProvider); ok {
+		got, err := fp.Facts(ctx)
+		if err != nil && !errors.Is(err, host.ErrNotCollected) {
+			return host.Facts{}, fmt.Errorf("postgres: %s: facts: %w", t.desc, err)
+		}
+		if err == nil {
+			f = got
+		}
+	}
+	if f.Hostname == "" && !t.ep.IsSocket() && net.ParseIP(t.ep.Host) == nil {
+		f.Hostname, _, _ = strings.Cut(t.ep.Host, ".")
+		if strings.Contains(t.ep.Host, ".") {
+			f.FQDN = t.ep.Host
+		}
+	}
+	if ip := net.ParseIP(t.serverAddr); ip != nil && len(f.IPv4) == 0 && len(f.IPv6) == 0 {
+		if ip.To4() != nil {
+			f.IPv4 = []string{ip.String()}
+		} else {
+			f.IPv6 = []string{ip.String()}
+		}
+	}
+	sort.Strings(f.IPv4)
+	sort.Strings(f.IPv6)
+	return f, nil
+}
+
+// SQLEngine is "postgresql".
+func (t *Target) SQLEngine() string { return Engine }
+
+// QueryRows runs one statement that sqlguard accepts for PostgreSQL, in a
+// read-only transaction with statement_timeout set to Config.QueryTimeout,
+// and returns the column names and every row with values in the server's
+// text form (NULL as nil). The transaction is always rolled back.
+func (t *Target) QueryRows(ctx context.Context, query string) ([]string, [][]*string, error) {
+	return t.query(ctx, query, true)
+}
+
+// query runs a guarded statement; with timeout it sets statement_timeout
+// for the transaction (Settings reads without it, so that the scan's own
+// setting does not show up in what it reports).
+func (t *Target) query(ctx context.Context, query string, timeout bool) (cols []string, rows [][]*string, err error) {
+	if err := sqlguard.CheckDialect(sqlguard.PostgreSQL, query); err != nil {
+		return nil, nil, fmt.Errorf("postgres: %s: %w", t.desc, err)
+	}
+	if t.closed.Load() {
+		return nil, nil, fmt.Errorf("%w: %s", ErrClosed, t.desc)
+	}
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, t.cfg.QueryTimeout+5*time.Second)
+	defer cancel()
+	conn, err := t.pool.Acquire(ctx)
+	if err != nil {
+		return nil, nil, t.wrap("connect", err)
+	}
+	// Release destroys the connection when the rollback below did not
+	// leave it idle.
+	defer conn.Release()
+	pc := conn.Conn().PgConn()
+
+	begin := "BEGIN READ ONLY"
+	if timeout {
+		begin += fmt.Sprintf("; SET LOCAL statement_timeout = %d", t.cfg.QueryTimeout.Milliseconds())
+	}
+	if _, err := pc.Exec(ctx, begin).ReadAll(); err != nil {
+		return nil, nil, t.wrap("begin read-only transaction", err)
+	}
+	defer func() {
+		rbCtx, rbCancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer rbCancel()
+		if _, rbErr := pc.Exec(rbCtx, "ROLLBACK").ReadAll(); rbErr != nil && err == nil {
+			err = t.wrap("rollback", rbErr)
+		}
+	}()
+
+	// The extended protocol takes exactly one statement, a last guard
+	// behind sqlguard; every column comes back as text.
+	rr := pc.ExecParams(ctx, query, nil, nil, nil, []int16{pgx.TextFormatCode})
+	for _, fd := range rr.FieldDescriptions() {
+		cols = append(cols, fd.Name)
+	}
+	for rr.NextRow() {
+		if len(rows) >= t.cfg.MaxRows {
+			_, _ = rr.Close()
+			return nil, nil, fmt.Errorf("%w: %s: more than %d rows", ErrTooManyRows, t.desc, t.cfg.MaxRows)
+		}
+		if cols == nil {
+			for _, fd := range rr.FieldDescriptions() {
+				cols = append(cols, fd.Name)
+			}
+		}
+		vals := rr.Values()
+		row := make([]*string, len(vals))
+		for i, v := range vals {
+			if v != nil {
+				s := string(v)
+				row[i] = &s
+			}
+		}
+		rows = append(rows, row)
+	}
+	if _, err := rr.Close(); err != nil {
+		return nil, nil, t.wrap("query", err)
+	}
+	t.log.Debug("postgres: query", "query", query, "rows", len(rows), "elapsed", time.Since(start))
+	return cols, rows, nil
+}
+
+// wrap names the target and classifies authentication failures.
+func (t *Target) wrap(what string, err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && (pe.Code == "28P01" || pe.Code == "28000") {
+		return fmt.Errorf("%w: %s: %w", ErrAuth, t.desc, err)
+	}
+	return fmt.Errorf("postgres: %s: %s: %w", t.desc, what, err)
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
