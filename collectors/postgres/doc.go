@@ -22,8 +22,15 @@
 //   - ReadHBA and ReadConfigFile parse pg_hba.conf and postgresql.conf
 //     (with their includes) from any host.Host.
 //
-// Nothing here writes to the server: no statement outside the read-only
-// transaction is ever sent except the transaction control the target
-// issues itself. The password is used only by the connection and never
-// reaches an error, a log record or Describe.
+// Nothing here writes to the server. Outside the read-only transactions
+// the target sends only BEGIN/ROLLBACK, its own statement_timeout, and,
+// on a server still configured with standard_conforming_strings off, a
+// session-level SET turning it on (the guard reads backslashes in '...'
+// literally). Sessions show application_name "stigscan". PG* environment
+// variables and ~/.postgresql files are ignored: the target and Config
+// alone say where and how to connect.
+//
+// The password is used only by the connection and never reaches an
+// error, a log record or Describe. Secrets of the audited server found in
+// pg_hba.conf options (ldapbindpasswd, radiussecrets) are redacted.
 package postgres

@@ -321,6 +321,25 @@ func (a runAs) command(name string, args ...string) *exec.Cmd {
 	return cmd
 }
 
+// tempBase is where the cluster's directory goes: the usual temporary
+// directory, unless the server's account could not reach into it (a
+// TMPDIR private to root), then /tmp.
+func tempBase(acct runAs) string {
+	base := os.TempDir()
+	if acct.cred == nil {
+		return base
+	}
+	for d := base; ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil || fi.Mode().Perm()&0o001 == 0 {
+			return "/tmp"
+		}
+		if d == filepath.Dir(d) {
+			return base
+		}
+	}
+}
+
 func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -342,7 +361,7 @@ func startServer() (*Server, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	dir, err := os.MkdirTemp("", "testpg-")
+	dir, err := os.MkdirTemp(tempBase(acct), "testpg-")
 	if err != nil {
 		return nil, "", err
 	}

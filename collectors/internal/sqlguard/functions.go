@@ -40,6 +40,8 @@ func pgFunction(name string) string {
 		return "truncates a visibility map"
 	case "txid_current":
 		return "assigns a transaction id"
+	case "connectby", "ts_stat", "ts_rewrite":
+		return "runs SQL text this guard does not see"
 	case "pg_current_xact_id":
 		return "assigns a transaction id"
 	}
@@ -66,6 +68,7 @@ func pgFunction(name string) string {
 		{"dblink", "runs SQL on another connection"},
 		{"query_to_xml", "runs SQL text this guard does not see"},
 		{"cursor_to_xml", "reads a cursor"},
+		{"crosstab", "runs SQL text this guard does not see"},
 	} {
 		if strings.HasPrefix(name, p.prefix) {
 			return p.why
