@@ -29,6 +29,12 @@
 // every entity of the item, a variable with no value makes objects that
 // read it "does not exist" and states that compare with it "error".
 //
+// On an offline target (a root folder; host.IsLive false) the object types
+// that describe only a running system answer as the reference interpreter
+// does under OSCAP_PROBE_ROOT: uname and sysctl objects are "not
+// applicable", process58, environmentvariable58 and partition objects have
+// no item (see offline.go). A live target is unaffected.
+//
 // Problems in content never abort an evaluation: a dangling reference, a
 // circular extend_definition, an invalid regular expression or an object type
 // without a probe becomes an "error" (or "not collected") result that names

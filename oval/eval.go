@@ -161,6 +161,7 @@ func (r *run) evalTest(id string) *TestResult {
 		return tr
 	case FlagNotApplicable:
 		tr.Result = NotApplicable
+		tr.Messages = append(tr.Messages, c.co.Messages...)
 		return tr
 	}
 	check, checkExistence := t.Check, t.CheckExistence
@@ -439,6 +440,9 @@ func (r *run) results() *Results {
 
 // flagFromErr maps a probe error onto an object flag.
 func flagFromErr(err error) string {
+	if errors.Is(err, ErrNotApplicable) {
+		return FlagNotApplicable
+	}
 	if errors.Is(err, host.ErrNotCollected) {
 		return FlagNotCollected
 	}

@@ -14,6 +14,7 @@ import (
 // memHost is an in-memory offline host for probe tests and fuzzing.
 type memHost struct {
 	files map[string]memFile // absolute path → file; directories are implied
+	live  bool               // poses as a running system (host.Live)
 }
 
 type memFile struct {
@@ -22,7 +23,10 @@ type memFile struct {
 	uid  int64
 }
 
-var _ host.Host = (*memHost)(nil)
+var (
+	_ host.Host = (*memHost)(nil)
+	_ host.Live = (*memHost)(nil)
+)
 
 func newMemHost(files map[string]string) *memHost {
 	h := &memHost{files: map[string]memFile{}}
@@ -96,3 +100,5 @@ func (h *memHost) Run(ctx context.Context, cmd string) ([]byte, error) {
 }
 
 func (h *memHost) Describe() string { return "memory" }
+
+func (h *memHost) IsLive() bool { return h.live }

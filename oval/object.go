@@ -211,8 +211,12 @@ func (r *run) collect(o *Object) *collected {
 	co.Messages = append(co.Messages, q.notes...)
 	if err != nil {
 		co.Flag = flagFromErr(err)
-		co.Messages = append(co.Messages, msg("%s: %v", o.ID, err))
-		if co.Flag == FlagNotCollected {
+		m := msg("%s: %v", o.ID, err)
+		if co.Flag == FlagNotApplicable {
+			m.Level = "info"
+		}
+		co.Messages = append(co.Messages, m)
+		if co.Flag == FlagNotCollected || co.Flag == FlagNotApplicable {
 			return &collected{co: co}
 		}
 	}

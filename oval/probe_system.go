@@ -113,6 +113,10 @@ func variableProbe(ctx context.Context, q *Query) ([]*Item, error) {
 }
 
 func environmentvariable58Probe(ctx context.Context, q *Query) ([]*Item, error) {
+	if offline(q.Host) {
+		noneOffline(q, "running process")
+		return nil, nil
+	}
 	var pids []int64
 	pe := q.Entity("pid")
 	if vals, ok := pe.Equals(); ok {
@@ -258,6 +262,9 @@ func shadowProbe(ctx context.Context, q *Query) ([]*Item, error) {
 }
 
 func unameProbe(ctx context.Context, q *Query) ([]*Item, error) {
+	if offline(q.Host) {
+		return nil, notApplicableOffline(q, "uname_object")
+	}
 	u, err := unameOf(q.run)
 	if err != nil {
 		return nil, err
@@ -267,6 +274,9 @@ func unameProbe(ctx context.Context, q *Query) ([]*Item, error) {
 }
 
 func sysctlProbe(ctx context.Context, q *Query) ([]*Item, error) {
+	if offline(q.Host) {
+		return nil, notApplicableOffline(q, "sysctl_object")
+	}
 	params, err := fact(q, "sysctl", func() ([]host.SysctlParam, error) { return host.Sysctl(ctx, q.Host) })
 	if err != nil {
 		return nil, err
@@ -279,6 +289,10 @@ func sysctlProbe(ctx context.Context, q *Query) ([]*Item, error) {
 }
 
 func process58Probe(ctx context.Context, q *Query) ([]*Item, error) {
+	if offline(q.Host) {
+		noneOffline(q, "running process")
+		return nil, nil
+	}
 	procs, err := fact(q, "processes", func() ([]host.Process, error) { return host.Processes(ctx, q.Host) })
 	if err != nil {
 		return nil, err
@@ -357,6 +371,10 @@ func systemdErr(q *Query, err error) error {
 }
 
 func partitionProbe(ctx context.Context, q *Query) ([]*Item, error) {
+	if offline(q.Host) {
+		noneOffline(q, "mounted file system")
+		return nil, nil
+	}
 	mounts, err := fact(q, "mounts", func() ([]host.Mount, error) { return host.Mounts(ctx, q.Host) })
 	if err != nil {
 		return nil, err
