@@ -51,7 +51,7 @@ func runOVALEval(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return usageErr("oval eval: one OVAL definitions FILE expected, got %d", len(pos))
 	}
-	h, closeFn, err := sshf.opener()(ctx, fleet.Target{Spec: *target, Name: fleet.DefaultName(*target)})
+	h, closeFn, err := sshf.opener(nil)(ctx, fleet.Target{Spec: *target, Name: fleet.DefaultName(*target)})
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,7 @@ type scanFlags struct {
 	hostTimeout time.Duration
 	out         outputFlags
 	ssh         sshFlags
+	db          dbFlags
 }
 
 const scanSynopsis = `scan [--benchmark FILE] [--profile ID] [--tailoring-file F]
@@ -63,6 +64,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	fs.DurationVar(&sf.hostTimeout, "host-timeout", 0, "bound on each target's whole scan (0: none)")
 	sf.out.register(fs)
 	sf.ssh.register(fs)
+	sf.db.register(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return helpOrErr(e, fs, scanSynopsis, err)
@@ -139,7 +141,7 @@ func (sf *scanFlags) targetList() ([]fleet.Target, error) {
 }
 
 func (sf *scanFlags) scanOne(ctx context.Context, e *env, b *engine.Benchmark, src *source, t fleet.Target) error {
-	h, closeFn, err := sf.ssh.opener()(ctx, t)
+	h, closeFn, err := sf.ssh.opener(&sf.db)(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -183,7 +185,7 @@ func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark,
 		return usageErr("scan: --progress %q: want auto, bar, lines or none", mode)
 	}
 	log := slog.New(slog.DiscardHandler)
-	ss, err := fleet.Run(ctx, b, targets, sf.ssh.opener(), fleet.Options{
+	ss, err := fleet.Run(ctx, b, targets, sf.ssh.opener(&sf.db), fleet.Options{
 		Parallel: sf.parallel, Progress: prog, Write: write, HostTimeout: sf.hostTimeout, Logger: log,
 	})
 	if werr := fleet.WriteSummaries(dir, ss); werr != nil && err == nil {

@@ -90,9 +90,17 @@ func (s *sshFlags) config(opts map[string]string) (ssh.Config, error) {
 	return cfg, nil
 }
 
-// opener connects to fleet targets.
-func (s *sshFlags) opener() fleet.Opener {
-	return func(ctx context.Context, t fleet.Target) (host.Host, func() error, error) {
+// opener connects to fleet targets: machines, and databases (whose
+// server's files are reached through a machine target).
+func (s *sshFlags) opener(db *dbFlags) fleet.Opener {
+	var open fleet.Opener
+	open = func(ctx context.Context, t fleet.Target) (host.Host, func() error, error) {
+		if isDatabase(t.Spec) {
+			if db == nil {
+				return nil, nil, usageErr("database targets are scanned with 'stigscan scan'")
+			}
+			return db.openDatabase(ctx, t, open)
+		}
 		switch {
 		case t.Spec == "local":
 			return local.New(), nil, nil
@@ -114,8 +122,9 @@ func (s *sshFlags) opener() fleet.Opener {
 			}
 			return h, h.Close, nil
 		}
-		return nil, nil, usageErr("unknown target %q (use local, local:/path/to/root or ssh://user@host[:port])", redactTarget(t.Spec))
+		return nil, nil, usageErr("unknown target %q (use local, local:/path/to/root, ssh://user@host[:port], postgres://, mongodb://, oracle://)", redactTarget(t.Spec))
 	}
+	return open
 }
 
 // redactTarget drops any user-info password from a target for messages.
