@@ -130,9 +130,9 @@ type matrixRow struct {
 
 type target struct {
 	Name, Host, OS, Benchmark, Release, Profile string
-	Start, End                                 time.Time
-	Score, MaxScore                            float64
-	Counts                                     []count
+	Start, End                                  time.Time
+	Score, MaxScore                             float64
+	Counts                                      []count
 }
 
 type row struct {
