@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stigscan/stigscan/collectors/local"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testutil"
 	"github.com/stigscan/stigscan/report/ckl"
@@ -228,4 +229,36 @@ func TestHDFConvertersReadOurChecklist(t *testing.T) {
 		}
 	}
 	t.Logf("hdf-converters mapped %d controls with the statuses stigscan wrote", len(controls))
+}
+
+// TestRealScan runs the real engine with the built-in Linux baseline on
+// this machine and writes its checklist: valid against DISA's schema, and
+// STIG Manager imports every rule with stigscan's status.
+func TestRealScan(t *testing.T) {
+	res := jsonrestest.Builtin(t, local.New())
+	d := jsonres.FromResult(res, jsonres.Options{})
+	var buf bytes.Buffer
+	require.NoError(t, ckl.Writer{}.WriteDocument(&buf, d))
+	p := writeFile(t, "builtin.ckl", buf.Bytes())
+	ok, msg := schemaValid(t, p)
+	require.True(t, ok, "xmllint: %s", msg)
+	decided := 0
+	for _, r := range d.Rules {
+		if r.Decided() {
+			decided++
+		}
+	}
+	t.Logf("built-in baseline on this machine: %d rules, %d decided automatically, totals %v", len(d.Rules), decided, d.Totals.ByStatus)
+
+	t.Run("stig manager", func(t *testing.T) {
+		jsonrestest.NodeHarness(t)
+		got := stigManager(t, p)[0]
+		require.Empty(t, got.Error)
+		require.Len(t, got.Checklists, 1)
+		reviews := got.Checklists[0].Reviews
+		require.Len(t, reviews, len(d.Rules))
+		for i, rv := range reviews {
+			assert.Equal(t, string(d.Rules[i].Verdict().Status), rv.Result, "rule %s (%s)", d.Rules[i].ID, d.Rules[i].Status)
+		}
+	})
 }
