@@ -179,3 +179,20 @@ func TestNISTFromReferences(t *testing.T) {
 	d := jsonres.FromResult(&engine.Result{Rules: []*engine.RuleResult{{Rule: rule, Status: engine.Pass}}}, jsonres.Options{})
 	assert.Equal(t, []string{"AC-17(1)", "CM-6(a)"}, d.Rules[0].NIST)
 }
+
+func FuzzRead(f *testing.F) {
+	f.Add([]byte(`{"schema":"stigscan.results/v1","rules":[{"id":"a","status":"pass","weight":1}]}`))
+	f.Add([]byte(`{"schema":"stigscan.results/v1","rules":[{"id":"a","status":"pass","instances":[{"name":"x","status":"fail"}],"review":{"status":"fail"}}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := jsonres.Read(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		for i := range d.Rules {
+			_ = d.Rules[i].Verdict()
+		}
+		if err := (jsonres.Writer{}).WriteDocument(&bytes.Buffer{}, d); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
