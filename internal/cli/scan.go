@@ -36,6 +36,7 @@ type scanFlags struct {
 	out         outputFlags
 	ssh         sshFlags
 	db          dbFlags
+	docs        docFlags
 }
 
 const scanSynopsis = `scan [--benchmark FILE] [--profile ID] [--tailoring-file F]
@@ -65,6 +66,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	sf.out.register(fs)
 	sf.ssh.register(fs)
 	sf.db.register(fs)
+	sf.docs.register(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return helpOrErr(e, fs, scanSynopsis, err)
@@ -153,7 +155,24 @@ func (sf *scanFlags) scanOne(ctx context.Context, e *env, b *engine.Benchmark, s
 		return err
 	}
 	printSummary(e.stdout, res, sf.quiet)
-	return writeOutputs(e.stdout, sf.out, src, res)
+	out := sf.out
+	if sf.docs.any() && out.none() {
+		out.arf = DefaultARF
+	}
+	if err := writeOutputs(e.stdout, out, src, res); err != nil {
+		return err
+	}
+	if !sf.docs.any() && sf.docs.previous == "" {
+		return nil
+	}
+	doc, err := sf.docs.document(res, e.stdout)
+	if err != nil {
+		return err
+	}
+	_, err = sf.docs.writeDocs(e.stdout, res, doc, map[string]string{
+		"ckl": sf.docs.ckl, "cklb": sf.docs.cklb, "json": sf.docs.json, "hdf": sf.docs.hdf, "html": sf.docs.html,
+	})
+	return err
 }
 
 func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark, c *xccdf.Content, src *source, targets []fleet.Target) error {
@@ -167,12 +186,37 @@ func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark,
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("scan: %w", err)
 	}
+	// In fleet mode a format flag means "write it for every target".
+	names := func(t fleet.Target) map[string]string {
+		m := map[string]string{}
+		for key, v := range map[string]string{"ckl": sf.docs.ckl, "cklb": sf.docs.cklb, "json": sf.docs.json, "hdf": sf.docs.hdf} {
+			if v != "" {
+				m[key] = filepath.Join(dir, t.Name+"."+key)
+			}
+		}
+		if sf.docs.html != "" {
+			m["json"] = filepath.Join(dir, t.Name+".json")
+		}
+		return m
+	}
 	write := func(ctx context.Context, t fleet.Target, res *engine.Result) ([]string, error) {
 		o := outputFlags{arf: filepath.Join(dir, t.Name+"-arf.xml"), embed: sf.out.embed}
 		if err := writeOutputs(io.Discard, o, src, res); err != nil {
 			return nil, err
 		}
-		return []string{o.arf}, nil
+		files := []string{o.arf}
+		if n := names(t); len(n) > 0 {
+			doc, err := sf.docs.document(res, nil)
+			if err != nil {
+				return files, err
+			}
+			more, err := sf.docs.writeDocs(nil, res, doc, n)
+			files = append(files, more...)
+			if err != nil {
+				return files, err
+			}
+		}
+		return files, nil
 	}
 	var prog fleet.Progress
 	switch mode := sf.progress; {
@@ -195,6 +239,20 @@ func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark,
 	fmt.Fprintf(e.stdout, "results: %s\n", dir)
 	if err != nil {
 		return err
+	}
+	if sf.docs.html != "" {
+		var jsonFiles []string
+		for _, s := range ss {
+			for _, f := range s.Files {
+				if strings.HasSuffix(f, ".json") {
+					jsonFiles = append(jsonFiles, f)
+				}
+			}
+		}
+		if err := fleetHTML(sf.docs.html, jsonFiles); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "HTML report: %s\n", sf.docs.html)
 	}
 	for _, s := range ss {
 		if s.Error != "" {
