@@ -279,7 +279,10 @@ func (b *Benchmark) Evaluate(ctx context.Context, h host.Host) (*Result, error) 
 		if p.sel == nil || !applicable(p.rule) {
 			continue
 		}
-		if p.check != nil && p.check.System == SystemOVAL && p.reason == "" && p.sel.Role != "unchecked" {
+		if p.sel.Role == "unchecked" {
+			continue
+		}
+		if p.check != nil && p.check.System == SystemOVAL && p.reason == "" {
 			ev.want(p.src, p.check)
 		}
 		if p.complex != nil {
@@ -422,8 +425,21 @@ func (ev *evaluation) rule(p *rulePlan, applicable func(*xccdf.Rule) bool) []*Ru
 		rr.Status = NotApplicable
 		return []*RuleResult{rr}
 	}
+	if p.sel.Role == "unchecked" {
+		// XCCDF 1.2 §6.4.4.3: an unchecked rule is not evaluated, whatever
+		// its check, and its result is notchecked.
+		rr.Status = NotChecked
+		rr.Messages = append(rr.Messages, Message{Severity: "info", Text: "the profile sets role=unchecked"})
+		if p.check != nil {
+			rr.Check = ev.outcome(p.src, p.check)
+		}
+		return []*RuleResult{rr}
+	}
 	if p.complex != nil {
 		rr.Status = ev.complex(p.src, p.complex, rr)
+		if p.sel.Role == "unscored" && (rr.Status == Pass || rr.Status == Fail) {
+			rr.Status = Informational
+		}
 		return []*RuleResult{rr}
 	}
 	if p.check == nil {
@@ -442,11 +458,6 @@ func (ev *evaluation) rule(p *rulePlan, applicable func(*xccdf.Rule) bool) []*Ru
 	if p.reason != "" {
 		rr.Status = NotChecked
 		rr.Messages = append(rr.Messages, Message{Severity: "info", Text: p.reason})
-		return []*RuleResult{rr}
-	}
-	if p.sel.Role == "unchecked" {
-		rr.Status = NotChecked
-		rr.Messages = append(rr.Messages, Message{Severity: "info", Text: "the profile sets role=unchecked"})
 		return []*RuleResult{rr}
 	}
 	if p.check.MultiCheck && ev.unnamed(p.src, p.check) {
@@ -548,8 +559,43 @@ func (ev *evaluation) mapDefinition(run *ovalRun, id string, rr *RuleResult) Sta
 		return Unknown
 	case oval.NotApplicable:
 		return NotApplicable
+	case oval.NotEvaluated:
+		// OVAL leaves a loop of extend_definition "not evaluated"; to
+		// XCCDF that is broken content, not a check that cannot run.
+		if run.circular(d) {
+			return Error
+		}
 	}
 	return NotChecked
+}
+
+// circular reports whether d reaches a loop of extend_definition.
+func (r *ovalRun) circular(d *oval.DefinitionResult) bool {
+	seen := map[string]bool{}
+	var walk func(d *oval.DefinitionResult) bool
+	var crit func(c *oval.CriteriaResult) bool
+	walk = func(d *oval.DefinitionResult) bool {
+		if d == nil || seen[d.ID] {
+			return false
+		}
+		seen[d.ID] = true
+		return d.Circular || crit(d.Criteria)
+	}
+	crit = func(c *oval.CriteriaResult) bool {
+		if c == nil || c.Result != oval.NotEvaluated {
+			return false
+		}
+		if c.Kind == "extend_definition" && walk(r.results.Definition(c.Ref)) {
+			return true
+		}
+		for _, ch := range c.Children {
+			if crit(ch) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(d)
 }
 
 // multi gives one result per definition of an unnamed multi-check.
@@ -737,6 +783,12 @@ func (r *ovalRun) why(d *oval.DefinitionResult) []Message {
 			}
 		case "extend_definition":
 			if sub := r.results.Definition(c.Ref); sub != nil {
+				for _, m := range sub.Messages {
+					if !seen[m.Text] {
+						seen[m.Text] = true
+						out = append(out, Message{Severity: strings.ToLower(m.Level), Text: m.Text})
+					}
+				}
 				walk(sub.Criteria, depth+1)
 			}
 		}

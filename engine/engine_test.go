@@ -70,6 +70,14 @@ func TestCheckSemantics(t *testing.T) {
 		{rule: "unchecked_role", status: engine.NotChecked},
 		{rule: "selector", status: engine.Fail},
 		{rule: "bad_regex", status: engine.Error, msg: "oval:t:obj:5"},
+		// Bad content never stops the scan: each broken reference is an
+		// error on the rule it touches, naming the id, and the rest of the
+		// document is evaluated.
+		{rule: "dangling_test", status: engine.Error, msg: "oval:t:tst:404"},
+		{rule: "dangling_object", status: engine.Error, msg: "oval:t:obj:404"},
+		{rule: "circular", status: engine.Error, msg: "oval:t:def:8"},
+		{rule: "unknown_type", status: engine.Error, msg: "frobnicate_object"},
+		{rule: "after_errors", status: engine.Pass},
 	}
 	require.Len(t, res.Rules, len(want))
 	for i, w := range want {
@@ -94,9 +102,9 @@ func TestCheckSemantics(t *testing.T) {
 	assert.Equal(t, []engine.ExportValue{{ValueID: "xccdf_io.stigscan_value_word", ExportName: "oval:t:var:1", Value: "beta"}}, exp.Exports)
 	assert.Equal(t, "Ask the administrator.", res.Rules[12].Check.Content)
 
-	// Default scoring: 3 passes of 13 scored rules (the multi-check rule
-	// scores once, as the AND of its instances).
-	assert.InDelta(t, 100*3.0/13, res.Score, 0.001)
+	// Default scoring: 4 passes of 18 scored rules (the multi-check rule
+	// scores once, as the AND of its instances; errors score as failures).
+	assert.InDelta(t, 100*4.0/18, res.Score, 0.001)
 	assert.Equal(t, 100.0, res.MaxScore)
 	require.Len(t, res.OVAL, 2)
 }

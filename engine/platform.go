@@ -18,7 +18,13 @@ type platforms struct {
 	names []string
 	// checks maps a CPE name to the OVAL check deciding it.
 	checks map[string]platformCheck
+	// facts holds the direct checks of cpe-lang:check-fact-ref elements,
+	// by factKey; a fact whose content cannot be had is absent (false).
+	facts map[string]platformCheck
 }
+
+// factKey names a check-fact-ref.
+func factKey(f xccdf.CheckFactRef) string { return f.System + "\x00" + f.Href + "\x00" + f.IDRef }
 
 type dictionary struct {
 	dict  *cpe.Dictionary
@@ -32,7 +38,7 @@ type platformCheck struct {
 }
 
 func (b *Benchmark) preparePlatforms(ctx context.Context) (*platforms, error) {
-	p := &platforms{checks: map[string]platformCheck{}}
+	p := &platforms{checks: map[string]platformCheck{}, facts: map[string]platformCheck{}}
 	for _, ref := range b.content.Dictionaries() {
 		cc, err := b.content.ComponentContent(ref)
 		if err != nil {
@@ -64,6 +70,15 @@ func (b *Benchmark) preparePlatforms(ctx context.Context) (*platforms, error) {
 	addTest = func(lt *xccdf.LogicalTest) {
 		for _, f := range lt.FactRefs {
 			add(f)
+		}
+		for _, f := range lt.CheckFactRefs {
+			// The href resolves as a rule's check-content-ref does.
+			k := factKey(f)
+			if _, ok := p.facts[k]; ok || f.System != SystemOVAL {
+				continue
+			}
+			doc := b.loadOVAL(b.main, nil, f.Href)
+			p.facts[k] = platformCheck{doc: doc, key: b.main.key(nil, f.Href), id: f.IDRef}
 		}
 		for _, sub := range lt.Tests {
 			addTest(sub)
@@ -137,10 +152,16 @@ func extraData(c *xccdf.Content) []byte {
 func (ev *evaluation) applicability() func(*xccdf.Rule) bool {
 	pl := ev.b.platforms
 	truth := map[string]bool{}
-	if len(pl.checks) > 0 {
+	factTruth := map[string]bool{}
+	if len(pl.checks) > 0 || len(pl.facts) > 0 {
 		byDoc := map[string][]string{}
 		for _, name := range pl.names {
 			if c, ok := pl.checks[name]; ok && c.doc.err == nil {
+				byDoc[c.key] = append(byDoc[c.key], c.id)
+			}
+		}
+		for _, c := range pl.facts {
+			if c.doc.err == nil {
 				byDoc[c.key] = append(byDoc[c.key], c.id)
 			}
 		}
@@ -163,6 +184,13 @@ func (ev *evaluation) applicability() func(*xccdf.Rule) bool {
 				}
 			}
 		}
+		for k, c := range pl.facts {
+			if res := results[c.key]; res != nil {
+				if d := res.Definition(c.id); d != nil && d.Result == oval.True {
+					factTruth[k] = true
+				}
+			}
+		}
 	}
 	bm := ev.b.content.Benchmark
 	var testTruth func(lt *xccdf.LogicalTest) bool
@@ -170,6 +198,9 @@ func (ev *evaluation) applicability() func(*xccdf.Rule) bool {
 		var vals []bool
 		for _, f := range lt.FactRefs {
 			vals = append(vals, truth[f])
+		}
+		for _, f := range lt.CheckFactRefs {
+			vals = append(vals, factTruth[factKey(f)])
 		}
 		for _, sub := range lt.Tests {
 			vals = append(vals, testTruth(sub))

@@ -35,8 +35,11 @@
 // applicable", process58, environmentvariable58 and partition objects have
 // no item (see offline.go). A live target is unaffected.
 //
-// Problems in content never abort an evaluation: a dangling reference, a
-// circular extend_definition, an invalid regular expression or an object type
-// without a probe becomes an "error" (or "not collected") result that names
-// the offending id, and the rest of the document evaluates normally.
+// Problems in content never abort an evaluation, and each result they touch
+// names the offending id: a dangling reference, an invalid regular
+// expression or an object type no OVAL schema defines gives "error"; a
+// circular extend_definition gives "not evaluated" as in the reference
+// interpreter, marked DefinitionResult.Circular so XCCDF can call it an
+// error; an OVAL object type without a probe is "not collected". The rest
+// of the document evaluates normally.
 package oval

@@ -75,6 +75,9 @@ func (r *run) definition(id string) *DefinitionResult {
 		return dr
 	}
 	if r.defBusy[id] {
+		// A loop of extend_definition has no answer: "not evaluated", as
+		// the reference interpreter says, with the loop named on the
+		// definition that closes it (see criteria).
 		return &DefinitionResult{ID: id, Version: d.Version, Class: d.Class, Result: NotEvaluated, Messages: []Message{msg("circular extend_definition through %s", id)}}
 	}
 	r.defBusy[id] = true
@@ -82,7 +85,7 @@ func (r *run) definition(id string) *DefinitionResult {
 	if d.Criteria == nil {
 		dr.Result = NotEvaluated
 	} else {
-		dr.Criteria = r.criteria(d.Criteria)
+		dr.Criteria = r.criteria(d.Criteria, dr)
 		dr.Result = dr.Criteria.Result
 	}
 	delete(r.defBusy, id)
@@ -91,14 +94,17 @@ func (r *run) definition(id string) *DefinitionResult {
 	return dr
 }
 
-func (r *run) criteria(c *Criteria) *CriteriaResult {
+// criteria evaluates a criteria block of the definition dr is the result
+// of; problems found on the way (a loop of extend_definition) are added to
+// dr's messages.
+func (r *run) criteria(c *Criteria, dr *DefinitionResult) *CriteriaResult {
 	cr := &CriteriaResult{Kind: "criteria", Operator: c.Operator, Negate: c.Negate, ApplicabilityCheck: c.ApplicabilityCheck}
 	var rs []Result
 	for _, n := range c.Children {
 		var ch *CriteriaResult
 		switch n := n.(type) {
 		case *Criteria:
-			ch = r.criteria(n)
+			ch = r.criteria(n, dr)
 		case *Criterion:
 			ch = &CriteriaResult{Kind: "criterion", Negate: n.Negate, ApplicabilityCheck: n.ApplicabilityCheck, Ref: n.TestRef}
 			tr := r.test(n.TestRef)
@@ -106,9 +112,13 @@ func (r *run) criteria(c *Criteria) *CriteriaResult {
 			ch.Result = negate(tr.Result, n.Negate)
 		case *ExtendDefinition:
 			ch = &CriteriaResult{Kind: "extend_definition", Negate: n.Negate, ApplicabilityCheck: n.ApplicabilityCheck, Ref: n.DefinitionRef}
-			dr := r.definition(n.DefinitionRef)
-			ch.Version = dr.Version
-			ch.Result = negate(dr.Result, n.Negate)
+			if r.defBusy[n.DefinitionRef] {
+				dr.Circular = true
+				dr.Messages = append(dr.Messages, msg("circular extend_definition: %s extends %s, which is already being evaluated", dr.ID, n.DefinitionRef))
+			}
+			sub := r.definition(n.DefinitionRef)
+			ch.Version = sub.Version
+			ch.Result = negate(sub.Result, n.Negate)
 		}
 		cr.Children = append(cr.Children, ch)
 		rs = append(rs, ch.Result)

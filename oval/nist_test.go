@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -23,6 +22,7 @@ type nistCatalog struct {
 	Suites []struct {
 		Name       string `xml:"suiteName"`
 		Datastream string `xml:"datastreamFile"`
+		StreamID   string `xml:"datastreamID"`
 		Benchmark  string `xml:"benchmarkID"`
 		Profile    string `xml:"xccdfProfile"`
 		Tailoring  string `xml:"tailoringID"`
@@ -54,15 +54,17 @@ func nistDir(t *testing.T) string {
 }
 
 // openBenchmark opens the data stream checklist whose benchmark has id.
-func openBenchmark(t *testing.T, path, id string) *xccdf.Content {
+func openBenchmark(t *testing.T, path, id string, opt xccdf.Options) *xccdf.Content {
 	t.Helper()
-	c, err := xccdf.Open(path, xccdf.Options{})
+	c, err := xccdf.Open(path, opt)
 	require.NoError(t, err)
 	if id == "" || (c.Benchmark != nil && c.Benchmark.ID == id) || c.Stream == nil {
 		return c
 	}
 	for _, ref := range c.Stream.Checklists {
-		cc, err := xccdf.Open(path, xccdf.Options{ChecklistID: ref.ID})
+		o := opt
+		o.ChecklistID = ref.ID
+		cc, err := xccdf.Open(path, o)
 		require.NoError(t, err)
 		if cc.Benchmark != nil && cc.Benchmark.ID == id {
 			return cc
@@ -80,21 +82,6 @@ func TestNISTCatalogs(t *testing.T) {
 	dir := nistDir(t)
 	catalogs, _ := filepath.Glob(filepath.Join(dir, "*", "catalog.xml"))
 	require.NotEmpty(t, catalogs)
-	// Rule results decided outside OVAL that the engine does not give yet;
-	// each is reported as skipped with its reason instead of failing the
-	// OVAL conformance run.
-	const cpeDict = "engine: the platform's CPE dictionary check (an always-true OVAL variable test in the stream's CPE OVAL component) is not resolved, the rule becomes notapplicable"
-	outside := map[string]string{
-		"xccdf_gov.nist_rule_validation.r3005_rule_8": "engine: role=\"unchecked\" must give notchecked",
-		"xccdf_gov.nist_rule_r3010-1_1":               cpeDict,
-		"xccdf_gov.nist_rule_r3010-1_4":               cpeDict,
-		"xccdf_gov.nist_rule_r3010-0_1":               cpeDict,
-		"xccdf_gov.nist_rule_r3010-0_5":               cpeDict,
-		"xccdf_gov.nist_rule_r3010-0_6":               cpeDict,
-	}
-	for _, n := range []int{1, 3, 5, 6, 9, 11} {
-		outside["xccdf_gov.nist_rule_r1200_cpe_applicability-"+strconv.Itoa(n)] = cpeDict
-	}
 	skip := map[string]string{
 		"R1100": "SCAP 1.0/1.1 Windows and RHEL content: its checks read a Windows registry and RHEL packages",
 	}
@@ -110,11 +97,12 @@ func TestNISTCatalogs(t *testing.T) {
 			require.NoError(t, xml.Unmarshal(data, &c))
 			for _, s := range c.Suites {
 				t.Run(s.Name, func(t *testing.T) {
+					opt := xccdf.Options{DataStreamID: s.StreamID, TailoringID: s.Tailoring}
+					content := openBenchmark(t, filepath.Join(filepath.Dir(cat), s.Datastream), s.Benchmark, opt)
 					if s.Tailoring != "" {
-						t.Skipf("uses the tailoring component %s inside the data stream; xccdf opens tailoring only as a separate file so far", s.Tailoring)
+						require.NotNil(t, content.Tailoring, "tailoring component %s", s.Tailoring)
 					}
-					content := openBenchmark(t, filepath.Join(filepath.Dir(cat), s.Datastream), s.Benchmark)
-					sel, err := xccdf.Resolve(content.Benchmark, nil, s.Profile)
+					sel, err := xccdf.Resolve(content.Benchmark, content.Tailoring, s.Profile)
 					require.NoError(t, err)
 					b, err := engine.Prepare(context.Background(), content, sel, engine.Options{})
 					require.NoError(t, err)
@@ -126,18 +114,13 @@ func TestNISTCatalogs(t *testing.T) {
 					for _, rr := range res.Rules {
 						got[rr.Rule.ID] = string(rr.Status)
 					}
-					pass, skipped := 0, 0
+					pass := 0
 					for _, want := range s.Expected.Results {
-						if why, ok := outside[want.Rule]; ok && got[want.Rule] != want.Want {
-							t.Logf("skipped rule %s: want %s, got %s: %s", want.Rule, want.Want, got[want.Rule], why)
-							skipped++
-							continue
-						}
 						if assert.Equal(t, want.Want, got[want.Rule], "rule %s", want.Rule) {
 							pass++
 						}
 					}
-					t.Logf("%d/%d rule results as expected, %d skipped", pass, len(s.Expected.Results), skipped)
+					t.Logf("%d/%d rule results as expected", pass, len(s.Expected.Results))
 				})
 			}
 		})

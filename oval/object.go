@@ -164,6 +164,9 @@ func (r *run) collect(o *Object) *collected {
 		return &collected{unsupported: true, co: &CollectedObject{Flag: FlagNotCollected, Messages: []Message{msg("%s: %s family is not supported", o.ID, o.Family)}}}
 	}
 	probe := r.p.probeFor(o)
+	if probe == nil && unknownObjectType(o.Family, o.Type) {
+		return &collected{co: &CollectedObject{Flag: FlagError, Messages: []Message{msg("%s: %s is no OVAL %s object type", o.ID, o.Type, o.Family)}}}
+	}
 	if probe == nil {
 		return &collected{unsupported: true, co: &CollectedObject{Flag: FlagNotCollected, Messages: []Message{msg("%s: no probe for %s:%s", o.ID, o.Family, o.Type)}}}
 	}

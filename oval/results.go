@@ -28,6 +28,11 @@ type DefinitionResult struct {
 	Result   Result
 	Criteria *CriteriaResult
 	Messages []Message
+	// Circular is set on the definition whose extend_definition closes a
+	// loop. The reference interpreter leaves every definition of the loop
+	// "not evaluated"; a caller can tell this content error from a check
+	// that merely could not run.
+	Circular bool
 }
 
 // CriteriaResult mirrors a criteria, criterion or extend_definition node.

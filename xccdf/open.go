@@ -46,6 +46,10 @@ type Options struct {
 	// ChecklistID picks a checklist component-ref (or component) of the data
 	// stream ("" for the first).
 	ChecklistID string
+	// TailoringID picks a checklist component-ref (or component) of the data
+	// stream that holds an XCCDF Tailoring (oscap's --tailoring-id); it
+	// becomes Content.Tailoring. "" uses none.
+	TailoringID string
 }
 
 // Content is an opened content file: a benchmark and the means to resolve the
@@ -57,7 +61,9 @@ type Content struct {
 	Collection *Collection // for data streams
 	Stream     *DataStream // the chosen data stream
 	Checklist  *ComponentRef
-	Tailoring  *Tailoring // when the document is a tailoring file
+	// Tailoring is the document itself when it is a tailoring file, or the
+	// data stream's tailoring component chosen by Options.TailoringID.
+	Tailoring *Tailoring
 	// Root is the root element of the document (for kinds stigscan only
 	// identifies, such as OVAL).
 	Root xml.Name
@@ -66,6 +72,11 @@ type Content struct {
 	base  string
 	mu    sync.Mutex
 	files map[string]*CheckContent
+	// others holds the collections of other local files that component-refs
+	// point into ("file:other-ds.xml#component"), by path; guarded by omu
+	// (resolve already runs under mu).
+	omu    sync.Mutex
+	others map[string]*Collection
 }
 
 // CheckContent is a check document (OVAL, OCIL, CPE) a benchmark references.
@@ -121,7 +132,7 @@ func openBytes(data []byte, name string, dir fs.FS, base string, opt Options) (*
 	if err != nil {
 		return nil, err
 	}
-	c := &Content{Path: name, Root: root.Name, dir: dir, base: base, files: map[string]*CheckContent{}}
+	c := &Content{Path: name, Root: root.Name, dir: dir, base: base, files: map[string]*CheckContent{}, others: map[string]*Collection{}}
 	switch {
 	case root.Name.Space == NSDataStream && root.Name.Local == "data-stream-collection":
 		c.Kind = KindDataStream
@@ -167,9 +178,14 @@ func (c *Content) chooseBenchmark(opt Options) error {
 		return &ContentError{File: c.Path, ID: opt.DataStreamID, Msg: "no such data stream (have: " + strings.Join(ids, ", ") + ")", Err: ErrNotFound}
 	}
 	c.Stream = s
+	if opt.TailoringID != "" {
+		if err := c.chooseTailoring(opt.TailoringID); err != nil {
+			return err
+		}
+	}
 	for _, ref := range s.Checklists {
-		comp := col.Component(strings.TrimPrefix(ref.Href, "#"))
-		if comp == nil {
+		comp, err := c.refComponent(ref)
+		if err != nil || comp == nil {
 			continue
 		}
 		if opt.ChecklistID != "" && ref.ID != opt.ChecklistID && comp.ID != opt.ChecklistID {
@@ -189,6 +205,91 @@ func (c *Content) chooseBenchmark(opt Options) error {
 		return &ContentError{File: c.Path, ID: opt.ChecklistID, Msg: "no such XCCDF checklist in data stream " + s.ID, Err: ErrNotFound}
 	}
 	return &ContentError{File: c.Path, Line: s.Line, ID: s.ID, Msg: "data stream has no XCCDF benchmark checklist", Err: ErrNotFound}
+}
+
+// chooseTailoring parses the stream's tailoring component named by id (its
+// component-ref's id or the component's).
+func (c *Content) chooseTailoring(id string) error {
+	for _, ref := range c.Stream.Checklists {
+		comp, err := c.refComponent(ref)
+		if err != nil || comp == nil || (ref.ID != id && comp.ID != id) {
+			continue
+		}
+		if !isXCCDF(comp.Root) || comp.Root.Local != "Tailoring" {
+			return &ContentError{File: c.Path, Line: ref.Line, ID: id, Msg: fmt.Sprintf("component is a <%s>, not an XCCDF Tailoring", comp.Root.Local)}
+		}
+		r := newReader(comp.Document(), comp.File, comp.LineBase())
+		root, err := r.root()
+		if err != nil {
+			return err
+		}
+		t, err := parseTailoring(r, root)
+		if err != nil {
+			return err
+		}
+		c.Tailoring = t
+		return nil
+	}
+	return &ContentError{File: c.Path, ID: id, Msg: "no such tailoring component-ref in data stream " + c.Stream.ID, Err: ErrNotFound}
+}
+
+// refComponent returns the component a component-ref points at: in this
+// collection ("#id"), or in another local data stream collection beside it
+// ("file:other.xml#id" or "other.xml#id"). Remote hrefs are never fetched:
+// they give a nil component and no error.
+func (c *Content) refComponent(ref *ComponentRef) (*Component, error) {
+	file, id, ok := strings.Cut(ref.Href, "#")
+	if !ok || id == "" {
+		return nil, nil
+	}
+	if file == "" {
+		return c.Collection.Component(id), nil
+	}
+	file = strings.TrimPrefix(file, "file:")
+	if strings.Contains(file, "://") || file == "" {
+		return nil, nil
+	}
+	col, err := c.otherCollection(file)
+	if err != nil {
+		return nil, err
+	}
+	comp := col.Component(id)
+	if comp == nil {
+		return nil, fmt.Errorf("xccdf: %s: component-ref %s: no component %q in %s: %w", c.Path, ref.ID, id, file, ErrNotFound)
+	}
+	return comp, nil
+}
+
+// otherCollection reads (once) the data stream collection in a file beside
+// this one.
+func (c *Content) otherCollection(file string) (*Collection, error) {
+	if c.dir == nil {
+		return nil, fmt.Errorf("xccdf: %s: component %q: no directory to read it from", c.Path, file)
+	}
+	p := path.Clean(path.Join(c.base, filepath.ToSlash(file)))
+	c.omu.Lock()
+	defer c.omu.Unlock()
+	if col, ok := c.others[p]; ok {
+		return col, nil
+	}
+	data, err := fs.ReadFile(c.dir, p)
+	if err != nil {
+		return nil, fmt.Errorf("xccdf: %s: component file %q: %w", c.Path, file, err)
+	}
+	r := newReader(data, file, 0)
+	root, err := r.root()
+	if err != nil {
+		return nil, err
+	}
+	if root.Name.Space != NSDataStream || root.Name.Local != "data-stream-collection" {
+		return nil, &ContentError{File: file, Line: r.line(), Msg: "a component-ref points into it, but it is no data-stream-collection", Err: ErrUnsupported}
+	}
+	col, err := parseCollection(r, root)
+	if err != nil {
+		return nil, err
+	}
+	c.others[p] = col
+	return col, nil
 }
 
 // benchmark parses an XCCDF component.
@@ -235,7 +336,10 @@ func (c *Content) ComponentContent(ref *ComponentRef) (*CheckContent, error) {
 	if c.Collection == nil {
 		return nil, fmt.Errorf("xccdf: %s: not a data stream", c.Path)
 	}
-	comp := c.Collection.Component(strings.TrimPrefix(ref.Href, "#"))
+	comp, err := c.refComponent(ref)
+	if err != nil {
+		return nil, err
+	}
 	if comp == nil {
 		return nil, fmt.Errorf("xccdf: %s: component-ref %s: %w", c.Path, ref.ID, ErrNotFound)
 	}
@@ -287,10 +391,14 @@ func (c *Content) componentFor(owner *ComponentRef, href string) (*Component, er
 	}
 	id := strings.TrimPrefix(target, "#")
 	if ref := s.ref(id); ref != nil {
-		if !strings.HasPrefix(ref.Href, "#") {
+		comp, err := c.refComponent(ref)
+		if err != nil {
+			return nil, err
+		}
+		if comp == nil {
 			return nil, fmt.Errorf("xccdf: %s: check content %q is remote (%s); stigscan never fetches content: %w", c.Path, href, ref.Href, ErrNotFound)
 		}
-		id = strings.TrimPrefix(ref.Href, "#")
+		return comp, nil
 	}
 	comp := col.Component(id)
 	if comp == nil {
