@@ -171,11 +171,11 @@ func TestLocate(t *testing.T) {
 		return out
 	}
 	tests := []struct {
-		name   string
-		h      *fakeHost
-		loc    Locator
-		want   Location
-		errIs  error
+		name  string
+		h     *fakeHost
+		loc   Locator
+		want  Location
+		errIs error
 	}{
 		{name: "configured tns_admin", h: &fakeHost{}, loc: Locator{TNSAdmin: "/etc/oracle/net/"},
 			want: Location{Dir: "/etc/oracle/net", Source: "the target's tns_admin setting"}},
