@@ -147,7 +147,7 @@ func (r *run) evalTest(id string) *TestResult {
 		tr.Result = Unknown
 		return tr
 	}
-	if !supportedFamilies[t.Family] {
+	if !r.p.familySupported(t.Family) {
 		tr.Result = NotEvaluated
 		tr.Messages = append(tr.Messages, msg("%s: %s family is not supported", id, t.Family))
 		return tr

@@ -160,7 +160,7 @@ func (r *run) collect(o *Object) *collected {
 		items, flag, msgs := r.collectSet(o.Set)
 		return &collected{co: &CollectedObject{Flag: flag, Messages: msgs}, items: items}
 	}
-	if !supportedFamilies[o.Family] {
+	if !r.p.familySupported(o.Family) {
 		return &collected{unsupported: true, co: &CollectedObject{Flag: FlagNotCollected, Messages: []Message{msg("%s: %s family is not supported", o.ID, o.Family)}}}
 	}
 	probe := r.p.probeFor(o)

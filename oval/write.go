@@ -138,6 +138,9 @@ func writeSystemCharacteristics(x *xmlw.Writer, r *Results, opts WriteOptions) {
 			attrs = append(attrs, xmlw.Attr{Name: "xmlns:" + familyPrefix[f], Value: nsSC + "#" + f})
 		}
 	}
+	for _, own := range ownFamilies(r.Items) {
+		attrs = append(attrs, xmlw.Attr{Name: "xmlns:" + own[0], Value: own[1]})
+	}
 	x.Start("oval_system_characteristics", attrs...)
 	writeGenerator(x, "oval", r.Time, opts)
 	si := r.SystemInfo
@@ -182,10 +185,7 @@ func writeSystemCharacteristics(x *xmlw.Writer, r *Results, opts WriteOptions) {
 }
 
 func writeItem(x *xmlw.Writer, it *Item) {
-	p := familyPrefix[it.Family]
-	if p == "" {
-		p = "ind-sys"
-	}
+	p := scPrefix(it.Family)
 	status := it.Status
 	if status == statusExists {
 		status = ""

@@ -99,3 +99,8 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
 
 // LogValue implements slog.LogValuer.
 func (s Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// Reveal returns the secret's text, for code outside this package that
+// hands it to a database driver (the Oracle target reuses this type). Its
+// result must never be printed, logged or put in an error.
+func (s Secret) Reveal() string { return s.reveal() }
