@@ -115,31 +115,18 @@ func (d *docFlags) writeDocs(w io.Writer, res *engine.Result, doc *jsonres.Docum
 	return files, nil
 }
 
-// fleetHTML builds one report from the per-target JSON files.
-func fleetHTML(name string, jsonFiles []string) error {
-	var docs []*jsonres.Document
-	for _, p := range jsonFiles {
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		doc, err := jsonres.Read(f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("scan: %s: %w", p, err)
-		}
-		docs = append(docs, doc)
-	}
+// fleetHTML writes one report for a fleet.
+func fleetHTML(name string, docs []*jsonres.Document) error {
 	if len(docs) == 0 {
 		return fmt.Errorf("scan: no target was scanned; no HTML report written")
 	}
 	f, err := os.Create(name)
 	if err != nil {
-		return err
+		return fmt.Errorf("scan: %w", err)
 	}
 	if err := (html.Writer{}).WriteDocument(f, docs...); err != nil {
 		f.Close()
-		return err
+		return fmt.Errorf("scan: %s: %w", name, err)
 	}
 	return f.Close()
 }

@@ -9,10 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/fleet"
+	"github.com/stigscan/stigscan/report/jsonres"
 	"github.com/stigscan/stigscan/xccdf"
 )
 
@@ -194,17 +196,23 @@ func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark,
 				m[key] = filepath.Join(dir, t.Name+"."+key)
 			}
 		}
-		if sf.docs.html != "" {
-			m["json"] = filepath.Join(dir, t.Name+".json")
-		}
 		return m
 	}
+	// The fleet report keeps a compact document per target (no rule prose).
+	var reportMu sync.Mutex
+	reportDocs := map[string]*jsonres.Document{}
 	write := func(ctx context.Context, t fleet.Target, res *engine.Result) ([]string, error) {
 		o := outputFlags{arf: filepath.Join(dir, t.Name+"-arf.xml"), embed: sf.out.embed}
 		if err := writeOutputs(io.Discard, o, src, res); err != nil {
 			return nil, err
 		}
 		files := []string{o.arf}
+		if sf.docs.html != "" {
+			d := jsonres.FromResult(res, jsonres.Options{Version: stigscanVersion(), OmitText: true})
+			reportMu.Lock()
+			reportDocs[t.Name] = d
+			reportMu.Unlock()
+		}
 		if n := names(t); len(n) > 0 {
 			doc, err := sf.docs.document(res, nil)
 			if err != nil {
@@ -241,15 +249,13 @@ func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark,
 		return err
 	}
 	if sf.docs.html != "" {
-		var jsonFiles []string
+		var docs []*jsonres.Document
 		for _, s := range ss {
-			for _, f := range s.Files {
-				if strings.HasSuffix(f, ".json") {
-					jsonFiles = append(jsonFiles, f)
-				}
+			if d := reportDocs[s.Name]; d != nil {
+				docs = append(docs, d)
 			}
 		}
-		if err := fleetHTML(sf.docs.html, jsonFiles); err != nil {
+		if err := fleetHTML(sf.docs.html, docs); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "HTML report: %s\n", sf.docs.html)

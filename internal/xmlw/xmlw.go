@@ -127,7 +127,11 @@ func (x *Writer) Flush() error {
 // Escape escapes text for element content or (attr) attribute values.
 // Characters XML 1.0 cannot carry are replaced by U+FFFD.
 func Escape(s string, attr bool) string {
+	if !needsEscape(s, attr) {
+		return s
+	}
 	var b strings.Builder
+	b.Grow(len(s) + 16)
 	for _, r := range s {
 		switch {
 		case r == '&':
@@ -149,4 +153,25 @@ func Escape(s string, attr bool) string {
 		}
 	}
 	return b.String()
+}
+
+// needsEscape reports whether Escape would change s: most text has nothing
+// to escape, and copying it rune by rune dominated writing large results.
+func needsEscape(s string, attr bool) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '&' || c == '<' || c == '>' || c == '\r':
+			return true
+		case attr && (c == '"' || c == '\n' || c == '\t'):
+			return true
+		case c < 0x20 && c != '\n' && c != '\t':
+			return true
+		case c >= 0x80:
+			// Non-ASCII: let the slow path check for invalid UTF-8,
+			// surrogates and non-characters.
+			return true
+		}
+	}
+	return false
 }
