@@ -300,11 +300,15 @@ func (r *run) evalState(id string, it *Item) (Result, string) {
 // all is every field of the item: as in the reference interpreter, the
 // entity's check_existence counts them all.
 func (r *run) evalEntity(stateID string, e *Entity, fields, all []*Field) (Result, error) {
-	statuses := make([]string, 0, len(all))
+	exists, errs := 0, 0
 	for _, f := range all {
-		statuses = append(statuses, f.Status)
+		switch f.Status {
+		case statusExists, "":
+			exists++
+		case statusError:
+			errs++
+		}
 	}
-	exists, errs := countStatuses(statuses)
 	if ex := existence(e.CheckExistence, exists, errs); ex != True {
 		return ex, nil
 	}
@@ -336,11 +340,31 @@ func (r *run) evalEntity(stateID string, e *Entity, fields, all []*Field) (Resul
 	return combine(e.EntityCheck, frs), firstErr
 }
 
+// evalRecord compares one record (a row of a sql57 result) with a state's
+// record entity. Unlike item entities, a field's check_existence counts
+// only the record's fields of that name, and a field with status "does not
+// exist" (a NULL) takes part in existence only, never in comparisons.
 func (r *run) evalRecord(stateID string, e *Entity, f *Field) Result {
 	it := &Item{Fields: f.Fields}
 	var rs []Result
 	for _, fe := range e.Fields {
-		res, _ := r.evalEntity(stateID, fe, it.field(fe.Name), it.Fields)
+		named := it.field(fe.Name)
+		present := make([]*Field, 0, len(named))
+		for _, nf := range named {
+			if nf.Status == "" || nf.Status == statusExists {
+				present = append(present, nf)
+			}
+		}
+		if len(present) == 0 {
+			statuses := make([]string, 0, len(named))
+			for _, nf := range named {
+				statuses = append(statuses, nf.Status)
+			}
+			exists, errs := countStatuses(statuses)
+			rs = append(rs, existence(fe.CheckExistence, exists, errs))
+			continue
+		}
+		res, _ := r.evalEntity(stateID, fe, present, named)
 		rs = append(rs, res)
 	}
 	return combine("AND", rs)

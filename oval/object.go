@@ -17,6 +17,8 @@ type Query struct {
 	run    *run
 	ents   map[string]*QueryEntity
 	notes  []Message
+	// fileErr is the first file error that is not "does not exist".
+	fileErr error
 }
 
 // Note records a message for the collected object.

@@ -348,7 +348,7 @@ func (r *run) objectComponent(c *Component) ([]string, error) {
 			}
 			if c.RecordField != "" {
 				for _, sub := range f.Fields {
-					if sub.Name == c.RecordField {
+					if sub.Name == c.RecordField && (sub.Status == "" || sub.Status == statusExists) {
 						out = append(out, sub.Value)
 					}
 				}

@@ -41,7 +41,7 @@ func WriteResults(w io.Writer, r *Results, opts WriteOptions) error {
 	}
 	x.End()
 	if !opts.OmitDefinitions && r.source != nil && len(r.source.Raw) > 0 {
-		x.Raw(r.source.Raw)
+		x.Raw(redactSecrets(r.source.Raw))
 	}
 	x.Start("results")
 	x.Start("system")
