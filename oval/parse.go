@@ -17,12 +17,25 @@ const maxDocument = 1 << 30
 
 // ParseFile parses an oval_definitions document from a file.
 func ParseFile(path string) (*Definitions, error) {
-	f, err := os.Open(path)
+	// Read in one allocation of the file's size, not by growing a buffer:
+	// content files run to tens of megabytes.
+	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("oval: %w", err)
 	}
-	defer f.Close()
-	return Parse(f, path)
+	if !fi.Mode().IsRegular() || fi.Size() > maxDocument {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("oval: %w", err)
+		}
+		defer f.Close()
+		return Parse(f, path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("oval: %w", err)
+	}
+	return parseBytes(data, path)
 }
 
 // Parse reads an oval_definitions document. name labels error positions.

@@ -7,6 +7,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/stigscan/stigscan/collectors/host"
 )
@@ -92,16 +93,40 @@ func (q *Query) readDir(ctx context.Context, p string) ([]host.FileInfo, error) 
 
 func (q *Query) stat(ctx context.Context, p string) (host.FileInfo, bool) {
 	fis, err := q.Host.Stat(ctx, p)
-	if err != nil || len(fis) == 0 || fis[0].Err != nil {
+	if err == nil && len(fis) > 0 {
+		err = fis[0].Err
+	}
+	if err != nil || len(fis) == 0 {
+		q.noteFileErr(err)
 		return host.FileInfo{}, false
 	}
 	return fis[0], true
+}
+
+// noteFileErr keeps the first error that is not "no such file": a path the
+// host could not look at (permission denied, no access to the machine) must
+// not read as an absent file, which a check could take for compliance.
+func (q *Query) noteFileErr(err error) {
+	if err == nil || q.fileErr != nil || errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR) {
+		return
+	}
+	q.fileErr = err
 }
 
 // files resolves the path entities (filepath, or path and filename) of a
 // file-based object with its behaviors.
 func (q *Query) files(ctx context.Context, regularOnly bool) ([]fileRef, error) {
 	var out []fileRef
+	err := q.eachFile(ctx, regularOnly, func(f fileRef) error {
+		out = append(out, f)
+		return nil
+	})
+	return out, err
+}
+
+// eachFile calls fn for each file files would return, as it is found, so a
+// whole-file-system search need not hold them all.
+func (q *Query) eachFile(ctx context.Context, regularOnly bool, fn func(fileRef) error) error {
 	keep := func(fi host.FileInfo) bool {
 		if !regularOnly {
 			return true
@@ -116,10 +141,12 @@ func (q *Query) files(ctx context.Context, regularOnly bool) ([]fileRef, error) 
 		if vals, ok := fp.Equals(); ok {
 			for _, v := range vals {
 				if fi, ok := q.stat(ctx, v); ok && keep(fi) {
-					out = append(out, fileRef{filepath: v, dir: path.Dir(v), name: path.Base(v), info: fi})
+					if err := fn(fileRef{filepath: v, dir: path.Dir(v), name: path.Base(v), info: fi}); err != nil {
+						return err
+					}
 				}
 			}
-			return out, nil
+			return q.fileErr
 		}
 		w := &walker{q: q, maxDepth: -1}
 		root := walkRoot(fp)
@@ -132,24 +159,28 @@ func (q *Query) files(ctx context.Context, regularOnly bool) ([]fileRef, error) 
 				return err
 			}
 			if ok {
-				out = append(out, fileRef{filepath: fi.Path, dir: path.Dir(fi.Path), name: fi.Name(), info: fi})
+				if err := fn(fileRef{filepath: fi.Path, dir: path.Dir(fi.Path), name: fi.Name(), info: fi}); err != nil {
+					return err
+				}
 			}
 			return nil
 		})
-		return out, err
+		return err
 	}
 	pe, fe := q.Entity("path"), q.Entity("filename")
 	if pe == nil {
-		return nil, errors.New("object has neither filepath nor path")
+		return errors.New("object has neither filepath nor path")
 	}
 	dirs, err := q.dirs(ctx, pe)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, d := range dirs {
 		if fe == nil || fe.Nil {
 			if fi, ok := q.stat(ctx, d); ok {
-				out = append(out, fileRef{dir: d, info: fi, dirOnly: true})
+				if err := fn(fileRef{dir: d, info: fi, dirOnly: true}); err != nil {
+					return err
+				}
 			}
 			continue
 		}
@@ -157,7 +188,9 @@ func (q *Query) files(ctx context.Context, regularOnly bool) ([]fileRef, error) 
 			for _, v := range vals {
 				p := path.Join(d, v)
 				if fi, ok := q.stat(ctx, p); ok && keep(fi) {
-					out = append(out, fileRef{filepath: p, dir: d, name: v, info: fi})
+					if err := fn(fileRef{filepath: p, dir: d, name: v, info: fi}); err != nil {
+						return err
+					}
 				}
 			}
 			continue
@@ -172,14 +205,16 @@ func (q *Query) files(ctx context.Context, regularOnly bool) ([]fileRef, error) 
 			}
 			ok, err := fe.Match(fi.Name())
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if ok {
-				out = append(out, fileRef{filepath: fi.Path, dir: d, name: fi.Name(), info: fi})
+				if err := fn(fileRef{filepath: fi.Path, dir: d, name: fi.Name(), info: fi}); err != nil {
+					return err
+				}
 			}
 		}
 	}
-	return out, nil
+	return q.fileErr
 }
 
 // dirs resolves the path entity, then applies recurse_direction.
@@ -302,24 +337,50 @@ func intField(name string, n int64) *Field {
 
 // fileProbe implements unix:file_object.
 func fileProbe(ctx context.Context, q *Query) ([]*Item, error) {
-	refs, err := q.files(ctx, false)
-	if err != nil {
-		return nil, err
-	}
 	var items []*Item
 	withFilepath := q.Entity("filepath") != nil
-	for _, f := range refs {
-		items = append(items, fileItem(f, withFilepath))
+	filters := q.Object.Filters
+	buf := new(fileItemBuf)
+	one := make([]*Item, 1)
+	err := q.eachFile(ctx, false, func(f fileRef) error {
+		it := buf.fill(f, withFilepath)
+		// Apply the object's filters as items are made, in a reused buffer:
+		// a search of the whole file system for, say, world-writable files
+		// keeps a few of tens of thousands. (collect applies them again, to
+		// no effect.)
+		if len(filters) > 0 {
+			one[0] = it
+			if len(q.run.applyFilters(one, filters)) == 0 {
+				return nil
+			}
+		}
+		items = append(items, it)
+		buf = new(fileItemBuf)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return items, nil
 }
 
-// fileItem builds a file_item with its fields in one allocation: whole
-// file system searches build hundreds of thousands of them.
-func fileItem(f fileRef, withFilepath bool) *Item {
+// fileItemFields is the most fields a file_item has.
+const fileItemFields = 23
+
+// fileItemBuf holds a file_item and its fields in one allocation: whole
+// file system searches build tens of thousands of them, most of them only
+// to be filtered out, so the buffer of a rejected item is reused.
+type fileItemBuf struct {
+	item   Item
+	fields [fileItemFields]Field
+	ptrs   [fileItemFields]*Field
+}
+
+// fill makes b's item describe f, overwriting what it held.
+func (b *fileItemBuf) fill(f fileRef, withFilepath bool) *Item {
 	fi := f.info
 	m := fi.Mode
-	fs := make([]Field, 0, 23)
+	fs := b.fields[:0]
 	add := func(name, value, datatype string) {
 		fs = append(fs, Field{Name: name, Value: value, Datatype: datatype})
 	}
@@ -333,7 +394,7 @@ func fileItem(f fileRef, withFilepath bool) *Item {
 		add("filename", f.name, "")
 	}
 	itoa := func(n int64) string { return strconv.FormatInt(n, 10) }
-	b := func(v bool) string {
+	bs := func(v bool) string {
 		if v {
 			return "true"
 		}
@@ -346,18 +407,22 @@ func fileItem(f fileRef, withFilepath bool) *Item {
 	add("c_time", itoa(fi.CTime.Unix()), "int")
 	add("m_time", itoa(fi.MTime.Unix()), "int")
 	add("size", itoa(fi.Size), "int")
-	add("suid", b(m&modeSetuid != 0), "boolean")
-	add("sgid", b(m&modeSetgid != 0), "boolean")
-	add("sticky", b(m&modeSticky != 0), "boolean")
-	for i, name := range []string{"uread", "uwrite", "uexec", "gread", "gwrite", "gexec", "oread", "owrite", "oexec"} {
-		add(name, b(m&(0o400>>i) != 0), "boolean")
+	add("suid", bs(m&modeSetuid != 0), "boolean")
+	add("sgid", bs(m&modeSetgid != 0), "boolean")
+	add("sticky", bs(m&modeSticky != 0), "boolean")
+	for i, name := range permNames {
+		add(name, bs(m&(0o400>>i) != 0), "boolean")
 	}
-	ptrs := make([]*Field, len(fs))
+	ptrs := b.ptrs[:len(fs)]
 	for i := range fs {
 		ptrs[i] = &fs[i]
 	}
-	return &Item{Type: "file_item", Family: "unix", Status: statusExists, Fields: ptrs}
+	b.item = Item{Type: "file_item", Family: "unix", Status: statusExists, Fields: ptrs}
+	return &b.item
 }
+
+// permNames are the permission bits of a file_item, from 0o400 down.
+var permNames = [...]string{"uread", "uwrite", "uexec", "gread", "gwrite", "gexec", "oread", "owrite", "oexec"}
 
 // textfilecontent54Probe implements independent:textfilecontent54_object.
 func textfilecontent54Probe(ctx context.Context, q *Query) ([]*Item, error) {
@@ -374,6 +439,7 @@ func textfilecontent54Probe(ctx context.Context, q *Query) ([]*Item, error) {
 	for _, f := range refs {
 		data, err := q.ReadFile(ctx, f.filepath)
 		if err != nil {
+			q.noteFileErr(err)
 			continue
 		}
 		text := string(data)
@@ -398,7 +464,7 @@ func textfilecontent54Probe(ctx context.Context, q *Query) ([]*Item, error) {
 			}
 		}
 	}
-	return items, nil
+	return items, q.fileErr
 }
 
 // textfilecontentProbe implements the deprecated line-based

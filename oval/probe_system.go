@@ -313,9 +313,19 @@ func dpkginfoProbe(ctx context.Context, q *Query) ([]*Item, error) {
 		return nil, err
 	}
 	var cands []*Item
+	name := q.Entity("name")
 	for _, p := range pkgs {
 		if p.Status != "" && !strings.HasSuffix(p.Status, " installed") {
 			continue
+		}
+		// Most objects name one package: match the name before building
+		// an item for each of the hundreds installed.
+		if name != nil && !name.Nil {
+			if ok, err := name.Match(p.Name); err != nil {
+				return nil, err
+			} else if !ok {
+				continue
+			}
 		}
 		evr := p.Epoch + ":" + p.Version
 		if p.Release != "" {
