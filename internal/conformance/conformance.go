@@ -49,6 +49,32 @@ func Compare(oscap, ours Results) ([]Diff, float64) {
 	return diffs, float64(len(ids)-len(diffs)) / float64(len(ids))
 }
 
+// Documented reads the differences a Markdown document explains: every
+// table row of the form "| id | oscap result | stigscan result | cause |"
+// (ids in backticks or not), keyed by the difference, with the cause.
+// Header rows (first cell "id") and separator rows are ignored.
+func Documented(md []byte) map[Diff]string {
+	out := map[Diff]string{}
+	for _, line := range strings.Split(string(md), "\n") {
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "|") || !strings.HasSuffix(line, "|") {
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		if len(cells) != 4 {
+			continue
+		}
+		for i := range cells {
+			cells[i] = strings.Trim(strings.TrimSpace(cells[i]), "`")
+		}
+		if cells[0] == "" || cells[0] == "id" || strings.HasPrefix(cells[0], "-") || cells[3] == "" {
+			continue
+		}
+		out[Diff{ID: cells[0], Oscap: cells[1], Ours: cells[2]}] = cells[3]
+	}
+	return out
+}
+
 // OscapOVAL runs `oscap oval eval` on an offline root.
 func OscapOVAL(ctx context.Context, root, ovalFile, workDir string) (Results, error) {
 	out := filepath.Join(workDir, "oscap-oval-results.xml")
