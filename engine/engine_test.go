@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,6 +79,7 @@ func TestCheckSemantics(t *testing.T) {
 		{rule: "circular", status: engine.Error, msg: "oval:t:def:8"},
 		{rule: "unknown_type", status: engine.Error, msg: "frobnicate_object"},
 		{rule: "after_errors", status: engine.Pass},
+		{rule: "unchecked_complex", status: engine.NotChecked, msg: "role=unchecked"},
 	}
 	require.Len(t, res.Rules, len(want))
 	for i, w := range want {
@@ -204,4 +206,26 @@ func TestLibraryBinding(t *testing.T) {
 			assert.Contains(t, res.Rules[1].Messages[0].Text, "vuln-id")
 		})
 	}
+}
+
+// TestCheckFactRefPlatforms decides applicability from cpe-lang
+// check-fact-ref platforms, with no CPE dictionary (as NIST's R1200 and
+// R3010 validation content does).
+func TestCheckFactRefPlatforms(t *testing.T) {
+	b := prepare(t, "testdata/platforms-xccdf.xml", "")
+	res, err := b.Evaluate(context.Background(), semanticsRoot(t))
+	require.NoError(t, err)
+	got := map[string]engine.Status{}
+	for _, rr := range res.Rules {
+		got[strings.TrimPrefix(rr.Rule.ID, "xccdf_io.stigscan_rule_")] = rr.Status
+	}
+	assert.Equal(t, map[string]engine.Status{
+		"yes":         engine.Pass,
+		"no":          engine.NotApplicable,
+		"yes_and_no":  engine.NotApplicable,
+		"yes_or_no":   engine.Pass,
+		"not_no":      engine.Pass,
+		"missing_doc": engine.NotApplicable, // a fact that cannot be decided is false
+		"in_no_group": engine.NotApplicable, // the group's platform applies to its rules
+	}, got)
 }
