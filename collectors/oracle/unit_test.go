@@ -1,0 +1,177 @@
+package oracle
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/postgres"
+)
+
+const fakePassword = "Or4-9d2e-not-a-real-secret@x:y/z"
+
+func secret(t *testing.T, s string) Secret {
+	t.Helper()
+	sec, err := postgres.SecretFromReader(strings.NewReader(s + "\n"))
+	require.NoError(t, err)
+	return sec
+}
+
+func TestParseTarget(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		want    Endpoint
+		str     string
+		errIs   error
+		errText string
+	}{
+		{name: "full", in: "oracle://scan@db.example.com:1522/ORCLPDB1", want: Endpoint{User: "scan", Host: "db.example.com", Port: 1522, Service: "ORCLPDB1"}, str: "oracle://scan@db.example.com:1522/ORCLPDB1"},
+		{name: "default port", in: "ORACLE://scan@db/orcl", want: Endpoint{User: "scan", Host: "db", Service: "orcl"}, str: "oracle://scan@db:1521/orcl"},
+		{name: "no service", in: "oracle://scan@10.0.0.5", want: Endpoint{User: "scan", Host: "10.0.0.5"}, str: "oracle://scan@10.0.0.5:1521/"},
+		{name: "IPv6", in: "oracle://scan@[::1]:2484/svc?ssl=true", want: Endpoint{User: "scan", Host: "::1", Port: 2484, Service: "svc", SSL: true}, str: "oracle://scan@[::1]:2484/svc?ssl=true"},
+		{name: "escaped user", in: "oracle://c%23%23scan%40corp@db/svc", want: Endpoint{User: "c##scan@corp", Host: "db", Service: "svc"}, str: "oracle://c%23%23scan%40corp@db:1521/svc"},
+		{name: "password in user part", in: "oracle://scan:" + fakePassword + "@db/svc", errIs: ErrPasswordInTarget},
+		{name: "password parameter", in: "oracle://scan@db/svc?password=" + fakePassword, errIs: ErrPasswordInTarget},
+		{name: "wallet password parameter", in: "oracle://scan@db/svc?wallet_password=x", errIs: ErrPasswordInTarget},
+		{name: "unknown parameter not repeated", in: "oracle://scan@db/svc?" + fakePassword + "=1", errText: "only the ssl parameter"},
+		{name: "bad ssl", in: "oracle://scan@db/svc?ssl=maybe", errText: "ssl must be"},
+		{name: "wrong scheme", in: "postgres://scan@db/x", errText: "must look like"},
+		{name: "no user", in: "oracle://db/svc", errText: "name the user"},
+		{name: "bad port", in: "oracle://scan@db:99999/svc", errText: "invalid port"},
+		{name: "unbracketed IPv6", in: "oracle://scan@::1/svc", errText: "brackets"},
+		{name: "service with a path", in: "oracle://scan@db/a/b", errText: "one service name"},
+		{name: "service with descriptor text", in: "oracle://scan@db/a(b)", errText: "invalid service"},
+		{name: "fragment", in: "oracle://scan@db/svc#x", errText: "fragments"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ParseTarget(tc.in)
+			if tc.errIs != nil || tc.errText != "" {
+				require.Error(t, err)
+				if tc.errIs != nil {
+					assert.True(t, errors.Is(err, tc.errIs), "%v", err)
+				}
+				assert.Contains(t, err.Error(), tc.errText)
+				assert.NotContains(t, err.Error(), fakePassword)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+			assert.Equal(t, tc.str, got.String())
+			again, err := ParseTarget(got.String())
+			require.NoError(t, err)
+			assert.Equal(t, got.String(), again.String(), "String reads back")
+		})
+	}
+}
+
+func TestConfigDefaults(t *testing.T) {
+	c, err := Config{}.withDefaults()
+	require.NoError(t, err)
+	assert.Equal(t, DefaultConnectTimeout, c.ConnectTimeout)
+	assert.Equal(t, DefaultQueryTimeout, c.QueryTimeout)
+	assert.Equal(t, DefaultMaxConns, c.MaxConns)
+	assert.Equal(t, DefaultMaxRows, c.MaxRows)
+	assert.NotNil(t, c.Logger)
+
+	c, err = Config{MaxConns: 50}.withDefaults()
+	require.NoError(t, err)
+	assert.Equal(t, MaxMaxConns, c.MaxConns)
+
+	_, err = Config{WalletPassword: secret(t, "w")}.withDefaults()
+	assert.ErrorContains(t, err, "needs Config.Wallet")
+}
+
+// TestConfigNeverShowsSecrets prints, marshals and logs a Config.
+func TestConfigNeverShowsSecrets(t *testing.T) {
+	cfg := Config{Password: secret(t, fakePassword), Wallet: "/w", WalletPassword: secret(t, fakePassword+"w"), ConnectTimeout: time.Second}
+	var logged strings.Builder
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "cfg", cfg, "pw", cfg.Password)
+	js, err := json.Marshal(cfg)
+	require.NoError(t, err)
+	for _, out := range []string{fmt.Sprintf("%v %+v %#v %s %q %x", cfg, cfg, cfg, cfg.Password, cfg.Password, cfg.Password), string(js), logged.String()} {
+		assert.NotContains(t, out, "Or4-9d2e")
+		assert.Contains(t, out, "[redacted]")
+	}
+}
+
+func TestRedactorScrubsDriverErrors(t *testing.T) {
+	r := newRedactor(fakePassword, "")
+	err := r.wrap(fmt.Errorf("parse %q: invalid port: %w", "oracle://u:"+strings.ReplaceAll(fakePassword, "@", "%40")+"@h", context.DeadlineExceeded))
+	assert.NotContains(t, err.Error(), "Or4-9d2e")
+	assert.True(t, errors.Is(err, context.DeadlineExceeded), "context errors stay matchable")
+	assert.Nil(t, r.wrap(nil))
+
+	// A form the redactor was not told about still loses the URL's password.
+	err = newRedactor().wrap(errors.New(`parse "oracle://u:` + fakePassword + `@h:1521/s": bad`))
+	assert.NotContains(t, err.Error(), "Or4-9d2e")
+	assert.Contains(t, err.Error(), "oracle://u:[redacted]@h:1521/s")
+}
+
+func TestOpenNeedsUserAndHost(t *testing.T) {
+	_, err := Open(context.Background(), Endpoint{Host: "db"}, Config{}, nil)
+	assert.ErrorContains(t, err, "needs a user and a host")
+}
+
+// TestOpenUnreachable connects to a closed port: the error names the
+// target and holds no password.
+func TestOpenUnreachable(t *testing.T) {
+	ep := Endpoint{User: "scan", Host: "127.0.0.1", Port: 1, Service: "svc"}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, err := Open(ctx, ep, Config{Password: secret(t, fakePassword), ConnectTimeout: 2 * time.Second}, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "oracle://scan@127.0.0.1:1/svc")
+	assert.NotContains(t, err.Error(), "Or4-9d2e")
+}
+
+func TestPrivilegeErrorMatches(t *testing.T) {
+	err := &PrivilegeError{Target: "oracle://u@h:1521/s", What: "profiles (DBA_PROFILES)", Need: NeedCatalog, Code: "ORA-00942"}
+	assert.True(t, errors.Is(err, ErrPrivilege))
+	assert.True(t, errors.Is(err, host.ErrNotCollected))
+	assert.Equal(t, "oracle: oracle://u@h:1521/s: reading profiles (DBA_PROFILES) needs SELECT_CATALOG_ROLE (or SELECT ANY DICTIONARY) (ORA-00942)", err.Error())
+}
+
+func TestErrorClassification(t *testing.T) {
+	for code, want := range map[string][2]bool{
+		"ORA-01017": {true, false}, "ORA-28000": {true, false}, "28P01": {true, false},
+		"ORA-00942": {false, true}, "ORA-01031": {false, true}, "42501": {false, true}, "42P01": {false, true},
+		"ORA-00904": {false, false}, "": {false, false},
+	} {
+		assert.Equal(t, want[0], isAuth(code), code)
+		assert.Equal(t, want[1], isPrivilege(code), code)
+	}
+}
+
+func TestIsParamName(t *testing.T) {
+	assert.True(t, isParamName("audit_trail"))
+	assert.True(t, isParamName("_trace_files_public"))
+	assert.False(t, isParamName("x'; --"))
+	assert.False(t, isParamName(""))
+}
+
+func TestText(t *testing.T) {
+	ts := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, tc := range []struct {
+		in   any
+		want string
+	}{
+		{"a", "a"}, {[]byte("b"), "b"}, {int64(-3), "-3"}, {1.5, "1.5"}, {float64(1000000), "1000000"},
+		{true, "TRUE"}, {ts, "2026-01-02T03:04:05Z"}, {uint8(7), "7"},
+	} {
+		got := text(tc.in)
+		require.NotNil(t, got)
+		assert.Equal(t, tc.want, *got)
+	}
+	assert.Nil(t, text(nil))
+}
