@@ -36,11 +36,11 @@ type Parameter struct {
 
 // PlanDirective is one row of DBA_RSRC_PLAN_DIRECTIVES.
 type PlanDirective struct {
-	Plan          string
-	Group         string // GROUP_OR_SUBPLAN
-	Type          string // CONSUMER_GROUP or PLAN
-	MaxIdleTime   int    // seconds; -1 when NULL (no limit)
-	Active        bool   // the directive belongs to the instance's top plan (V$RSRC_PLAN)
+	Plan        string
+	Group       string // GROUP_OR_SUBPLAN
+	Type        string // CONSUMER_GROUP or PLAN
+	MaxIdleTime int    // seconds; -1 when NULL (no limit)
+	Active      bool   // the directive belongs to the instance's top plan (V$RSRC_PLAN)
 }
 
 // Session is one user session of V$SESSION.
