@@ -111,6 +111,10 @@ func (r *ovalRun) index() {
 func describeItem(it *oval.Item) string {
 	var parts []string
 	for _, f := range it.Fields {
+		if it.Type == "sql57_item" && f.Name != "result" {
+			// The statement is the content's; the rows are the evidence.
+			continue
+		}
 		if len(parts) == 6 {
 			parts = append(parts, "…")
 			break

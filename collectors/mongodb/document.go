@@ -16,6 +16,9 @@ import (
 
 // Value is one value found in a document: where it sits and its text.
 type Value struct {
+	// Path is the dotted path without array indexes, e.g.
+	// "users.roles.role".
+	Path string
 	// Location is the concrete dotted path, with array indexes, e.g.
 	// "users.2.roles.0.role".
 	Location string
@@ -65,27 +68,29 @@ func Lookup(doc bson.D, path string) []Value {
 	if path != "" {
 		steps = strings.Split(path, ".")
 	}
-	lookup(doc, steps, "", &out)
+	lookup(doc, steps, "", "", &out)
 	return out
 }
 
-func lookup(v any, steps []string, loc string, out *[]Value) {
+func lookup(v any, steps []string, path, loc string, out *[]Value) {
 	if a, ok := v.(bson.A); ok {
 		if len(steps) > 0 {
 			if i, err := strconv.Atoi(steps[0]); err == nil {
 				if i >= 0 && i < len(a) {
-					lookup(a[i], steps[1:], join(loc, steps[0]), out)
+					lookup(a[i], steps[1:], path, join(loc, steps[0]), out)
 				}
 				return
 			}
 		}
 		for i, x := range a {
-			lookup(x, steps, join(loc, strconv.Itoa(i)), out)
+			lookup(x, steps, path, join(loc, strconv.Itoa(i)), out)
 		}
 		return
 	}
 	if len(steps) == 0 {
-		*out = append(*out, render(v, loc))
+		val := render(v, loc)
+		val.Path = path
+		*out = append(*out, val)
 		return
 	}
 	d, ok := v.(bson.D)
@@ -94,9 +99,44 @@ func lookup(v any, steps []string, loc string, out *[]Value) {
 	}
 	for _, e := range d {
 		if e.Key == steps[0] {
-			lookup(e.Value, steps[1:], join(loc, e.Key), out)
+			lookup(e.Value, steps[1:], join(path, e.Key), join(loc, e.Key), out)
 		}
 	}
+}
+
+// Walk lists every value of doc: each sub-document (as a whole) and each
+// scalar, arrays expanded, in document order. Path is what Lookup takes to
+// find the value again.
+func Walk(doc bson.D) []Value {
+	var out []Value
+	walk(doc, "", "", &out, 0)
+	return out
+}
+
+func walk(v any, path, loc string, out *[]Value, depth int) {
+	if depth > 100 {
+		return
+	}
+	switch x := v.(type) {
+	case bson.A:
+		for i, e := range x {
+			walk(e, path, join(loc, strconv.Itoa(i)), out, depth+1)
+		}
+		return
+	case bson.D:
+		if path != "" {
+			val := render(x, loc)
+			val.Path = path
+			*out = append(*out, val)
+		}
+		for _, e := range x {
+			walk(e.Value, join(path, e.Key), join(loc, e.Key), out, depth+1)
+		}
+		return
+	}
+	val := render(v, loc)
+	val.Path = path
+	*out = append(*out, val)
 }
 
 func join(loc, step string) string {

@@ -189,18 +189,24 @@ func TestLookup(t *testing.T) {
 		path string
 		want []Value
 	}{
-		{"users.roles.role", []Value{{"users.0.roles.0.role", "root", "string", false}, {"users.0.roles.1.role", "read", "string", false}}},
-		{"users.1.user", []Value{{"users.1.user", "b", "string", false}}},
+		{"users.roles.role", []Value{{"users.roles.role", "users.0.roles.0.role", "root", "string", false}, {"users.roles.role", "users.0.roles.1.role", "read", "string", false}}},
+		{"users.1.user", []Value{{"users.user", "users.1.user", "b", "string", false}}},
 		{"users.7.user", nil},
-		{"n", []Value{{"n", "3", "int", false}}},
-		{"f", []Value{{"f", "1.5", "float", false}}},
-		{"t", []Value{{"t", "true", "boolean", false}}},
-		{"nil", []Value{{"nil", "", "string", true}}},
-		{"when", []Value{{"when", "2021-09-23T23:34:43.951Z", "string", false}}},
-		{"id", []Value{{"id", "b3b50641-54c6-4d6d-a96e-a2239fadce3c", "string", false}}},
-		{"sub", []Value{{"sub", `{"k":"v"}`, "string", false}}},
+		{"n", []Value{{"n", "n", "3", "int", false}}},
+		{"f", []Value{{"f", "f", "1.5", "float", false}}},
+		{"t", []Value{{"t", "t", "true", "boolean", false}}},
+		{"nil", []Value{{"nil", "nil", "", "string", true}}},
+		{"when", []Value{{"when", "when", "2021-09-23T23:34:43.951Z", "string", false}}},
+		{"id", []Value{{"id", "id", "b3b50641-54c6-4d6d-a96e-a2239fadce3c", "string", false}}},
+		{"sub", []Value{{"sub", "sub", `{"k":"v"}`, "string", false}}},
 		{"missing.path", nil},
 	}
+	walked := Walk(cmd(t, `{"a": {"b": [1, {"c": true}]}}`))
+	var paths []string
+	for _, v := range walked {
+		paths = append(paths, v.Path+"@"+v.Location+"="+v.Text)
+	}
+	assert.Equal(t, []string{`a@a={"b":[1,{"c":true}]}`, "a.b@a.b.0=1", `a.b@a.b.1={"c":true}`, "a.b.c@a.b.1.c=true"}, paths)
 	for _, tc := range tests {
 		t.Run(tc.path, func(t *testing.T) {
 			assert.Equal(t, tc.want, Lookup(doc, tc.path))

@@ -1,0 +1,272 @@
+package postgrestest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stigscan/stigscan/builtin"
+	"github.com/stigscan/stigscan/collectors/local"
+	"github.com/stigscan/stigscan/collectors/postgres"
+	"github.com/stigscan/stigscan/engine"
+	"github.com/stigscan/stigscan/internal/testutil"
+	"github.com/stigscan/stigscan/oval"
+	"github.com/stigscan/stigscan/xccdf"
+)
+
+// running is a fixture's server, started, set up and ready to scan.
+type running struct {
+	fixture
+	c    *cluster
+	root string
+}
+
+func startFixture(t *testing.T, f fixture) *running {
+	t.Helper()
+	if _, err := os.Stat("/usr/lib/postgresql/15/lib/pgaudit.so"); err != nil && f.name == "passing" {
+		t.Skip("pgaudit is not installed (Debian package postgresql-15-pgaudit): the passing fixture loads it")
+	}
+	c := newCluster(t)
+	c.start(t, f.settings(c), f.hba)
+	for _, s := range f.setup {
+		db, stmt, _ := strings.Cut(s, ":")
+		c.exec(t, db, stmt)
+	}
+	return &running{fixture: f, c: c, root: buildRoot(t, f.root(c))}
+}
+
+// open connects to the fixture's database as the scan role, with the
+// offline root as the server machine.
+func (r *running) open(t testing.TB, db string) *postgres.Target {
+	t.Helper()
+	cfg := postgres.Config{}
+	mode := "verify-full"
+	if r.password != "" {
+		mode = "disable"
+		t.Setenv("STIGSCAN_TEST_PG_PASSWORD", r.password)
+		pw, err := postgres.SecretFromEnv("STIGSCAN_TEST_PG_PASSWORD")
+		require.NoError(t, err)
+		cfg.Password = pw
+	} else {
+		cfg.SSLRootCert, cfg.SSLCert, cfg.SSLKey = r.c.certs.ca, r.c.certs.clientCert, r.c.certs.clientKey
+	}
+	ep, err := postgres.ParseTarget(fmt.Sprintf("postgres://scanner@127.0.0.1:%d/%s?sslmode=%s", r.c.port, db, mode))
+	require.NoError(t, err)
+	files, err := local.NewRoot(r.root)
+	require.NoError(t, err)
+	tg, err := postgres.Open(context.Background(), ep, cfg, files)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = tg.Close() })
+	return tg
+}
+
+// builtinContent opens the built-in PostgreSQL benchmark.
+func builtinContent(t testing.TB) *xccdf.Content {
+	t.Helper()
+	data, err := builtin.Read(builtin.Postgres9xBenchmark)
+	require.NoError(t, err)
+	c, err := xccdf.OpenBytes(data, "builtin:"+builtin.Postgres9xBenchmark, builtin.FS(), xccdf.Options{})
+	require.NoError(t, err)
+	return c
+}
+
+// prepare prepares the built-in benchmark under the fixture's tailoring.
+func (r *running) prepare(t testing.TB) *engine.Benchmark {
+	t.Helper()
+	content := builtinContent(t)
+	path, profile := tailoring(t.(*testing.T), r.name, r.values(r.c))
+	tl, err := xccdf.OpenTailoring(path)
+	require.NoError(t, err)
+	sel, err := xccdf.Resolve(content.Benchmark, tl, profile)
+	require.NoError(t, err)
+	require.Empty(t, sel.Problems)
+	b, err := engine.Prepare(context.Background(), content, sel, engine.Options{})
+	require.NoError(t, err)
+	return b
+}
+
+// expected gives each rule's status on a fixture: every rule with an
+// automated check passes (or fails), every manual rule is notchecked.
+func expected(t *testing.T, content *xccdf.Content, automated engine.Status) map[string]engine.Status {
+	t.Helper()
+	want := map[string]engine.Status{}
+	for _, r := range content.Benchmark.Rules {
+		if len(r.Checks) > 0 {
+			want[r.ID] = automated
+		} else {
+			want[r.ID] = engine.NotChecked
+		}
+	}
+	return want
+}
+
+func statuses(res *engine.Result) map[string]engine.Status {
+	got := map[string]engine.Status{}
+	for _, rr := range res.Rules {
+		got[rr.Rule.ID] = rr.Status
+	}
+	return got
+}
+
+// explain lists, for rules whose status is not the wanted one, what the
+// scan said, so a failing assertion names the cause.
+func explain(res *engine.Result, want map[string]engine.Status) string {
+	var b strings.Builder
+	for _, rr := range res.Rules {
+		if want[rr.Rule.ID] == rr.Status {
+			continue
+		}
+		fmt.Fprintf(&b, "%s %s (%s): %s\n", rr.Identity.VulnID, rr.Rule.Title, rr.Status, want[rr.Rule.ID])
+		for _, m := range rr.Messages {
+			fmt.Fprintf(&b, "    %s: %s\n", m.Severity, m.Text)
+		}
+		for _, e := range rr.Evidence {
+			fmt.Fprintf(&b, "    evidence: %s\n", e)
+		}
+	}
+	return b.String()
+}
+
+func TestBuiltinChecks(t *testing.T) {
+	content := builtinContent(t)
+	var auto, manual int
+	for _, r := range content.Benchmark.Rules {
+		if len(r.Checks) > 0 {
+			auto++
+		} else {
+			manual++
+		}
+	}
+	assert.Equal(t, 110, auto+manual, "one rule per DISA Vuln-ID")
+	assert.GreaterOrEqual(t, auto*100/(auto+manual), 80, "at least 80%% of the rules automated or partly automated")
+
+	for _, tc := range []struct {
+		f    fixture
+		want engine.Status
+	}{{passing, engine.Pass}, {failing, engine.Fail}} {
+		t.Run(tc.f.name, func(t *testing.T) {
+			r := startFixture(t, tc.f)
+			b := r.prepare(t)
+			tg := r.open(t, "fixture")
+			start := time.Now()
+			res, err := b.Evaluate(context.Background(), tg)
+			elapsed := time.Since(start)
+			require.NoError(t, err)
+			t.Logf("%s: %d rules evaluated in %s", tc.f.name, len(res.Rules), elapsed)
+			want := expected(t, content, tc.want)
+			assert.Equal(t, want, statuses(res), explain(res, want))
+			counts := res.Counts()
+			assert.Equal(t, auto, counts[tc.want])
+			assert.Equal(t, manual, counts[engine.NotChecked])
+			checkNoSecret(t, res, r)
+			if tc.f.name == "passing" {
+				// The sessions the idle rule examined are its evidence.
+				rr := ruleByVuln(res, "V-214147")
+				require.NotNil(t, rr)
+				assert.Contains(t, strings.Join(rr.Evidence, "\n"), "idle_seconds=")
+			}
+		})
+	}
+}
+
+func ruleByVuln(res *engine.Result, vuln string) *engine.RuleResult {
+	for _, rr := range res.Rules {
+		if rr.Identity.VulnID == vuln {
+			return rr
+		}
+	}
+	return nil
+}
+
+// checkNoSecret looks for the scan role's password in everything a scan
+// produces: rule results, evidence, messages, OVAL results and the
+// server's log.
+func checkNoSecret(t *testing.T, res *engine.Result, r *running) {
+	t.Helper()
+	secrets := []string{r.c.adminPW}
+	if r.password != "" {
+		secrets = append(secrets, r.password)
+	}
+	var all strings.Builder
+	for _, rep := range res.OVAL {
+		data, err := oval.ResultsBytes(rep.Results, oval.WriteOptions{})
+		require.NoError(t, err)
+		all.Write(data)
+	}
+	for _, rr := range res.Rules {
+		for _, m := range rr.Messages {
+			all.WriteString(m.Text + "\n")
+		}
+		all.WriteString(strings.Join(rr.Evidence, "\n"))
+	}
+	for _, rr := range res.Rules {
+		if rr.Check != nil {
+			for _, ex := range rr.Check.Exports {
+				all.WriteString(ex.Value + "\n")
+			}
+		}
+	}
+	all.WriteString(res.Target)
+	for _, s := range secrets {
+		assert.NotContains(t, all.String(), s, "a secret reached the results")
+	}
+	if r.password != "" {
+		assert.NotContains(t, r.c.log(), r.password, "the password reached the server log")
+	}
+}
+
+// TestImportDISA binds DISA's manual PostgreSQL 9.x benchmark to the
+// built-in checks by Vuln-ID and scans the passing server with it.
+func TestImportDISA(t *testing.T) {
+	disaPath := filepath.Join(testutil.SharedContent(t, "disa-manual"), "U_PGS_SQL_9-x_STIG_V2R5_Manual-xccdf.xml")
+	disa, err := xccdf.Open(disaPath, xccdf.Options{})
+	require.NoError(t, err)
+	sel, err := xccdf.Resolve(disa.Benchmark, nil, "")
+	require.NoError(t, err)
+	r := startFixture(t, passing)
+	lib := builtinContent(t)
+	values := map[string]string{}
+	for k, v := range r.values(r.c) {
+		values["xccdf_io.stigscan_value_"+k] = v
+	}
+	b, err := engine.Prepare(context.Background(), disa, sel, engine.Options{Library: []*xccdf.Content{lib}, LibraryValues: values})
+	require.NoError(t, err)
+	res, err := b.Evaluate(context.Background(), r.open(t, "fixture"))
+	require.NoError(t, err)
+	require.Len(t, res.Rules, 110)
+
+	auto := map[string]bool{}
+	for _, lr := range lib.Benchmark.Rules {
+		if len(lr.Checks) > 0 {
+			auto[lr.Identity().VulnID] = true
+		}
+	}
+	want := map[string]engine.Status{}
+	for _, rr := range res.Rules {
+		want[rr.Rule.ID] = engine.NotChecked
+		if auto[rr.Identity.VulnID] {
+			want[rr.Rule.ID] = engine.Pass
+		}
+	}
+	assert.Equal(t, want, statuses(res), explain(res, want))
+	for _, rr := range res.Rules {
+		if !auto[rr.Identity.VulnID] {
+			require.NotNil(t, rr.Check, rr.Identity.VulnID)
+			assert.NotEmpty(t, rr.Check.Content, "a manual rule carries DISA's check text")
+			continue
+		}
+		require.NotNil(t, rr.BoundTo, rr.Identity.VulnID)
+		assert.Equal(t, rr.Identity.VulnID, rr.BoundTo.Identity().VulnID)
+		assert.Equal(t, rr.Identity.STIGID, rr.BoundTo.Identity().STIGID)
+		assert.Contains(t, rr.Messages[0].Text, "V2R5")
+	}
+	assert.Equal(t, len(auto), res.Counts()[engine.Pass])
+	checkNoSecret(t, res, r)
+}
