@@ -18,8 +18,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	mdb "github.com/stigscan/stigscan/collectors/mongodb"
 	"github.com/stigscan/stigscan/collectors/host"
+	mdb "github.com/stigscan/stigscan/collectors/mongodb"
 )
 
 // replay is a MongoDB target made of recorded replies and an in-memory
@@ -280,5 +280,7 @@ func (n networkOnly) Stat(ctx context.Context, paths ...string) ([]host.FileInfo
 func (n networkOnly) ReadDir(ctx context.Context, p string) ([]host.FileInfo, error) {
 	return n.Unavailable.ReadDir(ctx, p)
 }
-func (n networkOnly) Run(ctx context.Context, c string) ([]byte, error) { return n.Unavailable.Run(ctx, c) }
-func (n networkOnly) Describe() string                                  { return n.Unavailable.Describe() }
+func (n networkOnly) Run(ctx context.Context, c string) ([]byte, error) {
+	return n.Unavailable.Run(ctx, c)
+}
+func (n networkOnly) Describe() string { return n.Unavailable.Describe() }
