@@ -26,6 +26,24 @@ var (
 	errNotRegular  = errors.New("not a regular file")
 )
 
+// missingENOTDIR is ENOTDIR met while resolving a path: a component that
+// must be a directory is not one, so the path does not exist. It matches
+// both fs.ErrNotExist (the Host contract, as the SSH host answers) and
+// syscall.ENOTDIR.
+type missingENOTDIR struct{}
+
+func (missingENOTDIR) Error() string        { return unix.ENOTDIR.Error() }
+func (missingENOTDIR) Unwrap() error        { return unix.ENOTDIR }
+func (missingENOTDIR) Is(target error) bool { return target == fs.ErrNotExist }
+
+// notExist turns a resolution ENOTDIR into missingENOTDIR.
+func notExist(err error) error {
+	if errno, ok := err.(unix.Errno); ok && errno == unix.ENOTDIR {
+		return missingENOTDIR{}
+	}
+	return err
+}
+
 // ReadFile returns the content of the regular file at p, following symlinks
 // (inside the root, for a root folder). Anything but a regular file is an
 // error, and is never opened: reading a FIFO would block, a device could
@@ -67,12 +85,12 @@ func (h *Host) Stat(ctx context.Context, paths ...string) ([]host.FileInfo, erro
 func (h *Host) lstat(p string) (host.FileInfo, error) {
 	loc, err := h.locate(p, false)
 	if err != nil {
-		return host.FileInfo{Path: p, Err: pathErr("lstat", p, err)}, err
+		return host.FileInfo{Path: p, Err: pathErr("lstat", p, notExist(err))}, err
 	}
 	defer loc.close()
 	var st unix.Stat_t
 	if err := unix.Fstatat(loc.dirfd, loc.name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
-		return host.FileInfo{Path: p, Err: pathErr("lstat", p, err)}, nil
+		return host.FileInfo{Path: p, Err: pathErr("lstat", p, notExist(err))}, nil
 	}
 	fi := fileInfo(p, &st)
 	if fi.Mode&fs.ModeSymlink != 0 {
@@ -138,7 +156,7 @@ func (h *Host) ReadDir(ctx context.Context, p string) ([]host.FileInfo, error) {
 func (h *Host) open(op, p string, flags int) (int, error) {
 	loc, err := h.locate(p, true)
 	if err != nil {
-		return -1, pathErr(op, p, err)
+		return -1, pathErr(op, p, notExist(err))
 	}
 	defer loc.close()
 	openNoFollow, statNoFollow := 0, 0
@@ -151,7 +169,7 @@ func (h *Host) open(op, p string, flags int) (int, error) {
 	if content {
 		var st unix.Stat_t
 		if err := unix.Fstatat(loc.dirfd, loc.name, &st, statNoFollow); err != nil {
-			return -1, pathErr(op, p, err)
+			return -1, pathErr(op, p, notExist(err))
 		}
 		if err := requireRegular(&st); err != nil {
 			return -1, pathErr(op, p, err)
@@ -160,6 +178,14 @@ func (h *Host) open(op, p string, flags int) (int, error) {
 	}
 	fd, err := unix.Openat(loc.dirfd, loc.name, flags|openNoFollow|unix.O_CLOEXEC, 0)
 	if err != nil {
+		if err == unix.ENOTDIR {
+			// Listing something that is not a directory is ENOTDIR
+			// as such; a path that does not resolve does not exist.
+			var st unix.Stat_t
+			if serr := unix.Fstatat(loc.dirfd, loc.name, &st, statNoFollow); serr != nil {
+				err = notExist(serr)
+			}
+		}
 		return -1, pathErr(op, p, err)
 	}
 	if content {
