@@ -78,10 +78,17 @@ func builtinContent(t testing.TB) *xccdf.Content {
 }
 
 // prepare prepares the built-in benchmark under the fixture's tailoring.
-func (r *running) prepare(t testing.TB) *engine.Benchmark {
+// extra values override the fixture's.
+func (r *running) prepare(t *testing.T, extra ...map[string]string) *engine.Benchmark {
 	t.Helper()
 	content := builtinContent(t)
-	path, profile := tailoring(t.(*testing.T), r.name, r.values(r.c))
+	values := r.values(r.c)
+	for _, e := range extra {
+		for k, v := range e {
+			values[k] = v
+		}
+	}
+	path, profile := tailoring(t, r.name, values)
 	tl, err := xccdf.OpenTailoring(path)
 	require.NoError(t, err)
 	sel, err := xccdf.Resolve(content.Benchmark, tl, profile)
