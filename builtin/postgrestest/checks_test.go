@@ -1,6 +1,7 @@
 package postgrestest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -18,6 +19,8 @@ import (
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testutil"
 	"github.com/stigscan/stigscan/oval"
+	"github.com/stigscan/stigscan/report/arf"
+	"github.com/stigscan/stigscan/report/jsonres"
 	"github.com/stigscan/stigscan/xccdf"
 )
 
@@ -221,6 +224,13 @@ func checkNoSecret(t *testing.T, res *engine.Result, r *running) {
 		}
 	}
 	all.WriteString(res.Target)
+	// What a scan writes: ARF (with the OVAL results and collected items)
+	// and the JSON results.
+	var out bytes.Buffer
+	require.NoError(t, arf.Writer{}.Write(&out, res))
+	require.NoError(t, jsonres.Writer{}.Write(&out, res))
+	require.Contains(t, out.String(), "sql57_item")
+	all.Write(out.Bytes())
 	for _, s := range secrets {
 		assert.NotContains(t, all.String(), s, "a secret reached the results")
 	}
