@@ -145,6 +145,9 @@ func openBytes(data []byte, name string, dir fs.FS, base string, opt Options) (*
 		}
 	case isXCCDF(root.Name) && root.Name.Local == "Benchmark":
 		c.Kind = KindBenchmark
+		if opt.TailoringID != "" {
+			return nil, &ContentError{File: name, ID: opt.TailoringID, Msg: "a tailoring component can only be chosen in a data stream; use a tailoring file for a benchmark", Err: ErrNotFound}
+		}
 		c.Benchmark, err = parseBenchmark(r, root)
 		if err != nil {
 			return nil, err

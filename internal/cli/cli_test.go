@@ -113,7 +113,7 @@ func TestErrorsAndExitCodes(t *testing.T) {
 		{name: "two files", args: []string{"info", "a", "b"}, code: 2, msg: "one FILE at most"},
 		{name: "unknown profile", args: []string{"rules", "--profile", "nope"}, code: 1, msg: "no such profile"},
 		{name: "malformed file", args: []string{"info", filepath.Join(root, "fixtures/bad/malformed.xml")}, code: 1, msg: "malformed.xml:6: malformed XML"},
-		{name: "tailoring id without file", args: []string{"rules", "--tailoring-id", "x"}, code: 2, msg: "needs --tailoring-file"},
+		{name: "tailoring id of a benchmark that is no data stream", args: []string{"rules", "--tailoring-id", "x"}, code: 1, msg: "x"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

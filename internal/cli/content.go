@@ -20,7 +20,7 @@ type contentFlags struct {
 func (c *contentFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.profile, "profile", "", "profile id (or its unambiguous suffix); default: the benchmark's default selection")
 	fs.StringVar(&c.tailoringFile, "tailoring-file", "", "XCCDF 1.2 tailoring file whose profiles layer over the benchmark")
-	fs.StringVar(&c.tailoringID, "tailoring-id", "", "profile of the tailoring file to use (default: its only profile)")
+	fs.StringVar(&c.tailoringID, "tailoring-id", "", "tailoring component (component-ref id) of the data stream to use, as oscap's --tailoring-id")
 	fs.StringVar(&c.datastreamID, "datastream-id", "", "data stream of a collection to use (default: the first)")
 	fs.StringVar(&c.xccdfID, "xccdf-id", "", "checklist component-ref of the data stream (default: the first)")
 }
@@ -28,6 +28,9 @@ func (c *contentFlags) register(fs *flag.FlagSet) {
 // open reads a content file, or the built-in baseline when file is "".
 func (c *contentFlags) open(file string) (*xccdf.Content, error) {
 	opt := xccdf.Options{DataStreamID: c.datastreamID, ChecklistID: c.xccdfID}
+	if c.tailoringFile == "" {
+		opt.TailoringID = c.tailoringID
+	}
 	if file == "" {
 		data, err := builtin.Read(builtin.LinuxBenchmark)
 		if err != nil {
@@ -45,21 +48,23 @@ func (c *contentFlags) selection(content *xccdf.Content) (*xccdf.Selection, erro
 	}
 	var t *xccdf.Tailoring
 	profile := c.profile
-	if c.tailoringFile != "" {
+	switch {
+	case c.tailoringFile != "" && c.tailoringID != "":
+		return nil, usageErr("--tailoring-file and --tailoring-id both name a tailoring; give one")
+	case c.tailoringFile != "":
 		var err error
-		t, err = xccdf.OpenTailoring(c.tailoringFile)
+		if t, err = xccdf.OpenTailoring(c.tailoringFile); err != nil {
+			return nil, err
+		}
+	case content.Tailoring != nil:
+		t = content.Tailoring
+	}
+	if t != nil && profile == "" {
+		p, err := t.TailoringProfile("")
 		if err != nil {
 			return nil, err
 		}
-		if profile == "" {
-			p, err := t.TailoringProfile(c.tailoringID)
-			if err != nil {
-				return nil, err
-			}
-			profile = p.ID
-		}
-	} else if c.tailoringID != "" {
-		return nil, usageErr("--tailoring-id needs --tailoring-file")
+		profile = p.ID
 	}
 	return xccdf.Resolve(content.Benchmark, t, profile)
 }
