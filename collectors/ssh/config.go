@@ -32,7 +32,8 @@ type Config struct {
 	// KeyPassphrase decrypts KeyFile when it is encrypted.
 	KeyPassphrase Secret
 	// UseAgent offers the keys of the ssh-agent at AgentSocket (default:
-	// $SSH_AUTH_SOCK) before KeyFile's key.
+	// $SSH_AUTH_SOCK) before KeyFile's key. With no AgentSocket and no
+	// SSH_AUTH_SOCK it is ignored when KeyFile or Password is set.
 	UseAgent    bool
 	AgentSocket string
 	// Password is tried (password and keyboard-interactive methods) after
@@ -67,6 +68,12 @@ type Config struct {
 	// MaxSessions bounds concurrent sessions on the connection (sshd's
 	// MaxSessions is 10 by default).
 	MaxSessions int
+
+	// NoCache makes every call read the target afresh. By default a Host
+	// keeps what it read (listings, file metadata, small files) for its
+	// lifetime, one scan, and answers repeated and neighbouring reads from
+	// it.
+	NoCache bool
 
 	// Logger receives connection events; nil discards them. Secrets
 	// never reach it.
@@ -106,7 +113,13 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.UseAgent && c.AgentSocket == "" {
 		c.AgentSocket = os.Getenv("SSH_AUTH_SOCK")
-		if c.AgentSocket == "" {
+		switch {
+		case c.AgentSocket != "":
+		case c.KeyFile != "" || !c.Password.IsZero():
+			// As OpenSSH's client: no agent running, use the other
+			// credentials.
+			c.UseAgent = false
+		default:
 			return c, fmt.Errorf("ssh: UseAgent is set but SSH_AUTH_SOCK is empty and no AgentSocket was given")
 		}
 	}

@@ -43,6 +43,13 @@ type Host struct {
 	conn   *countingConn
 	sem    chan struct{}
 
+	cache    *cache       // nil with Config.NoCache
+	sessions atomic.Int64 // sessions opened, for Sessions
+	commands atomic.Int64 // commands sent, for Commands
+
+	shellMu sync.Mutex
+	idle    []*shell // shells waiting for a command
+
 	dead     chan struct{} // closed once the connection is unusable
 	deadOnce sync.Once
 	deadErr  error // why; written before dead is closed
@@ -130,6 +137,9 @@ func Dial(ctx context.Context, t Target, cfg Config) (*Host, error) {
 		conn:        conn,
 		sem:         make(chan struct{}, cfg.MaxSessions),
 		dead:        make(chan struct{}),
+	}
+	if !cfg.NoCache {
+		h.cache = newCache()
 	}
 	go func() {
 		err := h.client.Wait()
@@ -334,6 +344,7 @@ func (h *Host) Close() error {
 		h.timer.Stop()
 	}
 	h.fail(fmt.Errorf("%w: %s", ErrClosed, h.name))
+	h.closeShells()
 	return nil
 }
 
@@ -344,6 +355,14 @@ func (h *Host) Describe() string {
 	}
 	return "ssh://" + h.name
 }
+
+// Sessions reports how many sessions the Host has opened: one per shell it
+// keeps (see exec.go), at most Config.MaxSessions unless shells failed.
+func (h *Host) Sessions() int64 { return h.sessions.Load() }
+
+// Commands reports how many commands the Host has sent to the target, each
+// one round trip; with Sessions it measures what a scan cost.
+func (h *Host) Commands() int64 { return h.commands.Load() }
 
 // HostKeyFingerprint is the verified server key, as "TYPE SHA256:...".
 func (h *Host) HostKeyFingerprint() string { return h.fingerprint }

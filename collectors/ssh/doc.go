@@ -13,15 +13,19 @@
 //     known_hosts (unknown keys are refused unless
 //     Config.InsecureAcceptUnknownHostKey is set; changed keys always are),
 //     authenticates, checks sudo when asked, and starts keepalives.
-//   - Every read is one SSH session running a short POSIX sh script fed on
-//     standard input, so paths never pass through the login shell and
-//     argument-length limits do not apply. Paths inside scripts are quoted
-//     with Quote. Stat and ReadDir describe many paths in one session;
-//     ReadFiles (the BatchReader ability) reads many files in one session
-//     through tar; StatFS answers host.StatFSer; Run uses /bin/sh -c in
-//     the C locale, as the local host does.
-//   - At most Config.MaxSessions sessions run at once on the connection
-//     (sshd allows 10 by default).
+//   - Commands run in long-lived shells: up to Config.MaxSessions sessions
+//     each run one POSIX sh (through "sudo -n" when Config.Sudo is set)
+//     that reads framed commands on standard input, so a command costs one
+//     round trip and no login shell (exec.go). Every command is a short sh
+//     script; paths inside scripts are quoted with Quote.
+//   - Stat and ReadDir describe many paths per command (find -printf where
+//     GNU find exists, stat(1) otherwise); ReadFiles (the BatchReader
+//     ability) reads many files per command through tar; StatFS answers
+//     host.StatFSer; Run uses /bin/sh -c in the C locale, as the local host
+//     does.
+//   - A Host keeps what it read for its lifetime, one scan: listings answer
+//     Stat, a walk lists whole subtrees at once, a file read brings its
+//     small neighbours (cache.go). Config.NoCache turns that off.
 //
-// A Host caches nothing between calls and holds no secret after Dial.
+// A Host holds no secret after Dial.
 package ssh

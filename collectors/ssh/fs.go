@@ -61,9 +61,9 @@ const statFunc = `st() {
 }
 `
 
-// Stat describes each path without following symlinks, in one session per
-// 256 paths.
-func (h *Host) Stat(ctx context.Context, paths ...string) ([]host.FileInfo, error) {
+// statRemote describes each path without following symlinks, in one
+// session per 256 paths.
+func (h *Host) statRemote(ctx context.Context, paths ...string) ([]host.FileInfo, error) {
 	out := make([]host.FileInfo, len(paths))
 	var todo []int
 	for i, p := range paths {
@@ -223,18 +223,22 @@ func unixMode(m uint32) fs.FileMode {
 	return mode
 }
 
-// ReadDir lists dir and describes every entry (lstat) in one session,
-// sorted by name. Entries that vanish while listing are left out.
-func (h *Host) ReadDir(ctx context.Context, dir string) ([]host.FileInfo, error) {
-	if err := checkPath(dir); err != nil {
-		return nil, fmt.Errorf("ssh: %s: readdir %q: %w", h.name, dir, err)
-	}
+// cleanDir drops trailing slashes, keeping "/".
+func cleanDir(dir string) string {
 	if len(dir) > 1 {
 		dir = strings.TrimRight(dir, "/")
 		if dir == "" {
 			dir = "/"
 		}
 	}
+	return dir
+}
+
+// readDirRemote lists dir and describes every entry (lstat) in one
+// session, sorted by name: with one find(1) process where find has -printf
+// (GNU), else with one stat(1) per entry. Entries that vanish while listing
+// are left out. dir is clean (cleanDir).
+func (h *Host) readDirRemote(ctx context.Context, dir string) ([]host.FileInfo, error) {
 	prefix := Quote(strings.TrimSuffix(dir, "/") + "/")
 	body := statFunc + "d=" + Quote(dir) + `
 if [ ! -d "$d" ]; then
@@ -245,6 +249,10 @@ if [ ! -d "$d" ]; then
 fi
 if [ ! -r "$d" ] || [ ! -x "$d" ]; then printf 'X\0Permission denied\0'; exit 0; fi
 printf 'D\0'
+if ` + findProbe + `; then
+	printf 'Q\0'
+	exec find -H "$d" -mindepth 1 -maxdepth 1 -printf '` + findFormat + `' 2>/dev/null
+fi
 for p in ` + prefix + `* ` + prefix + `.[!.]* ` + prefix + `..?*; do
 	if [ -e "$p" ] || [ -L "$p" ]; then
 		printf 'P\0%s\0' "$p"
@@ -278,6 +286,16 @@ done
 		return nil, bad(fmt.Errorf("unexpected record %q", code))
 	}
 	var out []host.FileInfo
+	if bytes.HasPrefix(r.rest(), []byte("Q\x00")) {
+		_, _ = r.next()
+		for !r.done() {
+			fi, err := readFindRecord(&r)
+			if err != nil {
+				return nil, bad(err)
+			}
+			out = append(out, fi)
+		}
+	}
 	for !r.done() {
 		code, err := r.next()
 		if err != nil || code != "P" {
@@ -310,8 +328,9 @@ exec cat -- "$p"
 `
 }
 
-// ReadFile returns the content of one regular file (symlinks followed).
-func (h *Host) ReadFile(ctx context.Context, path string) ([]byte, error) {
+// readFileRemote reads one regular file (symlinks followed) in its own
+// session.
+func (h *Host) readFileRemote(ctx context.Context, path string) ([]byte, error) {
 	if err := checkPath(path); err != nil {
 		return nil, fmt.Errorf("ssh: %s: read %q: %w", h.name, path, err)
 	}
@@ -453,7 +472,7 @@ func (h *Host) readChunk(ctx context.Context, paths []string) (map[string]FileRe
 			continue
 		}
 		h.log.Debug("ssh: file not in batch archive, reading alone", "path", p)
-		data, err := h.ReadFile(ctx, p)
+		data, err := h.readFileRemote(ctx, p)
 		if err != nil && !isPerFile(err) {
 			return nil, err
 		}

@@ -107,7 +107,7 @@ func (c *hostKeyChecker) check(addr string, remote net.Addr, key gossh.PublicKey
 				"addr", addr, "key_type", key.Type(), "fingerprint", fp)
 			return nil
 		}
-		refusal = fmt.Errorf("%w: %s offered %s key %s, which is not in %s. Verify the fingerprint with the host's administrator, then add it to that file (the line is: %s), or accept unknown keys for this run with InsecureAcceptUnknownHostKey",
+		refusal = fmt.Errorf("%w: %s offered %s key %s, which is not in %s. Verify the fingerprint with the host's administrator, then add it to that file (the line is: %s), or accept unknown keys for this run (stigscan's --accept-unknown-host-keys flag, Config.InsecureAcceptUnknownHostKey)",
 			ErrHostKeyUnknown, addr, key.Type(), fp, c.file, knownhosts.Line([]string{knownhosts.Normalize(addr)}, key))
 	default:
 		refusal = fmt.Errorf("ssh: host key check for %s: %w", addr, err)

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -67,8 +68,12 @@ func TestSudo(t *testing.T) {
 		assert.NotEmpty(t, f.Hostname)
 		log, err := os.ReadFile(calls)
 		require.NoError(t, err)
-		// Dial's check, ReadFile, Stat, two Runs, Facts.
-		assert.Equal(t, 6, strings.Count(string(log), "call"))
+		// Every shell the Host keeps was started through sudo -n; the
+		// commands above (Dial's check, ReadFile, Stat, two Runs,
+		// Facts) ran one after another in one of them.
+		assert.Equal(t, 6, int(h.Commands()))
+		assert.Equal(t, 1, int(h.Sessions()))
+		assert.Equal(t, int(h.Sessions()), strings.Count(string(log), "call"))
 	})
 	t.Run("refused at dial", func(t *testing.T) {
 		fakeSudo(t, sudo, true, calls)
@@ -81,6 +86,12 @@ func TestSudo(t *testing.T) {
 		h := dial(t, srv, func(c *Config) { c.Sudo = true })
 		fakeSudo(t, sudo, true, calls)
 		defer fakeSudo(t, sudo, false, calls)
+		// Keep the shell started at Dial busy, so each call below needs
+		// a new one, which sudo now refuses.
+		busy := make(chan error, 1)
+		go func() { _, err := h.Run(ctx, "sleep 2"); busy <- err }()
+		time.Sleep(300 * time.Millisecond)
+		defer func() { assert.NoError(t, <-busy, "the shell started before the refusal keeps working") }()
 		_, err := h.ReadFile(ctx, "/etc/passwd")
 		assert.ErrorIs(t, err, ErrSudoRefused)
 		_, err = h.Stat(ctx, "/etc/passwd")
