@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/mongodb"
+	"github.com/stigscan/stigscan/collectors/oracle"
 	"github.com/stigscan/stigscan/collectors/postgres"
 	"github.com/stigscan/stigscan/fleet"
 )
@@ -98,8 +100,51 @@ func (d *dbFlags) openDatabase(ctx context.Context, t fleet.Target, hosts fleet.
 		}
 		return tg, closeAll(tg.Close), nil
 	}
-	if closeFiles != nil {
-		closeFiles()
+	fail := func(err error) (host.Host, func() error, error) {
+		if closeFiles != nil {
+			closeFiles()
+		}
+		return nil, nil, err
 	}
-	return nil, nil, fmt.Errorf("%s: database targets of this kind are not supported by this build", redactTarget(t.Spec))
+	penv, pfile := get("password-env", d.passwordEnv), get("password-file", d.passwordFile)
+	switch {
+	case strings.HasPrefix(s, "mongodb://"), strings.HasPrefix(s, "mongodb+srv://"):
+		cfg := mongodb.Config{TLSCAFile: get("tlscafile", d.sslRootCert)}
+		var err error
+		switch {
+		case penv != "":
+			cfg.Password, err = mongodb.SecretFromEnv(penv)
+		case pfile != "":
+			cfg.Password, err = mongodb.SecretFromFile(pfile)
+		}
+		if err != nil {
+			return fail(err)
+		}
+		tg, err := mongodb.Open(ctx, t.Spec, cfg, files)
+		if err != nil {
+			return fail(err)
+		}
+		return tg, closeAll(tg.Close), nil
+	case strings.HasPrefix(s, "oracle://"):
+		ep, err := oracle.ParseTarget(t.Spec)
+		if err != nil {
+			return fail(err)
+		}
+		cfg := oracle.Config{QueryTimeout: d.queryTimeout, TNSAdmin: get("tns-admin", ""), OracleHome: get("oracle-home", "")}
+		switch {
+		case penv != "":
+			cfg.Password, err = postgres.SecretFromEnv(penv)
+		case pfile != "":
+			cfg.Password, err = postgres.SecretFromFile(pfile)
+		}
+		if err != nil {
+			return fail(err)
+		}
+		tg, err := oracle.Open(ctx, ep, cfg, files)
+		if err != nil {
+			return fail(err)
+		}
+		return tg, closeAll(tg.Close), nil
+	}
+	return fail(fmt.Errorf("%s: unknown database target", redactTarget(t.Spec)))
 }

@@ -88,10 +88,14 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	lib, libValues, err := sf.content.library(c, sel)
+	if err != nil {
+		return err
+	}
 	for _, p := range sel.Problems {
 		fmt.Fprintln(e.stderr, "warning:", p)
 	}
-	b, err := engine.Prepare(ctx, c, sel, engine.Options{})
+	b, err := engine.Prepare(ctx, c, sel, engine.Options{Library: lib, LibraryValues: libValues})
 	if err != nil {
 		return err
 	}

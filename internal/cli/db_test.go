@@ -1,0 +1,68 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stigscan/stigscan/internal/testpg"
+	"github.com/stigscan/stigscan/internal/testutil"
+)
+
+// A DISA manual PostgreSQL STIG imported as downloaded and scanned against a
+// real PostgreSQL server through the command line: the manual rules are
+// automated by stigscan's built-in checks, checklists mark a database
+// target, and the password reaches no output.
+func TestScanPostgresImportedDISA(t *testing.T) {
+	disa := filepath.Join(testutil.SharedContent(t, "disa-manual"), "U_PGS_SQL_9-x_STIG_V2R5_Manual-xccdf.xml")
+	db := testpg.Start(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	t.Setenv("STIGSCAN_TEST_DB_PASSWORD", db.Password)
+	out, errOut, err := run(t, "scan", "--benchmark", disa, "--profile", "MAC-1_Classified",
+		"--target", db.URL()+"?sslmode=verify-full", "--db-sslrootcert", db.RootCertFile,
+		"--db-password-env", "STIGSCAN_TEST_DB_PASSWORD", "--db-instance", db.Name,
+		"--quiet", "--json", "r.json", "--ckl", "r.ckl")
+	require.NoError(t, err, errOut)
+
+	var doc struct {
+		Rules []struct {
+			VulnID string `json:"vuln_id"`
+			Status string `json:"status"`
+		} `json:"rules"`
+	}
+	data, err := os.ReadFile("r.json")
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &doc))
+	counts := map[string]int{}
+	for _, r := range doc.Rules {
+		counts[r.Status]++
+	}
+	t.Logf("110 DISA rules against a stock PostgreSQL 15: %v", counts)
+	assert.Len(t, doc.Rules, 110)
+	assert.Less(t, counts["notchecked"], 30, "the manual rules are bound to built-in checks")
+	assert.Positive(t, counts["pass"]+counts["fail"])
+
+	ckl, err := os.ReadFile("r.ckl")
+	require.NoError(t, err)
+	assert.Contains(t, string(ckl), "<WEB_OR_DATABASE>true</WEB_OR_DATABASE>")
+	assert.Contains(t, string(ckl), "<WEB_DB_INSTANCE>"+db.Name+"</WEB_DB_INSTANCE>")
+
+	// No output holds the password.
+	for _, s := range []string{out, errOut} {
+		assert.NotContains(t, s, db.Password)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		assert.False(t, strings.Contains(string(b), db.Password), "%s holds the password", f)
+	}
+}
