@@ -308,3 +308,49 @@ func TestCommandErrors(t *testing.T) {
 	assert.True(t, IsNotCollected(p))
 	assert.False(t, errors.Is(u, ErrPrivilege))
 }
+
+func TestConfigDefaults(t *testing.T) {
+	c, err := Config{}.withDefaults()
+	require.NoError(t, err)
+	assert.Equal(t, DefaultConnectTimeout, c.ConnectTimeout)
+	assert.Equal(t, DefaultCommandTimeout, c.CommandTimeout)
+	assert.NotNil(t, c.Logger)
+	c, err = Config{AuthMechanism: "scram-sha-256", ConnectTimeout: time.Second, CommandTimeout: 2 * time.Second}.withDefaults()
+	require.NoError(t, err)
+	assert.Equal(t, MechanismSCRAMSHA256, c.AuthMechanism)
+	assert.Equal(t, time.Second, c.ConnectTimeout)
+	assert.Equal(t, 2*time.Second, c.CommandTimeout)
+	_, err = Config{AuthMechanism: "GSSAPI"}.withDefaults()
+	require.Error(t, err)
+}
+
+// The driver gets the timeouts, the credential and direct connection
+// from the endpoint and Config; the URI it parses has no user.
+func TestClientOptions(t *testing.T) {
+	ep, err := ParseURI("mongodb://scan@db:27017/admin")
+	require.NoError(t, err)
+	cfg, err := Config{Password: NewSecret(knownSecret), ConnectTimeout: 3 * time.Second}.withDefaults()
+	require.NoError(t, err)
+	opts, err := clientOptions(ep, cfg)
+	require.NoError(t, err)
+	require.NotNil(t, opts.Auth)
+	assert.Equal(t, "scan", opts.Auth.Username)
+	assert.Equal(t, "admin", opts.Auth.AuthSource)
+	assert.Equal(t, 3*time.Second, *opts.ConnectTimeout)
+	assert.Equal(t, 3*time.Second, *opts.ServerSelectionTimeout)
+	require.NotNil(t, opts.Direct)
+	assert.True(t, *opts.Direct, "one host without replicaSet is reached directly")
+
+	rs, err := ParseURI("mongodb://scan@a,b/?replicaSet=rs0&authSource=users")
+	require.NoError(t, err)
+	opts, err = clientOptions(rs, cfg)
+	require.NoError(t, err)
+	assert.Nil(t, opts.Direct)
+	assert.Equal(t, "users", opts.Auth.AuthSource)
+
+	x509, err := ParseURI("mongodb://db/?authMechanism=MONGODB-X509")
+	require.NoError(t, err)
+	opts, err = clientOptions(x509, Config{TLSCertificateKeyFile: "/nonexistent.pem"})
+	require.Error(t, err, "the certificate file is read when the options are built")
+	assert.Contains(t, err.Error(), "/nonexistent.pem")
+}

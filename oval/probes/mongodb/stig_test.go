@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -177,4 +178,43 @@ func TestBuiltinSTIGPassAndFail(t *testing.T) {
 			}
 		})
 	}
+}
+
+// One prepared benchmark scans several targets at once (run with -race):
+// the probes hold no state.
+func TestBuiltinConcurrentTargets(t *testing.T) {
+	c := openBuiltin(t)
+	sel, err := xccdf.Resolve(c.Benchmark, nil, "")
+	require.NoError(t, err)
+	b, err := engine.Prepare(context.Background(), c, sel, engineOptions())
+	require.NoError(t, err)
+	hosts := []host.Host{
+		replays(t, "mongod44", "stig-pass"), replays(t, "mongod44", "stig-pass", "stig-fail"),
+		replays(t, "mongod44", "stig-pass"), replays(t, "mongod44", "stig-pass", "stig-fail"),
+	}
+	results := make([]*engine.Result, len(hosts))
+	var wg sync.WaitGroup
+	for i, h := range hosts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := b.Evaluate(context.Background(), h)
+			assert.NoError(t, err)
+			results[i] = r
+		}()
+	}
+	wg.Wait()
+	for i := 2; i < len(results); i++ {
+		require.Len(t, results[i].Rules, len(stigRules))
+		for j, rr := range results[i].Rules {
+			assert.Equal(t, results[i-2].Rules[j].Status, rr.Status, rr.Identity.VulnID)
+		}
+	}
+	fails := 0
+	for j := range results[0].Rules {
+		if results[0].Rules[j].Status != results[1].Rules[j].Status {
+			fails++
+		}
+	}
+	assert.Positive(t, fails, "the passing and failing targets differ")
 }
