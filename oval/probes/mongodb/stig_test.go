@@ -218,3 +218,47 @@ func TestBuiltinConcurrentTargets(t *testing.T) {
 	}
 	assert.Positive(t, fails, "the passing and failing targets differ")
 }
+
+// V-252170's organization-defined answers are Values: whether termination
+// is required and the idle limit decide what the session timeout, the
+// sessions and the session powers in force must satisfy.
+func TestSessionTerminationValues(t *testing.T) {
+	const (
+		required = "xccdf_io.stigscan_value_mdb_session_termination_required"
+		limit    = "xccdf_io.stigscan_value_mdb_session_idle_limit_minutes"
+		rule     = "SV-252170r879673_rule"
+	)
+	tests := []struct {
+		name   string
+		sets   []string
+		values map[string]string
+		want   engine.Status
+		why    string
+	}{
+		{name: "defaults on the passing set", sets: []string{"mongod44", "stig-pass"}, want: engine.Pass},
+		{name: "defaults on the failing set", sets: []string{"mongod44", "stig-pass", "stig-fail"}, want: engine.Fail, why: "idle_minutes=2715145"},
+		{name: "termination not required", sets: []string{"mongod44", "stig-pass", "stig-fail"}, values: map[string]string{required: "false"}, want: engine.Pass},
+		{name: "limit below the timeout in force", sets: []string{"mongod44", "stig-pass"}, values: map[string]string{limit: "10"}, want: engine.Fail, why: "localLogicalSessionTimeoutMinutes value=15 source=startup → false"},
+		{name: "limit below a session's idle time", sets: []string{"mongod44", "stig-pass"}, values: map[string]string{limit: "5"}, want: engine.Fail, why: "user=app@inventory last_use=2026-11-22T11:52:10Z idle_minutes=7 → false"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := openBuiltin(t)
+			sel, err := xccdf.Resolve(c.Benchmark, nil, "")
+			require.NoError(t, err)
+			for k, v := range tc.values {
+				_, ok := sel.Values[k]
+				require.True(t, ok, k)
+				sel.Values[k] = v
+			}
+			b, err := engine.Prepare(context.Background(), c, sel, engineOptions())
+			require.NoError(t, err)
+			res, err := b.Evaluate(context.Background(), replays(t, tc.sets...))
+			require.NoError(t, err)
+			rr := byRule(res)[rule]
+			require.NotNil(t, rr)
+			assert.Equal(t, tc.want, rr.Status, messages(rr))
+			assert.Contains(t, messages(rr), tc.why)
+		})
+	}
+}
