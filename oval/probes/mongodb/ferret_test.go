@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stigscan/stigscan/builtin"
 	mdb "github.com/stigscan/stigscan/collectors/mongodb"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testferret"
@@ -56,7 +57,11 @@ func testOutcome(t *testing.T, res *engine.Result, comment string) *oval.TestRes
 // testComments maps the built-in OVAL test ids to their comments.
 var testComments = func() map[string]string {
 	out := map[string]string{}
-	defs, err := oval.ParseFile("../../../builtin/mongodb-4x-oval.xml")
+	data, err := builtin.Read("mongodb-4x-oval.xml")
+	if err != nil {
+		return out
+	}
+	defs, err := oval.Parse(bytes.NewReader(data), "mongodb-4x-oval.xml")
 	if err != nil {
 		return out
 	}

@@ -2,7 +2,6 @@ package mongodb_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,29 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stigscan/stigscan/engine"
+	"github.com/stigscan/stigscan/internal/testutil"
 	"github.com/stigscan/stigscan/xccdf"
 )
-
-// sharedContent walks up from the package to the directory holding go.mod
-// and returns ../shared/content/<rel> beside it, skipping t when absent.
-func sharedContent(t *testing.T, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "no go.mod above the package")
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "content", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared DISA content absent (%v): release binding test skipped", err)
-	}
-	return p
-}
 
 // passValues are the pass fixture's tailoring, as library overrides.
 var passValues = map[string]string{
@@ -63,7 +42,7 @@ func TestDISAReleasesBindToBuiltinChecks(t *testing.T) {
 	var first map[string]outcome
 	for _, rel := range []string{"V1R1", "V1R2", "V1R3"} {
 		t.Run(rel, func(t *testing.T) {
-			f := sharedContent(t, filepath.Join("disa-manual", "U_MDB_Enterprise_Advanced_4-x_STIG_"+rel+"_Manual-xccdf.xml"))
+			f := filepath.Join(testutil.SharedContent(t, "disa-manual"), "U_MDB_Enterprise_Advanced_4-x_STIG_"+rel+"_Manual-xccdf.xml")
 			c, err := xccdf.Open(f, xccdf.Options{})
 			require.NoError(t, err)
 			sel, err := xccdf.Resolve(c.Benchmark, nil, "MAC-1_Classified")

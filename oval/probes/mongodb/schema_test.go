@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/stigscan/stigscan/builtin"
+	"github.com/stigscan/stigscan/internal/testutil"
 	"github.com/stigscan/stigscan/oval"
 	"github.com/stigscan/stigscan/oval/probes/mongodb"
 )
@@ -29,8 +31,7 @@ func validate(t *testing.T, name string, doc []byte) {
 	if _, err := os.Stat(officialSchemas); err != nil {
 		t.Skipf("official OVAL schemas absent (%v; Debian package openscap-common): schema validation skipped", err)
 	}
-	own, err := filepath.Abs("../../../docs/schemas")
-	require.NoError(t, err)
+	own := filepath.Join(testutil.RepoRoot(t), "docs", "schemas")
 	imports := [][2]string{
 		{"http://oval.mitre.org/XMLSchema/oval-common-5", officialSchemas + "/oval-common-schema.xsd"},
 		{"http://oval.mitre.org/XMLSchema/oval-definitions-5", officialSchemas + "/oval-definitions-schema.xsd"},
@@ -71,7 +72,7 @@ func validate(t *testing.T, name string, doc []byte) {
 // mongodb items in stigscan's own namespace) are valid against the
 // official OVAL 5.11.2 schemas and docs/schemas.
 func TestSchemas(t *testing.T) {
-	doc, err := os.ReadFile("../../../builtin/mongodb-4x-oval.xml")
+	doc, err := builtin.Read("mongodb-4x-oval.xml")
 	require.NoError(t, err)
 	validate(t, "mongodb-4x-oval.xml", doc)
 
