@@ -262,3 +262,19 @@ func TestSessionTerminationValues(t *testing.T) {
 		})
 	}
 }
+
+// The engine registers the mongodb probes itself (as it does sql57), so a
+// scan given no probes decides the MongoDB rules too.
+func TestEngineRegistersProbesByDefault(t *testing.T) {
+	c := openBuiltin(t)
+	sel, err := xccdf.Resolve(c.Benchmark, nil, "")
+	require.NoError(t, err)
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Now: func() time.Time { return fixedTime }})
+	require.NoError(t, err)
+	res, err := b.Evaluate(context.Background(), replays(t, "mongod44", "stig-pass"))
+	require.NoError(t, err)
+	rr := byRule(res)["SV-252170r879673_rule"]
+	require.NotNil(t, rr)
+	assert.Equal(t, engine.Pass, rr.Status, messages(rr))
+	assert.Contains(t, messages(rr), "idle_minutes=7")
+}
