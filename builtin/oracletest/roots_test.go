@@ -20,8 +20,10 @@ type entry struct {
 	uid  int // owner; 0 leaves the test's own
 }
 
-func file(p string, mode fs.FileMode, data string) entry { return entry{path: p, data: data, mode: mode} }
-func dir(p string, mode fs.FileMode) entry            { return entry{path: p, dir: true, mode: mode} }
+func file(p string, mode fs.FileMode, data string) entry {
+	return entry{path: p, data: data, mode: mode}
+}
+func dir(p string, mode fs.FileMode) entry { return entry{path: p, dir: true, mode: mode} }
 
 // buildRoot writes the entries under a temporary folder, modes last and
 // deepest first so closed directories do not stop the writes.
