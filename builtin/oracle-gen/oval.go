@@ -266,10 +266,8 @@ func (d *doc) ext(v *value) string {
 	}
 	dt := map[string]string{"number": "int", "boolean": "boolean", "string": "string"}[v.typ]
 	ev := &variable{key: v.key, kind: "external_variable", dt: dt, cmt: v.title}
-	if v.typ == "number" {
-		// Values are spliced into SQL: accept plain non-negative integers only.
-		ev.body = `<possible_restriction operator="AND" hint="a whole number"><restriction operation="pattern match">^[0-9]{1,9}$</restriction></possible_restriction>`
-	}
+	// Numbers are spliced into SQL: datatype int makes the engine turn a
+	// value into canonical digits, or fail every object that uses it.
 	d.addVar(ev)
 	d.extVars[v.key] = ev
 	return ev.id
