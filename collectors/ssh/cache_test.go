@@ -244,3 +244,84 @@ func TestShells(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "after a syntax error\n", string(out))
 }
+
+// TestProcSysReadFiles reads every kernel parameter in one ReadFiles call
+// (the shell reads them without starting a process each) and compares with
+// local reads before and after; parameters whose value moved meanwhile are
+// left out. Unreadable ones give the local error's meaning.
+func TestProcSysReadFiles(t *testing.T) {
+	srv := testsshd.Start(t, testsshd.Options{})
+	h := dial(t, srv, nil)
+	var paths []string
+	require.NoError(t, filepath.WalkDir("/proc/sys", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if fi, err := d.Info(); err == nil && fi.Mode().Perm()&0o400 != 0 {
+				paths = append(paths, p)
+			}
+		}
+		return nil
+	}))
+	require.Greater(t, len(paths), 100)
+	type read struct {
+		data []byte
+		err  error
+	}
+	localReads := func() []read {
+		out := make([]read, len(paths))
+		for i, p := range paths {
+			out[i].data, out[i].err = os.ReadFile(p)
+		}
+		return out
+	}
+	l1 := localReads()
+	before := h.Commands()
+	got, err := h.ReadFiles(context.Background(), paths...)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, h.Commands()-before, int64((len(paths)+readChunk-1)/readChunk))
+	l2 := localReads()
+	compared, failed := 0, 0
+	for i, p := range paths {
+		want1, err1 := l1[i].data, l1[i].err
+		if (err1 == nil) != (l2[i].err == nil) || string(want1) != string(l2[i].data) {
+			continue
+		}
+		if err1 != nil {
+			failed++
+			assert.Error(t, got[i].Err, "%s fails locally: %v", p, err1)
+			continue
+		}
+		compared++
+		require.NoError(t, got[i].Err, "%q", p)
+		assert.Equal(t, string(want1), string(got[i].Data), "%q", p)
+	}
+	t.Logf("%d kernel parameters compared, %d unreadable on both sides", compared, failed)
+	assert.Greater(t, compared, len(paths)/2)
+}
+
+func TestSplitHeads(t *testing.T) {
+	paths := []string{"/proc/sys/a", "/proc/sys/b", "/proc/sys/c", "/proc/sys/d"}
+	tests := []struct {
+		name string
+		out  string
+		want map[string]string
+	}{
+		{name: "all", out: "==> /proc/sys/a <==\n1\n\n==> /proc/sys/b <==\n2\n\n==> /proc/sys/c <==\n\n==> /proc/sys/d <==\nx y\n",
+			want: map[string]string{"/proc/sys/a": "1\n", "/proc/sys/b": "2\n", "/proc/sys/c": "", "/proc/sys/d": "x y\n"}},
+		{name: "first and third could not be opened", out: "==> /proc/sys/b <==\n2\n\n==> /proc/sys/d <==\n4\n",
+			want: map[string]string{"/proc/sys/b": "2\n", "/proc/sys/d": "4\n"}},
+		{name: "no trailing newline", out: "==> /proc/sys/a <==\n1\n==> /proc/sys/b <==\n2",
+			want: map[string]string{"/proc/sys/a": "1", "/proc/sys/b": "2"}},
+		{name: "content naming an earlier path is content", out: "==> /proc/sys/a <==\n\n==> /proc/sys/a <==\n\n==> /proc/sys/b <==\n2\n",
+			want: map[string]string{"/proc/sys/a": "\n==> /proc/sys/a <==\n", "/proc/sys/b": "2\n"}},
+		{name: "nothing", out: "", want: map[string]string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := map[string]string{}
+			for k, v := range splitHeads([]byte(tt.out), paths) {
+				got[k] = string(v)
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}

@@ -34,12 +34,16 @@ type BatchReader interface {
 	ReadFiles(ctx context.Context, paths ...string) ([]FileResult, error)
 }
 
-// Paths per session for Stat and ReadFiles: big enough that round trips
-// stop mattering, small enough that a few sessions run side by side.
+// Paths per command for Stat and ReadFiles: big enough that round trips
+// stop mattering, small enough to bound one command's script and output.
+// Chunks run one after another: a command costs one round trip on a shell
+// already running, while running chunks side by side would start more
+// shells, each a login shell on the target (hundreds of milliseconds of
+// CPU where the login rc files do real work).
 const (
 	statChunk    = 256
-	readChunk    = 128
-	chunkWorkers = 4
+	readChunk    = 512
+	chunkWorkers = 1
 )
 
 // statFunc is the per-path part of the Stat and ReadDir scripts: lstat
@@ -351,13 +355,27 @@ func (h *Host) readFileRemote(ctx context.Context, path string) ([]byte, error) 
 }
 
 // readFilesBody sorts paths into regular files (T), regular files that
-// claim size zero (H: empty files and kernel pseudo-files such as /proc/sys
-// entries, which tar would archive as empty, so they are sent as an od hex
-// dump), existing non-regular paths (N) and errors (E, with the tool's
-// message), then streams the T files as one tar archive after an "A"
-// record.
+// claim size zero (empty files and kernel pseudo-files, which tar would
+// archive as empty), existing non-regular paths (N) and errors (E, with the
+// tool's message), then streams the T files as one tar archive after an "A"
+// record. Zero-size files are sent as an od hex dump (H), except kernel
+// parameters under /proc/sys (S): a sysctl walk reads over a thousand of
+// them, so rather than start od for each, one cat finds those that cannot
+// be read (stable_secret before it is set gives EIO) and one head -v prints
+// them all after a "P" record, each after a "==> PATH <==" header (they are
+// text and hold no NUL, which ends the section).
 func readFilesBody(paths []string) string {
 	var b strings.Builder
+	var sys strings.Builder
+	for _, p := range paths {
+		if strings.HasPrefix(p, "/proc/sys/") {
+			sys.WriteString(" " + Quote(p))
+		}
+	}
+	b.WriteString("nl='\n'\nperr=\n")
+	if sys.Len() > 0 {
+		b.WriteString("perr=$(cat --" + sys.String() + " 2>&1 >/dev/null)\n")
+	}
 	b.WriteString("set --\nfor p in")
 	for _, p := range paths {
 		b.WriteString(" " + Quote(p))
@@ -365,15 +383,56 @@ func readFilesBody(paths []string) string {
 	b.WriteString(`; do
 	if [ -f "$p" ] && [ -s "$p" ]; then printf 'T\0'; set -- "$@" "$p"
 	elif [ -f "$p" ]; then
-		if x=$(od -An -v -tx1 -- "$p" 2>&1); then printf 'H\0%s\0' "$x"; else printf 'E\0%s\0' "$x"; fi
+		case $p in
+		/proc/sys/*)
+			case $perr in
+			*"cat: $p: "*) m=${perr#*"cat: $p: "}; printf 'E\0%s\0' "${m%%"$nl"*}" ;;
+			*) printf 'S\0' ;;
+			esac ;;
+		*)
+			if x=$(od -An -v -tx1 -- "$p" 2>&1); then printf 'H\0%s\0' "$x"; else printf 'E\0%s\0' "$x"; fi ;;
+		esac
 	elif [ -e "$p" ]; then printf 'N\0'
 	else s=$(stat -L -c %f -- "$p" 2>&1) || :; printf 'E\0%s\0' "$s"
 	fi
 done
-printf 'A\0'
+`)
+	if sys.Len() > 0 {
+		b.WriteString("printf 'P\\0'; head -v -c 1048576 --" + sys.String() + " 2>/dev/null; printf '\\0'\n")
+	}
+	b.WriteString(`printf 'A\0'
 if [ $# -gt 0 ]; then exec tar -chf - -- "$@"; fi
 `)
 	return b.String()
+}
+
+// splitHeads reads head -v output for paths (in the order given to head):
+// path → content, for those whose header is found. A file head could not
+// open has no header; the content of one runs to the next header found.
+func splitHeads(out []byte, paths []string) map[string][]byte {
+	got := map[string][]byte{}
+	pos, first := 0, true
+	for k := 0; k < len(paths); k++ {
+		hdr := "==> " + paths[k] + " <==\n"
+		if !first {
+			hdr = "\n" + hdr
+		}
+		if !bytes.HasPrefix(out[pos:], []byte(hdr)) {
+			continue
+		}
+		first = false
+		start := pos + len(hdr)
+		end := len(out)
+		for m := k + 1; m < len(paths); m++ {
+			if i := bytes.Index(out[start:], []byte("\n==> "+paths[m]+" <==\n")); i >= 0 {
+				end = start + i
+				break
+			}
+		}
+		got[paths[k]] = bytes.Clone(out[start:end])
+		pos = end
+	}
+	return got
 }
 
 // ReadFiles reads many files with one session per 128 paths: the target
@@ -431,7 +490,7 @@ func (h *Host) readChunk(ctx context.Context, paths []string) (map[string]FileRe
 	}
 	out := make(map[string]FileResult, len(paths))
 	r := fieldReader{b: res.stdout}
-	var inTar []string
+	var inTar, inHead []string
 	for _, p := range paths {
 		code, err := r.next()
 		if err != nil {
@@ -450,6 +509,8 @@ func (h *Host) readChunk(ctx context.Context, paths []string) (map[string]FileRe
 				return nil, fmt.Errorf("ssh: %s: read files: od output for %s: %w", h.name, p, err)
 			}
 			out[p] = FileResult{Path: p, Data: data}
+		case "S":
+			inHead = append(inHead, p)
 		case "N":
 			out[p] = FileResult{Path: p, Err: fmt.Errorf("ssh: %s: %w", h.name, &fs.PathError{Op: "read", Path: p, Err: errors.New("not a regular file")})}
 		case "E":
@@ -462,7 +523,29 @@ func (h *Host) readChunk(ctx context.Context, paths []string) (map[string]FileRe
 			return nil, fmt.Errorf("ssh: %s: read files: unexpected record %q", h.name, code)
 		}
 	}
-	if code, err := r.next(); err != nil || code != "A" {
+	code, err := r.next()
+	if err == nil && code == "P" {
+		var section string
+		if section, err = r.next(); err == nil {
+			var sys []string
+			for _, p := range paths {
+				if strings.HasPrefix(p, "/proc/sys/") {
+					sys = append(sys, p)
+				}
+			}
+			heads := splitHeads([]byte(section), sys)
+			for _, p := range inHead {
+				if data, ok := heads[p]; ok {
+					out[p] = FileResult{Path: p, Data: data}
+				} else {
+					inTar = append(inTar, p) // read alone below
+				}
+			}
+			inHead = nil
+		}
+		code, err = r.next()
+	}
+	if err != nil || code != "A" || len(inHead) > 0 {
 		return nil, fmt.Errorf("ssh: %s: read files: archive record missing", h.name)
 	}
 	got := untar(r.rest())
