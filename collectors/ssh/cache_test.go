@@ -243,6 +243,12 @@ func TestShells(t *testing.T) {
 	out, err = h.Run(ctx, "echo after a syntax error")
 	require.NoError(t, err)
 	assert.Equal(t, "after a syntax error\n", string(out))
+
+	assert.NoError(t, h.Err())
+	require.NoError(t, h.Close())
+	assert.NoError(t, h.Err(), "closed by its owner is not a failure")
+	_, err = h.Run(ctx, "true")
+	assert.ErrorIs(t, err, ErrClosed)
 }
 
 // TestProcSysReadFiles reads every kernel parameter in one ReadFiles call

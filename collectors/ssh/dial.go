@@ -338,6 +338,17 @@ func (h *Host) broken() error {
 	}
 }
 
+// Err reports why the connection stopped working (ErrConnectionLost,
+// ErrHostTimeout...): nil while it works, and after Close. A scan that
+// completed on a Host whose Err is not nil is incomplete: the checks after
+// the loss are errors.
+func (h *Host) Err() error {
+	if err := h.broken(); err != nil && !errors.Is(err, ErrClosed) {
+		return err
+	}
+	return nil
+}
+
 // Close ends the connection; later calls fail with ErrClosed.
 func (h *Host) Close() error {
 	if h.timer != nil {

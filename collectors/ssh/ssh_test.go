@@ -551,6 +551,7 @@ func TestDeadPeer(t *testing.T) {
 		srv := testsshd.Start(t, testsshd.Options{})
 		h := dial(t, srv, func(c *Config) { c.CommandTimeout = 5 * time.Minute })
 		done, _ := started(t, h)
+		require.NoError(t, h.Err())
 		srv.Kill(t)
 		err := await(t, done)
 		require.ErrorIs(t, err, ErrConnectionLost, "in-flight call")
@@ -558,6 +559,9 @@ func TestDeadPeer(t *testing.T) {
 		assert.ErrorIs(t, err, ErrConnectionLost, "later call")
 		_, err = h.ReadFile(ctx, "/etc/passwd")
 		assert.ErrorIs(t, err, ErrConnectionLost, "later call")
+		assert.ErrorIs(t, h.Err(), ErrConnectionLost, "Err says why")
+		require.NoError(t, h.Close())
+		assert.ErrorIs(t, h.Err(), ErrConnectionLost, "the first reason stays")
 	})
 	t.Run("frozen peer detected by keepalive", func(t *testing.T) {
 		srv := testsshd.Start(t, testsshd.Options{})
