@@ -174,3 +174,20 @@ func TestArchiveLogVariant(t *testing.T) {
 	}
 	assert.Contains(t, strings.Join(got["V-219849"].Evidence, "\n"), "/u01/app/oracle/arch")
 }
+
+// TestProbesRegisteredByDefault: the engine knows the oracle family
+// without Options.Probes, so a scan of an Oracle target needs no setup.
+func TestProbesRegisteredByDefault(t *testing.T) {
+	db := oracletest.Load(t, []string{oracletest.Pass})
+	c := content(t)
+	sel, err := xccdf.Resolve(c.Benchmark, nil, "")
+	require.NoError(t, err)
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Now: now})
+	require.NoError(t, err)
+	res, err := b.Evaluate(context.Background(), db.Target(t, oracle.Config{}, newLiveRoot(t, passRoot())))
+	require.NoError(t, err)
+	for _, v := range []string{"V-220295", "V-219875", "V-220309"} {
+		rr := byVuln(res)[v]
+		assert.Equal(t, want[v][0], rr.Status, "%s%s", v, explain(rr))
+	}
+}
