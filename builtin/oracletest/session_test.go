@@ -62,7 +62,9 @@ func TestSessionTermination(t *testing.T) {
 			root:   withSqlnet(func(s string) string { return strings.Replace(s, "SQLNET.INBOUND_CONNECT_TIMEOUT = 60\n", "", 1) }),
 			status: engine.Fail, network: engine.Pass, evidence: "SQLNET.INBOUND_CONNECT_TIMEOUT in the active sqlnet.ora is set (greater than 0): no matching items (test false)"},
 		{name: "SQLNET.EXPIRE_TIME 0",
-			root:   withSqlnet(func(s string) string { return strings.Replace(s, "SQLNET.EXPIRE_TIME = 10", "SQLNET.EXPIRE_TIME = 0", 1) }),
+			root: withSqlnet(func(s string) string {
+				return strings.Replace(s, "SQLNET.EXPIRE_TIME = 10", "SQLNET.EXPIRE_TIME = 0", 1)
+			}),
 			status: engine.Fail, network: engine.Fail, evidence: "parameter=SQLNET.EXPIRE_TIME value=0 element=0 → false"},
 	}
 	for _, tc := range tests {
