@@ -164,6 +164,14 @@ func TestSchemas(t *testing.T) {
 	require.NoError(t, err)
 	validate(t, "oracle-12c-oval.xml", data)
 
+	// The benchmark against the XCCDF 1.2 schema.
+	const xccdfSchema = "/usr/share/openscap/schemas/xccdf/1.2/xccdf_1.2.xsd"
+	if _, err := os.Stat(xccdfSchema); err == nil {
+		out, err := exec.Command("xmllint", "--noout", "--nonet", "--schema", xccdfSchema,
+			filepath.Join(testutil.RepoRoot(t), "builtin", "oracle-12c-xccdf.xml")).CombinedOutput()
+		require.NoError(t, err, "%s", out)
+	}
+
 	s := scan(t, []string{oracletest.Pass}, nil, passRoot(), nil)
 	require.Len(t, s.res.OVAL, 1)
 	out, err := oval.ResultsBytes(s.res.OVAL[0].Results, oval.WriteOptions{})
