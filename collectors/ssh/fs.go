@@ -42,7 +42,7 @@ type BatchReader interface {
 // CPU where the login rc files do real work).
 const (
 	statChunk    = 256
-	readChunk    = 512
+	readChunk    = 2048
 	chunkWorkers = 1
 )
 
