@@ -51,6 +51,9 @@ func (b *Benchmark) preparePlatforms(ctx context.Context) (*platforms, error) {
 		p.dicts = append(p.dicts, &dictionary{dict: d, owner: ref})
 	}
 	if extra := b.opts.CPEDictionary; extra != nil {
+		if extra.Kind != xccdf.KindCPE {
+			return nil, fmt.Errorf("engine: %s is a %s, not a CPE dictionary", extra.Path, extra.Kind)
+		}
 		d, err := cpe.Parse(extraData(extra), extra.Path)
 		if err != nil {
 			return nil, fmt.Errorf("engine: %w", err)
@@ -137,13 +140,7 @@ func (b *Benchmark) preparePlatforms(ctx context.Context) (*platforms, error) {
 	return p, nil
 }
 
-func extraData(c *xccdf.Content) []byte {
-	cc, err := c.CheckContent("")
-	if err != nil {
-		return nil
-	}
-	return cc.Data
-}
+func extraData(c *xccdf.Content) []byte { return c.Data }
 
 // applicability evaluates the platform checks on the target and returns a
 // predicate telling whether a rule applies (its own platforms, its groups'

@@ -224,6 +224,13 @@ func scanOne(ctx context.Context, b *engine.Benchmark, t Target, open Opener, wr
 		return s
 	}
 	s.Counts, s.Score = res.Counts(), res.Score
+	// A connection lost mid-scan leaves error results; the target was not
+	// fully scanned, and the summary says why.
+	if he, ok := h.(interface{ Err() error }); ok {
+		if err := he.Err(); err != nil {
+			s.Error = err.Error()
+		}
+	}
 	if write != nil {
 		files, err := write(ctx, t, res)
 		s.Files = files

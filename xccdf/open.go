@@ -67,6 +67,9 @@ type Content struct {
 	// Root is the root element of the document (for kinds stigscan only
 	// identifies, such as OVAL).
 	Root xml.Name
+	// Data is the document as read, for kinds stigscan does not model here
+	// (OVAL, CPE dictionaries, OCIL); nil for benchmarks and data streams.
+	Data []byte
 
 	dir   fs.FS // where relative hrefs are resolved (plain files and zips)
 	base  string
@@ -159,11 +162,11 @@ func openBytes(data []byte, name string, dir fs.FS, base string, opt Options) (*
 			return nil, err
 		}
 	case root.Name.Space == NSOVALDefinitions && root.Name.Local == "oval_definitions":
-		c.Kind = KindOVAL
+		c.Kind, c.Data = KindOVAL, data
 	case root.Name.Space == NSCPEDict && root.Name.Local == "cpe-list":
-		c.Kind = KindCPE
+		c.Kind, c.Data = KindCPE, data
 	case root.Name.Space == NSOCIL && root.Name.Local == "ocil":
-		c.Kind = KindOCIL
+		c.Kind, c.Data = KindOCIL, data
 	default:
 		return nil, &ContentError{File: name, Line: r.line(), Msg: fmt.Sprintf("root element is <%s> in namespace %q: not an XCCDF benchmark, tailoring, SCAP data stream or OVAL document", root.Name.Local, root.Name.Space), Err: ErrUnsupported}
 	}

@@ -35,6 +35,7 @@ type scanFlags struct {
 	quiet       bool
 	progress    string
 	hostTimeout time.Duration
+	cpeDict     string
 	out         outputFlags
 	ssh         sshFlags
 	db          dbFlags
@@ -65,6 +66,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	fs.BoolVar(&sf.quiet, "quiet", false, "print only totals; no progress")
 	fs.StringVar(&sf.progress, "progress", "auto", "progress display: auto (a bar on a terminal, lines otherwise), bar, lines, none")
 	fs.DurationVar(&sf.hostTimeout, "host-timeout", 0, "bound on each target's whole scan (0: none)")
+	fs.StringVar(&sf.cpeDict, "cpe", "", "CPE dictionary deciding platform applicability for a benchmark that is not a data stream (as oscap's --cpe)")
 	sf.out.register(fs)
 	sf.ssh.register(fs)
 	sf.db.register(fs)
@@ -95,7 +97,13 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	for _, p := range sel.Problems {
 		fmt.Fprintln(e.stderr, "warning:", p)
 	}
-	b, err := engine.Prepare(ctx, c, sel, engine.Options{Library: lib, LibraryValues: libValues})
+	opts := engine.Options{Library: lib, LibraryValues: libValues}
+	if sf.cpeDict != "" {
+		if opts.CPEDictionary, err = xccdf.Open(sf.cpeDict, xccdf.Options{}); err != nil {
+			return err
+		}
+	}
+	b, err := engine.Prepare(ctx, c, sel, opts)
 	if err != nil {
 		return err
 	}

@@ -113,9 +113,15 @@ func OursOVAL(ctx context.Context, root, ovalFile string) (Results, error) {
 }
 
 // OscapXCCDF runs `oscap xccdf eval` of a profile on an offline root.
-func OscapXCCDF(ctx context.Context, root, ds, profile, workDir string) (Results, error) {
+// cpeDict, when not empty, is a CPE dictionary for a plain XCCDF file
+// (oscap's --cpe).
+func OscapXCCDF(ctx context.Context, root, ds, profile, workDir string, cpeDict ...string) (Results, error) {
 	out := filepath.Join(workDir, "oscap-xccdf-"+sanitize(profile)+".xml")
-	cmd := exec.CommandContext(ctx, "oscap", "xccdf", "eval", "--profile", profile, "--results", out, ds)
+	args := []string{"xccdf", "eval", "--profile", profile, "--results", out}
+	for _, c := range cpeDict {
+		args = append(args, "--cpe", c)
+	}
+	cmd := exec.CommandContext(ctx, "oscap", append(args, ds)...)
 	cmd.Env = append(os.Environ(), "OSCAP_PROBE_ROOT="+root)
 	cmd.Dir = workDir
 	// oscap exits 2 when a rule fails; only a missing results file is an error.
@@ -126,7 +132,7 @@ func OscapXCCDF(ctx context.Context, root, ds, profile, workDir string) (Results
 }
 
 // OursXCCDF evaluates a profile of a data stream on an offline root.
-func OursXCCDF(ctx context.Context, root, ds, profile string) (Results, error) {
+func OursXCCDF(ctx context.Context, root, ds, profile string, cpeDict ...string) (Results, error) {
 	c, err := xccdf.Open(ds, xccdf.Options{})
 	if err != nil {
 		return nil, err
@@ -135,7 +141,13 @@ func OursXCCDF(ctx context.Context, root, ds, profile string) (Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := engine.Prepare(ctx, c, sel, engine.Options{})
+	var opts engine.Options
+	for _, d := range cpeDict {
+		if opts.CPEDictionary, err = xccdf.Open(d, xccdf.Options{}); err != nil {
+			return nil, err
+		}
+	}
+	b, err := engine.Prepare(ctx, c, sel, opts)
 	if err != nil {
 		return nil, err
 	}

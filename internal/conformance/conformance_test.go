@@ -76,6 +76,22 @@ func TestDebian11(t *testing.T) {
 		explained(diffs)
 		assert.GreaterOrEqual(t, agree, 0.99, "XCCDF agreement for %s", p.ID)
 	}
+	// The plain XCCDF file with its CPE dictionary given separately (oscap's
+	// --cpe, stigscan's --cpe): platform applicability through the
+	// dictionary's own OVAL file.
+	plain := filepath.Join(content, "ssg-debian11-xccdf.xml")
+	dict := filepath.Join(content, "ssg-debian11-cpe-dictionary.xml")
+	const standard = "xccdf_org.ssgproject.content_profile_standard"
+	theirsPlain, err := conformance.OscapXCCDF(ctx, root, plain, standard, work, dict)
+	require.NoError(t, err)
+	oursPlain, err := conformance.OursXCCDF(ctx, root, plain, standard, dict)
+	require.NoError(t, err)
+	diffs, agree = conformance.Compare(theirsPlain, oursPlain)
+	fmt.Fprintf(&report, "## XCCDF: %s with --cpe %s, %s\n\n%d rules, %.2f%% agree\n\n", filepath.Base(plain), filepath.Base(dict), standard, len(theirsPlain), 100*agree)
+	writeDiffs(&report, diffs)
+	explained(diffs)
+	assert.GreaterOrEqual(t, agree, 0.99, "XCCDF agreement with a separate CPE dictionary")
+
 	for d := range documented {
 		if !seen[d] {
 			t.Logf("docs/conformance.md explains a difference this run did not show (another oscap version?): %s %s/%s", d.ID, d.Oscap, d.Ours)
