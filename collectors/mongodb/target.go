@@ -146,7 +146,7 @@ func clientOptions(ep Endpoint, cfg Config) (*options.ClientOptions, error) {
 			AuthMechanism: mech,
 			AuthSource:    source,
 			Username:      ep.User,
-			Password:      cfg.Password.reveal(),
+			Password:      cfg.Password.Reveal(),
 			PasswordSet:   true,
 		})
 	case !cfg.Password.IsZero():

@@ -87,7 +87,7 @@ func TestSecretNeverPrints(t *testing.T) {
 	} {
 		assert.NotContains(t, out, knownSecret)
 	}
-	assert.Equal(t, knownSecret, s.reveal())
+	assert.Equal(t, knownSecret, s.Reveal())
 	assert.True(t, Secret{}.IsZero())
 }
 
@@ -96,14 +96,14 @@ func TestSecretFromFileAndEnv(t *testing.T) {
 	require.NoError(t, writeFile(f, knownSecret+"\n"))
 	s, err := SecretFromFile(f)
 	require.NoError(t, err)
-	assert.Equal(t, knownSecret, s.reveal())
+	assert.Equal(t, knownSecret, s.Reveal())
 	require.NoError(t, writeFile(f, ""))
 	_, err = SecretFromFile(f)
 	require.Error(t, err)
 	t.Setenv("STIGSCAN_TEST_MDB_PW", knownSecret)
 	s, err = SecretFromEnv("STIGSCAN_TEST_MDB_PW")
 	require.NoError(t, err)
-	assert.Equal(t, knownSecret, s.reveal())
+	assert.Equal(t, knownSecret, s.Reveal())
 	_, err = SecretFromEnv("STIGSCAN_TEST_MDB_PW_UNSET")
 	require.Error(t, err)
 }

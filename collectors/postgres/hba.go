@@ -409,7 +409,7 @@ func hbaOptions(opts []string, method string) []string {
 		name, _, _ := strings.Cut(o, "=")
 		switch strings.ToLower(name) {
 		case "ldapbindpasswd", "radiussecrets":
-			o = name + "=" + redacted
+			o = name + "=[redacted]"
 		case "clientcert":
 			implied = false
 		}

@@ -127,7 +127,7 @@ func poolConfig(ep Endpoint, cfg Config) (*pgxpool.Config, error) {
 		return nil, err
 	}
 	cc := pcfg.ConnConfig
-	cc.Password = cfg.Password.reveal()
+	cc.Password = cfg.Password.Reveal()
 	cc.RuntimeParams = map[string]string{"application_name": applicationName}
 	cc.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
 		// Cancel the server's work when a query's context ends, then

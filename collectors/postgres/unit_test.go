@@ -94,7 +94,7 @@ func TestSecretNeverPrints(t *testing.T) {
 	fromReader, err := SecretFromReader(strings.NewReader(pw + "\nrest"))
 	require.NoError(t, err)
 	for _, sec := range []Secret{s, fromFile, fromReader} {
-		assert.Equal(t, pw, sec.reveal())
+		assert.Equal(t, pw, sec.Reveal())
 		assert.False(t, sec.IsZero())
 	}
 	cfg := Config{Password: s, SSLMode: "require"}

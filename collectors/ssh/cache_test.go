@@ -3,6 +3,7 @@ package ssh
 import (
 	"context"
 	"errors"
+	"github.com/stigscan/stigscan/collectors/secret"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -26,7 +27,7 @@ func TestWithDefaultsAgent(t *testing.T) {
 		wantErr   string
 	}{
 		{name: "no agent running, a key given: the key is used", cfg: Config{UseAgent: true, KeyFile: "/k"}},
-		{name: "no agent running, a password given", cfg: Config{UseAgent: true, Password: Secret{v: &secretValue{b: []byte("x")}}}},
+		{name: "no agent running, a password given", cfg: Config{UseAgent: true, Password: secret.New("x")}},
 		{name: "no agent running and nothing else", cfg: Config{UseAgent: true}, wantErr: "SSH_AUTH_SOCK is empty"},
 		{name: "agent running", sock: "/run/agent.sock", cfg: Config{UseAgent: true, KeyFile: "/k"}, wantAgent: true},
 		{name: "agent socket given", cfg: Config{UseAgent: true, AgentSocket: "/a"}, wantAgent: true},

@@ -204,7 +204,7 @@ func authMethods(cfg Config) (methods []gossh.AuthMethod, closeAgent func(), err
 		if cfg.KeyPassphrase.IsZero() {
 			fileSigner, err = gossh.ParsePrivateKey(pem)
 		} else {
-			fileSigner, err = gossh.ParsePrivateKeyWithPassphrase(pem, cfg.KeyPassphrase.reveal())
+			fileSigner, err = gossh.ParsePrivateKeyWithPassphrase(pem, []byte(cfg.KeyPassphrase.Reveal()))
 		}
 		var missing *gossh.PassphraseMissingError
 		switch {
@@ -244,14 +244,14 @@ func authMethods(cfg Config) (methods []gossh.AuthMethod, closeAgent func(), err
 	if !cfg.Password.IsZero() {
 		pw := cfg.Password
 		methods = append(methods,
-			gossh.PasswordCallback(func() (string, error) { return string(pw.reveal()), nil }),
+			gossh.PasswordCallback(func() (string, error) { return pw.Reveal(), nil }),
 			gossh.KeyboardInteractive(func(_, _ string, questions []string, echos []bool) ([]string, error) {
 				answers := make([]string, len(questions))
 				for i := range questions {
 					// Only hidden prompts get the password; a visible
 					// prompt is not asking for it.
 					if !echos[i] {
-						answers[i] = string(pw.reveal())
+						answers[i] = pw.Reveal()
 					}
 				}
 				return answers, nil

@@ -137,12 +137,12 @@ func TestSecretNeverPrints(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte(value+"\n"), 0o600))
 	s, err := SecretFromFile(path)
 	require.NoError(t, err)
-	require.Equal(t, value, string(s.reveal()), "one trailing newline is dropped")
+	require.Equal(t, value, s.Reveal(), "one trailing newline is dropped")
 
 	t.Setenv("STIGSCAN_TEST_SECRET", value)
 	e, err := SecretFromEnv("STIGSCAN_TEST_SECRET")
 	require.NoError(t, err)
-	require.Equal(t, value, string(e.reveal()))
+	require.Equal(t, value, e.Reveal())
 
 	cfg := Config{User: "u", Password: s, KeyPassphrase: e}
 	type wrapper struct {
