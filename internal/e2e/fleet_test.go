@@ -354,7 +354,9 @@ func TestFleetFaults(t *testing.T) {
 			assert.Contains(t, s.Error, w, f.name)
 		}
 		assert.Empty(t, s.Counts, "%s was not scanned", f.name)
-		assert.Less(t, s.Duration, f.timeout+10*time.Second, "%s ended within its timeout", f.name)
+		// Generous on purpose (these machines are loaded): what matters is
+		// that the connect timeout, not the 90 s host timeout, ended it.
+		assert.Less(t, s.Duration, hostTimeout/2, "%s ended by its connect timeout (%s), long before the host timeout", f.name, f.timeout)
 		_, err := os.Stat(filepath.Join(out, f.name+"-arf.xml"))
 		assert.ErrorIs(t, err, os.ErrNotExist, "no results for %s", f.name)
 	}
