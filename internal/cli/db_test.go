@@ -1,6 +1,8 @@
 package cli_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stigscan/stigscan/internal/cli"
 	"github.com/stigscan/stigscan/internal/testpg"
 	"github.com/stigscan/stigscan/internal/testutil"
 )
@@ -65,4 +68,29 @@ func TestScanPostgresImportedDISA(t *testing.T) {
 		require.NoError(t, err)
 		assert.False(t, strings.Contains(string(b), db.Password), "%s holds the password", f)
 	}
+}
+
+// The password can be typed (or piped) instead of named by a file or an
+// environment variable; it still reaches no output.
+func TestScanPostgresPasswordPrompt(t *testing.T) {
+	db := testpg.Start(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	var out, errb bytes.Buffer
+	err := cli.Run(context.Background(), []string{"scan", "--stig", "postgres-9x", "--quiet",
+		"--target", db.URL() + "?sslmode=verify-full", "--db-sslrootcert", db.RootCertFile,
+		"--db-password-prompt", "--json", "r.json"}, strings.NewReader(db.Password+"\n"), &out, &errb)
+	require.NoError(t, err, errb.String())
+	assert.Contains(t, out.String(), "JSON: r.json")
+	assert.NotContains(t, out.String()+errb.String(), db.Password)
+	b, err := os.ReadFile("r.json")
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), db.Password)
+
+	// A wrong password fails the target with an authentication error.
+	err = cli.Run(context.Background(), []string{"scan", "--stig", "postgres-9x", "--quiet",
+		"--target", db.URL() + "?sslmode=verify-full", "--db-sslrootcert", db.RootCertFile,
+		"--db-password-prompt"}, strings.NewReader("not-the-password\n"), &out, &errb)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "not-the-password")
 }

@@ -4,13 +4,18 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"time"
+
+	"golang.org/x/term"
 
 	"github.com/stigscan/stigscan/collectors/host"
 	"github.com/stigscan/stigscan/collectors/mongodb"
 	"github.com/stigscan/stigscan/collectors/oracle"
 	"github.com/stigscan/stigscan/collectors/postgres"
+	"github.com/stigscan/stigscan/collectors/secret"
 	"github.com/stigscan/stigscan/fleet"
 )
 
@@ -18,14 +23,18 @@ import (
 // or an environment variable, never the command line.
 type dbFlags struct {
 	passwordEnv, passwordFile string
+	prompt                    bool
 	files                     string
-	sslMode, sslRootCert      string
-	queryTimeout              time.Duration
+	// password read once from the prompt, shared by every target
+	prompted             *secret.Secret
+	sslMode, sslRootCert string
+	queryTimeout         time.Duration
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.passwordEnv, "db-password-env", "", "environment variable holding the database password")
 	fs.StringVar(&d.passwordFile, "db-password-file", "", "file holding the database password")
+	fs.BoolVar(&d.prompt, "db-password-prompt", false, "ask for the database password on the terminal (echo off), or read its first line from standard input")
 	fs.StringVar(&d.files, "db-host", "", "where the database server's files are read (config files, data directory modes):\n"+
 		"local, local:/root, ssh://user@host[:port]; empty: not read, those checks report why")
 	fs.StringVar(&d.sslMode, "db-sslmode", "", "TLS mode for database connections (disable, require, verify-ca, verify-full)")
@@ -74,77 +83,85 @@ func (d *dbFlags) openDatabase(ctx context.Context, t fleet.Target, hosts fleet.
 			return err
 		}
 	}
-	s := strings.ToLower(t.Spec)
-	switch {
-	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
-		ep, err := postgres.ParseTarget(t.Spec)
-		if err != nil {
-			return nil, nil, err
-		}
-		cfg := postgres.Config{SSLMode: get("sslmode", d.sslMode), SSLRootCert: get("sslrootcert", d.sslRootCert), QueryTimeout: d.queryTimeout}
-		switch env, file := get("password-env", d.passwordEnv), get("password-file", d.passwordFile); {
-		case env != "":
-			cfg.Password, err = postgres.SecretFromEnv(env)
-		case file != "":
-			cfg.Password, err = postgres.SecretFromFile(file)
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		tg, err := postgres.Open(ctx, ep, cfg, files)
-		if err != nil {
-			if closeFiles != nil {
-				closeFiles()
-			}
-			return nil, nil, err
-		}
-		return tg, closeAll(tg.Close), nil
-	}
 	fail := func(err error) (host.Host, func() error, error) {
 		if closeFiles != nil {
 			closeFiles()
 		}
 		return nil, nil, err
 	}
-	penv, pfile := get("password-env", d.passwordEnv), get("password-file", d.passwordFile)
-	switch {
+	password, err := d.password(get("password-env", d.passwordEnv), get("password-file", d.passwordFile))
+	if err != nil {
+		return fail(err)
+	}
+	var tg interface {
+		host.Host
+		Close() error
+	}
+	switch s := strings.ToLower(t.Spec); {
+	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
+		ep, err := postgres.ParseTarget(t.Spec)
+		if err != nil {
+			return fail(err)
+		}
+		cfg := postgres.Config{SSLMode: get("sslmode", d.sslMode), SSLRootCert: get("sslrootcert", d.sslRootCert), QueryTimeout: d.queryTimeout, Password: password}
+		if tg, err = postgres.Open(ctx, ep, cfg, files); err != nil {
+			return fail(err)
+		}
 	case strings.HasPrefix(s, "mongodb://"), strings.HasPrefix(s, "mongodb+srv://"):
-		cfg := mongodb.Config{TLSCAFile: get("tlscafile", d.sslRootCert)}
-		var err error
-		switch {
-		case penv != "":
-			cfg.Password, err = mongodb.SecretFromEnv(penv)
-		case pfile != "":
-			cfg.Password, err = mongodb.SecretFromFile(pfile)
-		}
-		if err != nil {
+		cfg := mongodb.Config{TLSCAFile: get("tlscafile", d.sslRootCert), Password: password}
+		if tg, err = mongodb.Open(ctx, t.Spec, cfg, files); err != nil {
 			return fail(err)
 		}
-		tg, err := mongodb.Open(ctx, t.Spec, cfg, files)
-		if err != nil {
-			return fail(err)
-		}
-		return tg, closeAll(tg.Close), nil
 	case strings.HasPrefix(s, "oracle://"):
 		ep, err := oracle.ParseTarget(t.Spec)
 		if err != nil {
 			return fail(err)
 		}
-		cfg := oracle.Config{QueryTimeout: d.queryTimeout, TNSAdmin: get("tns-admin", ""), OracleHome: get("oracle-home", "")}
-		switch {
-		case penv != "":
-			cfg.Password, err = postgres.SecretFromEnv(penv)
-		case pfile != "":
-			cfg.Password, err = postgres.SecretFromFile(pfile)
-		}
-		if err != nil {
+		cfg := oracle.Config{QueryTimeout: d.queryTimeout, TNSAdmin: get("tns-admin", ""), OracleHome: get("oracle-home", ""), Password: password}
+		if tg, err = oracle.Open(ctx, ep, cfg, files); err != nil {
 			return fail(err)
 		}
-		tg, err := oracle.Open(ctx, ep, cfg, files)
-		if err != nil {
-			return fail(err)
-		}
-		return tg, closeAll(tg.Close), nil
+	default:
+		return fail(fmt.Errorf("%s: unknown database target", redactTarget(t.Spec)))
 	}
-	return fail(fmt.Errorf("%s: unknown database target", redactTarget(t.Spec)))
+	return tg, closeAll(tg.Close), nil
+}
+
+// password is the database password: from the target's or the command
+// line's environment variable or file, else the one typed at the prompt.
+func (d *dbFlags) password(env, file string) (secret.Secret, error) {
+	switch {
+	case env != "":
+		return secret.FromEnv(env)
+	case file != "":
+		return secret.FromFile(file)
+	case d.prompted != nil:
+		return *d.prompted, nil
+	}
+	return secret.Secret{}, nil
+}
+
+// readPrompt asks for the password once, before any target is opened:
+// with echo off on a terminal, else the first line of standard input.
+func (d *dbFlags) readPrompt(stdin io.Reader, stderr io.Writer) error {
+	if !d.prompt {
+		return nil
+	}
+	var s secret.Secret
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(stderr, "database password: ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return fmt.Errorf("reading the password: %w", err)
+		}
+		s = secret.New(string(b))
+	} else {
+		var err error
+		if s, err = secret.FromReader(stdin); err != nil {
+			return err
+		}
+	}
+	d.prompted = &s
+	return nil
 }

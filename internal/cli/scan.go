@@ -82,6 +82,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := sf.db.readPrompt(e.stdin, e.stderr); err != nil {
+		return err
+	}
 	c, err := sf.content.open(sf.benchmark)
 	if err != nil {
 		return err
