@@ -277,15 +277,40 @@ func sysctlProbe(ctx context.Context, q *Query) ([]*Item, error) {
 	if offline(q.Host) {
 		return nil, notApplicableOffline(q, "sysctl_object")
 	}
-	params, err := fact(q, "sysctl", func() ([]host.SysctlParam, error) { return host.Sysctl(ctx, q.Host) })
-	if err != nil {
-		return nil, err
+	params, direct := sysctlByName(ctx, q)
+	if !direct {
+		var err error
+		params, err = fact(q, "sysctl", func() ([]host.SysctlParam, error) { return host.Sysctl(ctx, q.Host) })
+		if err != nil {
+			return nil, err
+		}
 	}
 	var cands []*Item
 	for _, p := range params {
 		cands = append(cands, newItem("sysctl_item", "unix", str("name", p.Name), str("value", p.Value)))
 	}
 	return filterItems(q, cands)
+}
+
+// sysctlByName reads the parameters an object names by equality directly,
+// unless the whole tree was already read in this run; false means walk it.
+func sysctlByName(ctx context.Context, q *Query) ([]host.SysctlParam, bool) {
+	if _, walked := q.run.facts["sysctl"]; walked {
+		return nil, false
+	}
+	names, ok := q.Entity("name").Equals()
+	if !ok || len(names) == 0 {
+		return nil, false
+	}
+	var out []host.SysctlParam
+	for _, n := range names {
+		ps, ok := host.SysctlParamByName(ctx, q.Host, n)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, ps...)
+	}
+	return out, true
 }
 
 func process58Probe(ctx context.Context, q *Query) ([]*Item, error) {

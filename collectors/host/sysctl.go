@@ -139,3 +139,23 @@ func collapseTabs(s string) string {
 	}
 	return b.String()
 }
+
+// SysctlParamByName reads one kernel parameter directly from its file under
+// /proc/sys, for a check that names it: one read instead of walking the
+// whole tree (on a remote host, a few hundred files). ok is false when the
+// name cannot be read that way (no such file: a dot may belong to an
+// interface name such as eth0.100; or unreadable) and the caller should
+// fall back to Sysctl, whose answer for such names is the reference.
+func SysctlParamByName(ctx context.Context, h Host, name string) (params []SysctlParam, ok bool) {
+	if !IsLive(h) || name == "" || strings.ContainsAny(name, "/\x00") || strings.Contains(name, "..") {
+		return nil, false
+	}
+	data, err := h.ReadFile(ctx, procSys+"/"+strings.ReplaceAll(name, ".", "/"))
+	if err != nil {
+		return nil, false
+	}
+	for _, v := range sysctlValues(data) {
+		params = append(params, SysctlParam{Name: name, Value: v})
+	}
+	return params, true
+}
