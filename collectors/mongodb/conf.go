@@ -218,7 +218,7 @@ func (t *Target) ConfPath(ctx context.Context) string {
 
 // Conf reads the target's configuration file through its files host.
 func (t *Target) Conf(ctx context.Context) (*Conf, error) {
-	return ReadConf(ctx, t.files, t.ConfPath(ctx))
+	return ReadConf(ctx, t.Host, t.ConfPath(ctx))
 }
 
 // IsNotCollected reports whether err means the data cannot be had on this

@@ -28,9 +28,10 @@ const appName = "stigscan"
 // and the host holding the server's files. It is safe for concurrent use;
 // Close releases the connections.
 type Target struct {
-	ep     Endpoint
-	desc   string
-	files  host.Host
+	ep   Endpoint
+	desc string
+	// Host is the server machine: file and command reads go to it.
+	host.Host
 	cfg    Config
 	log    *slog.Logger
 	client *mongo.Client
@@ -80,7 +81,7 @@ func OpenEndpoint(ctx context.Context, ep Endpoint, cfg Config, files host.Host)
 	if err != nil {
 		return nil, fmt.Errorf("mongodb: %s: %w", desc, err)
 	}
-	t := &Target{ep: ep, desc: desc, files: files, cfg: cfg, log: cfg.Logger.With("target", desc), client: client}
+	t := &Target{ep: ep, desc: desc, Host: files, cfg: cfg, log: cfg.Logger.With("target", desc), client: client}
 	if err := t.learn(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, err
@@ -243,7 +244,7 @@ func (t *Target) Describe() string { return t.desc }
 func (t *Target) Endpoint() Endpoint { return t.ep }
 
 // Files returns the host holding the server's files.
-func (t *Target) Files() host.Host { return t.files }
+func (t *Target) Files() host.Host { return t.Host }
 
 // ServerVersion is buildInfo's version, e.g. "4.4.29" (a compatible server
 // such as FerretDB reports the MongoDB version it imitates).
@@ -252,35 +253,15 @@ func (t *Target) ServerVersion() string { return t.version }
 // Modules are buildInfo's modules; MongoDB Enterprise lists "enterprise".
 func (t *Target) Modules() []string { return append([]string(nil), t.modules...) }
 
-// ReadFile reads a file of the server machine.
-func (t *Target) ReadFile(ctx context.Context, path string) ([]byte, error) {
-	return t.files.ReadFile(ctx, path)
-}
-
-// Stat describes files of the server machine.
-func (t *Target) Stat(ctx context.Context, paths ...string) ([]host.FileInfo, error) {
-	return t.files.Stat(ctx, paths...)
-}
-
-// ReadDir lists a directory of the server machine.
-func (t *Target) ReadDir(ctx context.Context, path string) ([]host.FileInfo, error) {
-	return t.files.ReadDir(ctx, path)
-}
-
-// Run runs a command on the server machine, when its host can.
-func (t *Target) Run(ctx context.Context, cmd string) ([]byte, error) {
-	return t.files.Run(ctx, cmd)
-}
-
 // IsLive reports whether the files host is a running system; the database
 // itself always is.
-func (t *Target) IsLive() bool { return host.IsLive(t.files) }
+func (t *Target) IsLive() bool { return host.IsLive(t.Host) }
 
 // Facts describes the server machine: the files host's facts when it has
 // them, else what hostInfo says (host name, operating system).
 func (t *Target) Facts(ctx context.Context) (host.Facts, error) {
 	var f host.Facts
-	if fp, ok := t.files.(host.FactsProvider); ok {
+	if fp, ok := t.Host.(host.FactsProvider); ok {
 		got, err := fp.Facts(ctx)
 		if err != nil && !errors.Is(err, host.ErrNotCollected) {
 			return host.Facts{}, fmt.Errorf("mongodb: %s: facts: %w", t.desc, err)

@@ -31,13 +31,14 @@ const programName = "stigscan"
 // target's credentials, and the host holding the server's files. It is
 // safe for concurrent use; Close releases the connections.
 type Target struct {
-	ep    Endpoint
-	desc  string
-	files host.Host
-	cfg   Config
-	log   *slog.Logger
-	db    *sql.DB
-	red   redactor
+	ep   Endpoint
+	desc string
+	// Host is the server machine: file and command reads go to it.
+	host.Host
+	cfg Config
+	log *slog.Logger
+	db  *sql.DB
+	red redactor
 
 	// Learned at open; read-only after.
 	instance, hostName, version string
@@ -111,7 +112,7 @@ func open(ctx context.Context, ep Endpoint, db *sql.DB, cfg Config, files host.H
 	db.SetMaxOpenConns(cfg.MaxConns)
 	db.SetMaxIdleConns(cfg.MaxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	t := &Target{ep: ep, desc: desc, files: files, cfg: cfg, log: cfg.Logger.With("target", desc), db: db, red: red}
+	t := &Target{ep: ep, desc: desc, Host: files, cfg: cfg, log: cfg.Logger.With("target", desc), db: db, red: red}
 	if err := t.learn(ctx); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -155,7 +156,7 @@ func (t *Target) Endpoint() Endpoint { return t.ep }
 
 // Files returns the host holding the server's files, for its optional
 // abilities.
-func (t *Target) Files() host.Host { return t.files }
+func (t *Target) Files() host.Host { return t.Host }
 
 // Instance is V$INSTANCE.INSTANCE_NAME, "" when the account may not read it.
 func (t *Target) Instance() string { return t.instance }
@@ -163,35 +164,15 @@ func (t *Target) Instance() string { return t.instance }
 // Version is V$INSTANCE.VERSION, e.g. "12.1.0.2.0", "" when unreadable.
 func (t *Target) Version() string { return t.version }
 
-// ReadFile reads a file of the server machine.
-func (t *Target) ReadFile(ctx context.Context, path string) ([]byte, error) {
-	return t.files.ReadFile(ctx, path)
-}
-
-// Stat describes files of the server machine.
-func (t *Target) Stat(ctx context.Context, paths ...string) ([]host.FileInfo, error) {
-	return t.files.Stat(ctx, paths...)
-}
-
-// ReadDir lists a directory of the server machine.
-func (t *Target) ReadDir(ctx context.Context, path string) ([]host.FileInfo, error) {
-	return t.files.ReadDir(ctx, path)
-}
-
-// Run runs a read-only command on the server machine.
-func (t *Target) Run(ctx context.Context, cmd string) ([]byte, error) {
-	return t.files.Run(ctx, cmd)
-}
-
 // IsLive reports whether the files host is a running system; the database
 // itself always is.
-func (t *Target) IsLive() bool { return host.IsLive(t.files) }
+func (t *Target) IsLive() bool { return host.IsLive(t.Host) }
 
 // Facts describes the server machine: the files host's facts when it has
 // them, completed with the instance's host name or the target's.
 func (t *Target) Facts(ctx context.Context) (host.Facts, error) {
 	var f host.Facts
-	if fp, ok := t.files.(host.FactsProvider); ok {
+	if fp, ok := t.Host.(host.FactsProvider); ok {
 		got, err := fp.Facts(ctx)
 		if err != nil && !errors.Is(err, host.ErrNotCollected) {
 			return host.Facts{}, fmt.Errorf("oracle: %s: facts: %w", t.desc, err)
@@ -235,7 +216,7 @@ func (t *Target) OracleNet(ctx context.Context) (netconf.Location, error) {
 	if t.netErr != nil {
 		return netconf.Location{}, t.netErr
 	}
-	loc, err := netconf.Locate(ctx, t.files, netconf.Locator{TNSAdmin: t.cfg.TNSAdmin, OracleHome: t.cfg.OracleHome})
+	loc, err := netconf.Locate(ctx, t.Host, netconf.Locator{TNSAdmin: t.cfg.TNSAdmin, OracleHome: t.cfg.OracleHome})
 	switch {
 	case err == nil:
 		t.net = &loc

@@ -51,7 +51,7 @@ func (t *Target) ConfigFile(ctx context.Context) ([]ConfigEntry, error) {
 			return nil, err
 		}
 	}
-	entries, err := ReadConfigFile(ctx, t.files, file)
+	entries, err := ReadConfigFile(ctx, t.Host, file)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %s: %w", t.desc, err)
 	}
@@ -61,7 +61,7 @@ func (t *Target) ConfigFile(ctx context.Context) ([]ConfigEntry, error) {
 			return nil, err
 		}
 		auto := path.Join(dir, "postgresql.auto.conf")
-		more, err := ReadConfigFile(ctx, t.files, auto)
+		more, err := ReadConfigFile(ctx, t.Host, auto)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 		case err != nil:

@@ -75,7 +75,7 @@ func (t *Target) HBARules(ctx context.Context) (HBAResult, error) {
 			return HBAResult{}, err
 		}
 	}
-	rules, err := ReadHBA(ctx, t.files, file)
+	rules, err := ReadHBA(ctx, t.Host, file)
 	if err != nil {
 		return HBAResult{}, fmt.Errorf("postgres: %s: the role may not read pg_hba_file_rules, and %w", t.desc, err)
 	}

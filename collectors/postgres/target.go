@@ -31,12 +31,13 @@ const applicationName = "stigscan"
 // target's credentials, and the host holding the server's files. It is
 // safe for concurrent use; Close releases the connections.
 type Target struct {
-	ep    Endpoint
-	desc  string
-	files host.Host
-	cfg   Config
-	log   *slog.Logger
-	pool  *pgxpool.Pool
+	ep   Endpoint
+	desc string
+	// Host is the server machine: file and command reads go to it.
+	host.Host
+	cfg  Config
+	log  *slog.Logger
+	pool *pgxpool.Pool
 
 	// Learned at Open; read-only after.
 	version    string // server_version
@@ -77,7 +78,7 @@ func Open(ctx context.Context, ep Endpoint, cfg Config, files host.Host) (*Targe
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %s: %w", desc, err)
 	}
-	t := &Target{ep: ep, desc: desc, files: files, cfg: cfg, log: cfg.Logger.With("target", desc), pool: pool}
+	t := &Target{ep: ep, desc: desc, Host: files, cfg: cfg, log: cfg.Logger.With("target", desc), pool: pool}
 	if err := t.learn(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -190,7 +191,7 @@ func (t *Target) Endpoint() Endpoint { return t.ep }
 
 // Files returns the host holding the server's files, for its optional
 // abilities.
-func (t *Target) Files() host.Host { return t.files }
+func (t *Target) Files() host.Host { return t.Host }
 
 // ServerVersion is the server's server_version, e.g. "15.18 (Debian ...)".
 func (t *Target) ServerVersion() string { return t.version }
@@ -201,36 +202,16 @@ func (t *Target) ServerVersionNum() int { return t.versionNum }
 // TLS reports whether the connection Open made was encrypted.
 func (t *Target) TLS() bool { return t.tls }
 
-// ReadFile reads a file of the server machine.
-func (t *Target) ReadFile(ctx context.Context, path string) ([]byte, error) {
-	return t.files.ReadFile(ctx, path)
-}
-
-// Stat describes files of the server machine.
-func (t *Target) Stat(ctx context.Context, paths ...string) ([]host.FileInfo, error) {
-	return t.files.Stat(ctx, paths...)
-}
-
-// ReadDir lists a directory of the server machine.
-func (t *Target) ReadDir(ctx context.Context, path string) ([]host.FileInfo, error) {
-	return t.files.ReadDir(ctx, path)
-}
-
-// Run runs a read-only command on the server machine.
-func (t *Target) Run(ctx context.Context, cmd string) ([]byte, error) {
-	return t.files.Run(ctx, cmd)
-}
-
 // IsLive reports whether the files host is a running system; the database
 // itself always is.
-func (t *Target) IsLive() bool { return host.IsLive(t.files) }
+func (t *Target) IsLive() bool { return host.IsLive(t.Host) }
 
 // Facts describes the server machine: the files host's facts when it has
 // them, completed with the target's host name and the address the server
 // accepted the connection on.
 func (t *Target) Facts(ctx context.Context) (host.Facts, error) {
 	var f host.Facts
-	if fp, ok := t.files.(host.FactsProvider); ok {
+	if fp, ok := t.Host.(host.FactsProvider); ok {
 		got, err := fp.Facts(ctx)
 		if err != nil && !errors.Is(err, host.ErrNotCollected) {
 			return host.Facts{}, fmt.Errorf("postgres: %s: facts: %w", t.desc, err)
