@@ -96,3 +96,18 @@ func IsLive(h Host) bool {
 	l, ok := h.(Live)
 	return ok && l.IsLive()
 }
+
+// FactsOf returns h's facts when it can describe itself, and empty facts
+// when it cannot (no FactsProvider, or ErrNotCollected: an offline image or
+// an unreachable machine). Other errors are returned.
+func FactsOf(ctx context.Context, h Host) (Facts, error) {
+	fp, ok := h.(FactsProvider)
+	if !ok {
+		return Facts{}, nil
+	}
+	f, err := fp.Facts(ctx)
+	if errors.Is(err, ErrNotCollected) {
+		return Facts{}, nil
+	}
+	return f, err
+}

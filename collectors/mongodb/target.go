@@ -260,15 +260,9 @@ func (t *Target) IsLive() bool { return host.IsLive(t.Host) }
 // Facts describes the server machine: the files host's facts when it has
 // them, else what hostInfo says (host name, operating system).
 func (t *Target) Facts(ctx context.Context) (host.Facts, error) {
-	var f host.Facts
-	if fp, ok := t.Host.(host.FactsProvider); ok {
-		got, err := fp.Facts(ctx)
-		if err != nil && !errors.Is(err, host.ErrNotCollected) {
-			return host.Facts{}, fmt.Errorf("mongodb: %s: facts: %w", t.desc, err)
-		}
-		if err == nil {
-			f = got
-		}
+	f, err := host.FactsOf(ctx, t.Host)
+	if err != nil {
+		return host.Facts{}, fmt.Errorf("mongodb: %s: facts: %w", t.desc, err)
 	}
 	if f.Hostname == "" || f.OS == "" {
 		if hi, err := HostInfo(ctx, t); err == nil {

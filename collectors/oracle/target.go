@@ -171,15 +171,9 @@ func (t *Target) IsLive() bool { return host.IsLive(t.Host) }
 // Facts describes the server machine: the files host's facts when it has
 // them, completed with the instance's host name or the target's.
 func (t *Target) Facts(ctx context.Context) (host.Facts, error) {
-	var f host.Facts
-	if fp, ok := t.Host.(host.FactsProvider); ok {
-		got, err := fp.Facts(ctx)
-		if err != nil && !errors.Is(err, host.ErrNotCollected) {
-			return host.Facts{}, fmt.Errorf("oracle: %s: facts: %w", t.desc, err)
-		}
-		if err == nil {
-			f = got
-		}
+	f, err := host.FactsOf(ctx, t.Host)
+	if err != nil {
+		return host.Facts{}, fmt.Errorf("oracle: %s: facts: %w", t.desc, err)
 	}
 	name := t.hostName
 	if name == "" && net.ParseIP(t.ep.Host) == nil {

@@ -210,15 +210,9 @@ func (t *Target) IsLive() bool { return host.IsLive(t.Host) }
 // them, completed with the target's host name and the address the server
 // accepted the connection on.
 func (t *Target) Facts(ctx context.Context) (host.Facts, error) {
-	var f host.Facts
-	if fp, ok := t.Host.(host.FactsProvider); ok {
-		got, err := fp.Facts(ctx)
-		if err != nil && !errors.Is(err, host.ErrNotCollected) {
-			return host.Facts{}, fmt.Errorf("postgres: %s: facts: %w", t.desc, err)
-		}
-		if err == nil {
-			f = got
-		}
+	f, err := host.FactsOf(ctx, t.Host)
+	if err != nil {
+		return host.Facts{}, fmt.Errorf("postgres: %s: facts: %w", t.desc, err)
 	}
 	if f.Hostname == "" && !t.ep.IsSocket() && net.ParseIP(t.ep.Host) == nil {
 		f.Hostname, _, _ = strings.Cut(t.ep.Host, ".")
