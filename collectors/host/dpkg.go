@@ -53,54 +53,59 @@ func DebPackages(ctx context.Context, h Host) ([]DebPackage, error) {
 // check pass wrongly. Status is kept for probes that want to be stricter.
 // Malformed lines are ignored, as dpkg-query does not fail on them either.
 func ParseDpkgStatus(data []byte) []DebPackage {
+	// A status file holds a stanza per package known to dpkg, most of it
+	// descriptions and file lists; only four fields are read, so lines
+	// are compared in place and nothing else is copied.
 	var (
 		pkgs []DebPackage
-		cur  map[string]string
+		st   stanza
+		last *[]byte // the field a continuation line belongs to; nil when not one of ours
 	)
-	flush := func() {
-		if cur == nil {
-			return
+	for len(data) > 0 {
+		var line []byte
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			line, data = data, nil
 		}
-		p, ok := debPackageFromStanza(cur)
-		if ok {
-			pkgs = append(pkgs, p)
-		}
-		cur = nil
-	}
-	var last string // field a continuation line belongs to
-	for _, line := range bytes.Split(data, []byte("\n")) {
 		line = bytes.TrimSuffix(line, []byte("\r"))
 		if len(bytes.TrimSpace(line)) == 0 {
-			flush()
-			last = ""
+			if p, ok := st.pkg(); ok {
+				pkgs = append(pkgs, p)
+			}
+			st, last = stanza{}, nil
 			continue
 		}
-		if line[0] == ' ' || line[0] == '\t' {
+		switch line[0] {
+		case ' ', '\t':
 			// Continuation of a multi-line field (Description,
-			// Conffiles); none of the fields read here has one.
-			if cur != nil && last != "" {
-				cur[last] += "\n" + string(bytes.TrimSpace(line))
+			// Conffiles); kept only for the fields read here.
+			if last != nil {
+				*last = append(append(*last, '\n'), bytes.TrimSpace(line)...)
 			}
 			continue
-		}
-		if line[0] == '#' {
+		case '#':
 			continue
 		}
+		st.seen = true
 		key, value, ok := bytes.Cut(line, []byte(":"))
 		if !ok {
-			last = ""
+			last = nil
 			continue
 		}
-		if cur == nil {
-			cur = make(map[string]string)
+		last = st.field(bytes.TrimSpace(key))
+		if last == nil {
+			continue
 		}
-		// Field names are case-insensitive (deb822(5)).
-		last = strings.ToLower(string(bytes.TrimSpace(key)))
-		if _, dup := cur[last]; !dup {
-			cur[last] = string(bytes.TrimSpace(value))
+		if *last != nil {
+			last = nil // a repeated field: the first one counts
+			continue
 		}
+		*last = append([]byte{}, bytes.TrimSpace(value)...)
 	}
-	flush()
+	if p, ok := st.pkg(); ok {
+		pkgs = append(pkgs, p)
+	}
 	sort.SliceStable(pkgs, func(i, j int) bool {
 		if pkgs[i].Name != pkgs[j].Name {
 			return pkgs[i].Name < pkgs[j].Name
@@ -110,16 +115,41 @@ func ParseDpkgStatus(data []byte) []DebPackage {
 	return pkgs
 }
 
-func debPackageFromStanza(f map[string]string) (DebPackage, bool) {
-	name := f["package"]
-	status := strings.Join(strings.Fields(f["status"]), " ")
+// stanza holds the fields of one status stanza that make a DebPackage.
+type stanza struct {
+	seen                        bool
+	name, status, version, arch []byte
+}
+
+// field returns where the value of the field named key goes, or nil for a
+// field not read. Field names are case-insensitive (deb822(5)).
+func (s *stanza) field(key []byte) *[]byte {
+	switch {
+	case bytes.EqualFold(key, []byte("Package")):
+		return &s.name
+	case bytes.EqualFold(key, []byte("Status")):
+		return &s.status
+	case bytes.EqualFold(key, []byte("Version")):
+		return &s.version
+	case bytes.EqualFold(key, []byte("Architecture")):
+		return &s.arch
+	}
+	return nil
+}
+
+func (s *stanza) pkg() (DebPackage, bool) {
+	if !s.seen {
+		return DebPackage{}, false
+	}
+	name := string(s.name)
+	status := strings.Join(strings.Fields(string(s.status)), " ")
 	if name == "" || !debInstalled(status) {
 		return DebPackage{}, false
 	}
-	epoch, version, release := SplitDebVersion(f["version"])
+	epoch, version, release := SplitDebVersion(string(s.version))
 	return DebPackage{
 		Name:    name,
-		Arch:    f["architecture"],
+		Arch:    string(s.arch),
 		Epoch:   epoch,
 		Version: version,
 		Release: release,

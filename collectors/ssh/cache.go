@@ -30,10 +30,16 @@ import (
 //     never listed that way: their trees are huge and change constantly.
 //   - Stat of one path whose directory is not listed lists that directory
 //     (one session either way, and the neighbours come free).
-//   - ReadFile of a file in a listed directory reads the directory's other
-//     small, readable regular files in the same session (through tar), as
-//     the sysctl walk and configuration probes read a directory's files one
-//     after another.
+//   - The second file read from a listed directory brings the directory's
+//     other small, world-readable regular files in the same session
+//     (through tar), as the sysctl walk and configuration probes read a
+//     directory's files one after another. The first read of a directory
+//     reads just that file: a check that reads /etc/passwd alone does not
+//     pay for the rest of /etc. Files only their owner or group may read
+//     (private keys, shadow files) are read only when asked for, so a scan
+//     never carries secrets off the target that no check wanted. Kernel
+//     parameters are the exception both ways: the first one read brings
+//     every listed parameter, whatever its mode, as sysctl -a would.
 //
 // The result is a snapshot taken during the scan, as a local scan's is:
 // a file changed mid-scan may be seen before or after the change.
@@ -43,6 +49,7 @@ type cache struct {
 	dirs  map[string]*listing
 	stats map[string]host.FileInfo
 	files map[string]fileEntry
+	reads map[string]int // files read so far per directory, for readAhead
 }
 
 type listing struct {
@@ -57,7 +64,7 @@ type fileEntry struct {
 }
 
 func newCache() *cache {
-	return &cache{dirs: map[string]*listing{}, stats: map[string]host.FileInfo{}, files: map[string]fileEntry{}}
+	return &cache{dirs: map[string]*listing{}, stats: map[string]host.FileInfo{}, files: map[string]fileEntry{}, reads: map[string]int{}}
 }
 
 // Read-ahead bounds: siblings larger than readAheadMaxFile are not read
@@ -69,8 +76,29 @@ const (
 	readAheadMaxBytes = 4 << 20
 )
 
-// findProbe succeeds where find(1) has -printf (GNU findutils).
+// findProbe succeeds where find(1) has -printf (GNU findutils). It runs
+// once per Host: the first listing's answer decides the later scripts
+// (findTest).
 const findProbe = `find -H / -maxdepth 0 -printf '' >/dev/null 2>&1`
+
+// What is known of the target's find(1), in Host.gnuFind.
+const (
+	findUnknown int32 = iota
+	findYes
+	findNo
+)
+
+// findTest is the shell test a script uses to choose find -printf: the
+// probe until a listing has shown what the target's find is.
+func (h *Host) findTest() string {
+	switch h.gnuFind.Load() {
+	case findYes:
+		return "true"
+	case findNo:
+		return "false"
+	}
+	return findProbe
+}
 
 // findFormat prints, NUL-terminated, what statFunc prints for one path:
 // type letter, permission bits in octal (setuid, setgid, sticky included),
@@ -237,10 +265,11 @@ func (c *cache) putFile(p string, data []byte, err error) {
 	c.files[p] = fileEntry{data: data, err: err}
 }
 
-// readAhead chooses the files to read along with p: the small readable
-// regular files listed beside it, not read yet. Kernel parameters are read
-// by walking all of /proc/sys, so a file there brings every listed
-// parameter.
+// readAhead chooses the files to read along with p: from the second file
+// read in p's directory on, the small world-readable regular files listed
+// beside it, not read yet. Kernel parameters are read by walking all of
+// /proc/sys, so the first file there brings every listed parameter its
+// owner may read.
 func (c *cache) readAhead(p string) []string {
 	dir := path.Dir(p)
 	if !readAheadAllowed(dir) {
@@ -248,8 +277,13 @@ func (c *cache) readAhead(p string) []string {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	sysctl := strings.HasPrefix(dir+"/", "/proc/sys/")
+	c.reads[dir]++
+	if !sysctl && c.reads[dir] < 2 {
+		return nil
+	}
 	dirs := []string{dir}
-	if strings.HasPrefix(dir+"/", "/proc/sys/") {
+	if sysctl {
 		dirs = dirs[:0]
 		for d := range c.dirs {
 			if d == "/proc/sys" || strings.HasPrefix(d, "/proc/sys/") {
@@ -257,6 +291,10 @@ func (c *cache) readAhead(p string) []string {
 			}
 		}
 		slices.Sort(dirs)
+	}
+	readable := fs.FileMode(0o004)
+	if sysctl {
+		readable = 0o400
 	}
 	var out []string
 	var total int64
@@ -269,7 +307,7 @@ func (c *cache) readAhead(p string) []string {
 			if len(out) >= readAheadMaxFiles {
 				return out
 			}
-			if fi.Path == p || !fi.Mode.IsRegular() || fi.Mode.Perm()&0o400 == 0 || fi.Size > readAheadMaxFile || total+fi.Size > readAheadMaxBytes {
+			if fi.Path == p || !fi.Mode.IsRegular() || fi.Mode.Perm()&readable == 0 || fi.Size > readAheadMaxFile || total+fi.Size > readAheadMaxBytes {
 				continue
 			}
 			if _, done := c.files[fi.Path]; done {
@@ -400,7 +438,7 @@ func (h *Host) fetchTree(ctx context.Context, dir string) error {
 	}
 	h.cache.mu.Unlock()
 	body := "d=" + Quote(dir) + `
-if ! ` + findProbe + `; then printf 'U\0'; exit 0; fi
+if ! ` + h.findTest() + `; then printf 'U\0'; exit 0; fi
 if [ ! -d "$d" ] || [ ! -r "$d" ] || [ ! -x "$d" ]; then printf 'U\0'; exit 0; fi
 printf 'Q\0'
 exec find -H "$d" -mindepth 1 -printf '` + findFormat + `' \( -path /proc -o -path /sys \) -prune
@@ -413,6 +451,7 @@ exec find -H "$d" -mindepth 1 -printf '` + findFormat + `' \( -path /proc -o -pa
 	if code, err := r.next(); err != nil || code != "Q" {
 		return nil
 	}
+	h.gnuFind.CompareAndSwap(findUnknown, findYes)
 	lists := map[string][]host.FileInfo{dir: nil}
 	for !r.done() {
 		fi, err := readFindRecord(&r)

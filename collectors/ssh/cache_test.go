@@ -118,15 +118,30 @@ func TestCacheAnswersAsTheTargetDoes(t *testing.T) {
 	}
 	assert.Equal(t, before, cached.Commands(), "stats in listed directories cost no command")
 
-	// Contents: one command reads a directory's small files.
+	// Contents: the first read of a directory reads that file alone, the
+	// second brings the directory's other world-readable small files;
+	// files only owner and group may read are never read ahead.
+	for p := range files {
+		require.NoError(t, os.Chmod(p, 0o644))
+	}
+	private := filepath.Join(dir, "private key")
+	require.NoError(t, os.WriteFile(private, []byte("-----BEGIN OPENSSH PRIVATE KEY-----\n"), 0o640))
+	cached = dial(t, srv, nil)
+	_, err := cached.ReadDir(ctx, dir)
+	require.NoError(t, err)
 	before = cached.Commands()
 	for p, content := range files {
 		data, err := cached.ReadFile(ctx, p)
 		require.NoError(t, err, "%q", p)
 		assert.Equal(t, content, data, "%q", p)
 	}
-	assert.LessOrEqual(t, cached.Commands()-before, int64(2), "the directory's files came in one batch")
-	_, err := cached.ReadFile(ctx, filepath.Join(dir, "fifo"))
+	assert.LessOrEqual(t, cached.Commands()-before, int64(3), "the directory's files came in one batch after the first")
+	_, ahead := cached.cache.file(private)
+	assert.False(t, ahead, "a file others may not read is not read ahead")
+	data, err := cached.ReadFile(ctx, private)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "PRIVATE KEY", "read when asked for")
+	_, err = cached.ReadFile(ctx, filepath.Join(dir, "fifo"))
 	assert.ErrorContains(t, err, "not a regular file")
 	_, err = cached.ReadFile(ctx, filepath.Join(dir, "no such"))
 	assert.ErrorIs(t, err, fs.ErrNotExist)

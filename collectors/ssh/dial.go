@@ -50,6 +50,11 @@ type Host struct {
 	shellMu sync.Mutex
 	idle    []*shell // shells waiting for a command
 
+	gnuFind atomic.Int32 // findUnknown, findYes or findNo
+
+	factsMu sync.Mutex
+	facts   *targetFacts // nil until the facts session has run
+
 	dead     chan struct{} // closed once the connection is unusable
 	deadOnce sync.Once
 	deadErr  error // why; written before dead is closed

@@ -25,31 +25,87 @@ for r in /etc/os-release /usr/lib/os-release; do
 	if [ -r "$r" ]; then o=$(cat "$r"); break; fi
 done
 printf 'os\0%s\0' "$o"
-u=$(uname -sr 2>/dev/null)
+u=$(uname -snrm 2>/dev/null)
 printf 'uname\0%s\0' "$u"
+u=$(uname -v 2>/dev/null)
+printf 'unamev\0%s\0' "$u"
+u=$(uname -p 2>/dev/null)
+printf 'unamep\0%s\0' "$u"
 `
 
+// targetFacts is what the facts session read, kept for the Host's lifetime
+// (one scan): the engine, the OVAL results and the uname probe all ask.
+type targetFacts struct {
+	facts host.Facts
+	uname host.UnameInfo
+	uerr  error // why uname's fields could not be read
+}
+
 // Facts describes the target (hostname, FQDN, addresses, MACs, OS) with one
-// session. Missing tools leave their fields empty.
+// session, the first time it is asked. Missing tools leave their fields
+// empty.
 func (h *Host) Facts(ctx context.Context) (host.Facts, error) {
-	res, err := h.script(ctx, "facts", factsBody)
+	tf, err := h.targetFacts(ctx)
 	if err != nil {
 		return host.Facts{}, err
+	}
+	return tf.facts, nil
+}
+
+// Uname answers from the facts session, which runs uname(1) too, so the
+// uname probe costs no round trip of its own.
+func (h *Host) Uname(ctx context.Context) (host.UnameInfo, error) {
+	tf, err := h.targetFacts(ctx)
+	if err != nil {
+		return host.UnameInfo{}, err
+	}
+	return tf.uname, tf.uerr
+}
+
+func (h *Host) targetFacts(ctx context.Context) (*targetFacts, error) {
+	h.factsMu.Lock()
+	defer h.factsMu.Unlock()
+	if h.facts != nil {
+		return h.facts, nil
+	}
+	res, err := h.script(ctx, "facts", factsBody)
+	if err != nil {
+		// Not kept: a cancelled or timed-out attempt says nothing of
+		// the target, and the connection may be gone anyway.
+		return nil, err
 	}
 	vals := map[string]string{}
 	r := fieldReader{b: res.stdout}
 	for !r.done() {
 		k, err := r.next()
 		if err != nil {
-			return host.Facts{}, fmt.Errorf("ssh: %s: facts: %w", h.name, err)
+			return nil, fmt.Errorf("ssh: %s: facts: %w", h.name, err)
 		}
 		v, err := r.next()
 		if err != nil {
-			return host.Facts{}, fmt.Errorf("ssh: %s: facts: %w", h.name, err)
+			return nil, fmt.Errorf("ssh: %s: facts: %w", h.name, err)
 		}
 		vals[k] = v
 	}
-	return parseFacts(vals), nil
+	tf := &targetFacts{facts: parseFacts(vals)}
+	tf.uname, tf.uerr = parseUnameFacts(vals)
+	if tf.uerr != nil {
+		tf.uerr = fmt.Errorf("ssh: %s: %w", h.name, tf.uerr)
+	}
+	h.facts = tf
+	return tf, nil
+}
+
+// parseUnameFacts reads "uname -snrm" (four words: none of those fields
+// holds a blank), "uname -v" and "uname -p" into what host.ParseUname
+// reads.
+func parseUnameFacts(v map[string]string) (host.UnameInfo, error) {
+	w := strings.Fields(v["uname"])
+	if len(w) != 4 {
+		return host.UnameInfo{}, fmt.Errorf("uname: want 4 words from uname -snrm, got %q", v["uname"])
+	}
+	lines := []string{w[3], w[1], w[0], w[2], strings.TrimSpace(v["unamev"]), strings.TrimSpace(v["unamep"])}
+	return host.ParseUname([]byte(strings.Join(lines, "\n") + "\n"))
 }
 
 func parseFacts(v map[string]string) host.Facts {
@@ -72,7 +128,11 @@ func parseFacts(v map[string]string) host.Facts {
 	f.MACs = slices.Compact(f.MACs)
 	f.OS = osName(v["os"])
 	if f.OS == "" {
-		f.OS = strings.TrimSpace(v["uname"])
+		// "uname -snrm" gives system, node, release, machine: the
+		// system and release name the OS.
+		if w := strings.Fields(v["uname"]); len(w) == 4 {
+			f.OS = w[0] + " " + w[2]
+		}
 	}
 	return f
 }

@@ -253,7 +253,7 @@ if [ ! -d "$d" ]; then
 fi
 if [ ! -r "$d" ] || [ ! -x "$d" ]; then printf 'X\0Permission denied\0'; exit 0; fi
 printf 'D\0'
-if ` + findProbe + `; then
+if ` + h.findTest() + `; then
 	printf 'Q\0'
 	exec find -H "$d" -mindepth 1 -maxdepth 1 -printf '` + findFormat + `' 2>/dev/null
 fi
@@ -291,6 +291,7 @@ done
 	}
 	var out []host.FileInfo
 	if bytes.HasPrefix(r.rest(), []byte("Q\x00")) {
+		h.gnuFind.CompareAndSwap(findUnknown, findYes)
 		_, _ = r.next()
 		for !r.done() {
 			fi, err := readFindRecord(&r)
@@ -300,6 +301,7 @@ done
 			out = append(out, fi)
 		}
 	}
+	h.gnuFind.CompareAndSwap(findUnknown, findNo)
 	for !r.done() {
 		code, err := r.next()
 		if err != nil || code != "P" {
@@ -358,7 +360,10 @@ func (h *Host) readFileRemote(ctx context.Context, path string) ([]byte, error) 
 // claim size zero (empty files and kernel pseudo-files, which tar would
 // archive as empty), existing non-regular paths (N) and errors (E, with the
 // tool's message), then streams the T files as one tar archive after an "A"
-// record. Zero-size files are sent as an od hex dump (H), except kernel
+// record. A zero-size file outside /proc, /sys and /dev is empty, and one
+// the shell may read is sent as an empty hex dump (H) with no process
+// started; other zero-size files are sent as an od hex dump (H), which
+// reads what a pseudo-file really holds or gives the error, except kernel
 // parameters under /proc/sys (S): a sysctl walk reads over a thousand of
 // them, so rather than start od for each, one cat finds those that cannot
 // be read (stable_secret before it is set gives EIO) and one head -v prints
@@ -389,8 +394,11 @@ func readFilesBody(paths []string) string {
 			*"cat: $p: "*) m=${perr#*"cat: $p: "}; printf 'E\0%s\0' "${m%%"$nl"*}" ;;
 			*) printf 'S\0' ;;
 			esac ;;
-		*)
+		/proc/*|/sys/*|/dev/*)
 			if x=$(od -An -v -tx1 -- "$p" 2>&1); then printf 'H\0%s\0' "$x"; else printf 'E\0%s\0' "$x"; fi ;;
+		*)
+			if [ -r "$p" ]; then printf 'H\0\0'
+			elif x=$(od -An -v -tx1 -- "$p" 2>&1); then printf 'H\0%s\0' "$x"; else printf 'E\0%s\0' "$x"; fi ;;
 		esac
 	elif [ -e "$p" ]; then printf 'N\0'
 	else s=$(stat -L -c %f -- "$p" 2>&1) || :; printf 'E\0%s\0' "$s"

@@ -354,7 +354,7 @@ func TestParseFacts(t *testing.T) {
 	}{
 		{name: "name and version", osRelease: "NAME='Alpine Linux'\nVERSION=3.19\n", want: "Alpine Linux 3.19"},
 		{name: "escapes", osRelease: `PRETTY_NAME="A \"quoted\" \$name"`, want: `A "quoted" $name`},
-		{name: "uname fallback", uname: "Linux 6.1.0", want: "Linux 6.1.0"},
+		{name: "uname fallback", uname: "Linux h 6.1.0 x86_64", want: "Linux 6.1.0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -363,4 +363,24 @@ func TestParseFacts(t *testing.T) {
 			assert.Equal(t, "h", f.FQDN, "FQDN falls back to the hostname")
 		})
 	}
+}
+
+func TestParseUnameFacts(t *testing.T) {
+	u, err := parseUnameFacts(map[string]string{
+		"uname":  "Linux web1 6.1.0-18-amd64 x86_64\n",
+		"unamev": "#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)\n",
+		"unamep": "unknown\n",
+	})
+	require.NoError(t, err)
+	assert.Equal(t, host.UnameInfo{
+		MachineClass:  "x86_64",
+		NodeName:      "web1",
+		OSName:        "Linux",
+		OSRelease:     "6.1.0-18-amd64",
+		OSVersion:     "#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)",
+		ProcessorType: "x86_64", // "unknown" gives the machine class, as OpenSCAP does
+	}, u)
+
+	_, err = parseUnameFacts(map[string]string{"uname": "Linux"})
+	assert.ErrorContains(t, err, "want 4 words from uname -snrm")
 }
