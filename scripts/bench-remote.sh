@@ -12,37 +12,12 @@ file=${1:-/usr/share/xml/scap/ssg/content/ssg-debian11-oval.xml}
 n=${2:-5}
 bin=bin/stigscan
 go build -o "$bin" ./cmd/stigscan
-[ -x /usr/sbin/sshd ] || { echo "/usr/sbin/sshd not installed (openssh-server)"; exit 1; }
+. scripts/lib/sshd.sh
 tmp=$(mktemp -d)
-sshd_pid=
-cleanup() { [ -n "$sshd_pid" ] && kill "$sshd_pid" 2>/dev/null; rm -rf "$tmp"; }
+cleanup() { stop_sshd; rm -rf "$tmp"; }
 trap cleanup EXIT
-
-# A throwaway sshd, as internal/testsshd starts one for the Go tests.
-mkdir -p /run/sshd
-ssh-keygen -q -t ed25519 -N '' -f "$tmp/host_ed25519"
-ssh-keygen -q -t ed25519 -N '' -f "$tmp/client_ed25519"
-cp "$tmp/client_ed25519.pub" "$tmp/authorized_keys"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat >"$tmp/sshd_config" <<EOF
-Port $port
-ListenAddress 127.0.0.1
-HostKey $tmp/host_ed25519
-PidFile none
-AuthorizedKeysFile $tmp/authorized_keys
-PermitRootLogin yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-StrictModes no
-EOF
-/usr/sbin/sshd -D -e -f "$tmp/sshd_config" 2>"$tmp/sshd.log" &
-sshd_pid=$!
-echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$tmp/host_ed25519.pub")" >"$tmp/known_hosts"
-for _ in $(seq 50); do
-	(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-	sleep 0.1
-done
+start_sshd "$tmp"
+port=$sshd_port
 target="ssh://$(id -un)@127.0.0.1:$port"
 ssh_flags=(--ssh-key "$tmp/client_ed25519" --known-hosts "$tmp/known_hosts" --ssh-agent=false)
 
@@ -54,7 +29,6 @@ for i in $(seq "$n"); do
 		diff "$tmp/local.out" "$tmp/remote.out" | head -20
 	fi
 done
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 lw=$(cat "$tmp"/l.* | awk '{print $1}' | median); lm=$(cat "$tmp"/l.* | awk '{print $2}' | median)
 rw=$(cat "$tmp"/r.* | awk '{print $1}' | median); rm_=$(cat "$tmp"/r.* | awk '{print $2}' | median)
 echo "file: $file  runs: $n each (interleaved)  load: $(cut -d' ' -f1-3 /proc/loadavg)"

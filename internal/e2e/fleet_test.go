@@ -24,6 +24,7 @@ import (
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/fleet"
 	"github.com/stigscan/stigscan/internal/cli"
+	"github.com/stigscan/stigscan/internal/netdelay"
 	"github.com/stigscan/stigscan/internal/testsshd"
 	"github.com/stigscan/stigscan/xccdf"
 )
@@ -98,61 +99,6 @@ func (s *heapSampler) End() float64 {
 	return float64(p-b) / (1 << 20)
 }
 
-// latencyProxy forwards every connection to addr and delivers each chunk
-// delay after it was read, in both directions, without limiting bandwidth:
-// a wide-area link in front of a loopback server, so that a target's time
-// is waiting, as with real remote hosts, rather than this machine's CPU.
-func latencyProxy(t *testing.T, addr string, delay time.Duration) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = l.Close() })
-	pipe := func(dst, src net.Conn) {
-		type chunk struct {
-			at   time.Time
-			data []byte
-		}
-		ch := make(chan chunk, 1024)
-		go func() {
-			defer close(ch)
-			for {
-				buf := make([]byte, 32<<10)
-				n, err := src.Read(buf)
-				if n > 0 {
-					ch <- chunk{time.Now().Add(delay), buf[:n]}
-				}
-				if err != nil {
-					return
-				}
-			}
-		}()
-		for c := range ch {
-			time.Sleep(time.Until(c.at))
-			if _, err := dst.Write(c.data); err != nil {
-				break
-			}
-		}
-		_ = dst.Close()
-		_ = src.Close()
-	}
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			s, err := net.Dial("tcp", addr)
-			if err != nil {
-				_ = c.Close()
-				continue
-			}
-			go pipe(s, c)
-			go pipe(c, s)
-		}
-	}()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // scanFleet runs `stigscan scan` in-process on an inventory and returns
 // the summaries it wrote, its output and the wall time.
 func scanFleet(t *testing.T, inv, out string, extra ...string) (ss []fleet.Summary, stdout, stderr string, wall time.Duration, err error) {
@@ -190,7 +136,10 @@ func TestFleet50(t *testing.T) {
 		t.Run(link.name, func(t *testing.T) {
 			port := srv.Port
 			if link.delay > 0 {
-				port = latencyProxy(t, srv.Addr(), link.delay)
+				p, err := netdelay.Start(srv.Addr(), link.delay)
+				require.NoError(t, err)
+				t.Cleanup(func() { _ = p.Close() })
+				port = p.Port()
 				known = srv.WriteKnownHosts(t, "known_hosts_proxy", strings.Replace(srv.KnownHostsLine(srv.HostKeys[0]), fmt.Sprintf(":%d ", srv.Port), fmt.Sprintf(":%d ", port), 1))
 			}
 			wall := map[int]time.Duration{}
