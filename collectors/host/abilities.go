@@ -25,3 +25,14 @@ type StatFSer interface {
 type Unamer interface {
 	Uname(ctx context.Context) (UnameInfo, error)
 }
+
+// DpkgStatusReader is an optional ability of a Host: reading dpkg's status
+// file cut down on the target to what ParseDpkgStatus reads (every stanza's
+// Package, Status, Version and Architecture lines and the blank lines
+// between stanzas). The status file is mostly package descriptions, several
+// hundred kilobytes a host; over SSH the cut-down file is a tenth of that
+// to send, decrypt and parse. DebPackages reads the whole file from hosts
+// without it.
+type DpkgStatusReader interface {
+	DpkgStatus(ctx context.Context) ([]byte, error)
+}

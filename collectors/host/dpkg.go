@@ -35,7 +35,13 @@ func (p DebPackage) EVR() string {
 // sorted by name then architecture. A host without dpkg gives an error
 // matching fs.ErrNotExist.
 func DebPackages(ctx context.Context, h Host) ([]DebPackage, error) {
-	data, err := h.ReadFile(ctx, DpkgStatusPath)
+	var data []byte
+	var err error
+	if r, ok := h.(DpkgStatusReader); ok {
+		data, err = r.DpkgStatus(ctx)
+	} else {
+		data, err = h.ReadFile(ctx, DpkgStatusPath)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("host: dpkg packages: %w", err)
 	}

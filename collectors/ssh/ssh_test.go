@@ -654,3 +654,22 @@ func execCommand(name string, args ...string) (string, error) {
 	out, err := exec.Command(name, args...).CombinedOutput()
 	return string(out), err
 }
+
+// TestDpkgStatusCutDown: the packages from the cut-down status file are
+// exactly those from the whole file, and a host without dpkg gives
+// fs.ErrNotExist as the whole-file read does.
+func TestDpkgStatusCutDown(t *testing.T) {
+	data, err := os.ReadFile(host.DpkgStatusPath)
+	if err != nil {
+		t.Skipf("this machine has no dpkg status file to compare with: %v", err)
+	}
+	srv := testsshd.Start(t, testsshd.Options{})
+	h := dial(t, srv, nil)
+	cut, err := h.DpkgStatus(context.Background())
+	require.NoError(t, err)
+	assert.Less(t, len(cut), len(data)/2, "the descriptions stay on the target")
+	assert.Equal(t, host.ParseDpkgStatus(data), host.ParseDpkgStatus(cut))
+	pkgs, err := host.DebPackages(context.Background(), h)
+	require.NoError(t, err)
+	assert.Equal(t, host.ParseDpkgStatus(data), pkgs)
+}
