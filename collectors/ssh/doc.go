@@ -24,8 +24,12 @@
 //     host.StatFSer; Run uses /bin/sh -c in the C locale, as the local host
 //     does.
 //   - A Host keeps what it read for its lifetime, one scan: listings answer
-//     Stat, a walk lists whole subtrees at once, a file read brings its
-//     small neighbours (cache.go). Config.NoCache turns that off.
+//     Stat, a walk lists whole subtrees at once, the second file read from
+//     a directory brings its small world-readable neighbours, never files
+//     only their owner or group may read (cache.go). Config.NoCache turns
+//     that off. The facts (with uname's fields) are one command, asked
+//     once; dpkg's status file is cut down on the target to the fields
+//     read (facts.go, fs.go).
 //
 // A Host holds no secret after Dial.
 package ssh
