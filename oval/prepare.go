@@ -210,6 +210,7 @@ func (p *Prepared) Evaluate(ctx context.Context, h host.Host, ext ExternalVars, 
 			ids = append(ids, d.ID)
 		}
 	}
+	p.prefetch(ctx, h, ids)
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("oval: evaluate: %w", err)

@@ -36,3 +36,12 @@ type Unamer interface {
 type DpkgStatusReader interface {
 	DpkgStatus(ctx context.Context) ([]byte, error)
 }
+
+// Prefetcher is an optional ability of a Host that keeps what it read of
+// the target for the scan: being told, before an evaluation, which paths it
+// is about to be asked to stat and which files to read, so that it can
+// fetch them in a few round trips instead of one per call. It reports
+// nothing; the calls that follow get the answers, errors included.
+type Prefetcher interface {
+	Prefetch(ctx context.Context, stat, read []string)
+}

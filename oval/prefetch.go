@@ -1,0 +1,149 @@
+package oval
+
+import (
+	"context"
+	"path"
+	"slices"
+
+	"github.com/stigscan/stigscan/collectors/host"
+)
+
+// Over SSH every call a probe makes is a round trip, and an evaluation
+// makes them one object at a time: a definition that checks three
+// configuration files costs six (a listing of each directory to stat the
+// file, then the read). Before evaluating, Evaluate tells a host that can
+// fetch ahead (host.Prefetcher) which files the objects of those
+// definitions name literally — paths with operation equals and no
+// variable — so the host fetches them together. Paths found by patterns,
+// walks or variables are not known before collection and are fetched as
+// they are asked for.
+
+// contentObjects are the object types whose probes read the files they
+// find; the other file objects only stat them.
+var contentObjects = map[string]bool{
+	"textfilecontent54_object": true,
+	"textfilecontent_object":   true,
+	"xmlfilecontent_object":    true,
+}
+
+// fixedReads are files that the probes of these object types read whole,
+// whatever the object's entities say.
+var fixedReads = map[string][]string{
+	"password_object": {"/etc/passwd"},
+	"shadow_object":   {"/etc/shadow"},
+}
+
+// prefetchPlan lists the paths the objects reachable from the definitions
+// ids name literally: those to stat and those to read (which are stated
+// too), sorted, without duplicates.
+func (p *Prepared) prefetchPlan(ids []string) (stat, read []string) {
+	seenDef := map[string]bool{}
+	seenObj := map[string]bool{}
+	var object func(id string)
+	object = func(id string) {
+		o := p.objByID[id]
+		if o == nil || seenObj[id] {
+			return
+		}
+		seenObj[id] = true
+		if o.Set != nil {
+			var set func(s *Set)
+			set = func(s *Set) {
+				for _, r := range s.ObjectRefs {
+					object(r)
+				}
+				for _, sub := range s.Sets {
+					set(sub)
+				}
+			}
+			set(o.Set)
+			return
+		}
+		read = append(read, fixedReads[o.Type]...)
+		paths := literalPaths(o)
+		if contentObjects[o.Type] {
+			read = append(read, paths...)
+		} else {
+			stat = append(stat, paths...)
+		}
+	}
+	var criteria func(c *Criteria)
+	var definition func(id string)
+	criteria = func(c *Criteria) {
+		if c == nil {
+			return
+		}
+		for _, n := range c.Children {
+			switch n := n.(type) {
+			case *Criteria:
+				criteria(n)
+			case *Criterion:
+				if t := p.tstByID[n.TestRef]; t != nil {
+					object(t.ObjectRef)
+				}
+			case *ExtendDefinition:
+				definition(n.DefinitionRef)
+			}
+		}
+	}
+	definition = func(id string) {
+		d := p.defByID[id]
+		if d == nil || seenDef[id] {
+			return
+		}
+		seenDef[id] = true
+		criteria(d.Criteria)
+	}
+	for _, id := range ids {
+		definition(id)
+	}
+	clean := func(ps []string) []string {
+		ps = slices.DeleteFunc(ps, func(s string) bool { return !path.IsAbs(s) || path.Clean(s) != s })
+		slices.Sort(ps)
+		return slices.Compact(ps)
+	}
+	return clean(stat), clean(read)
+}
+
+// literalPaths returns the files an object of the file family names with
+// literal values: its filepath, or its path joined with its filename (the
+// path alone when filename is nil, a directory object).
+func literalPaths(o *Object) []string {
+	var fp, dir, name *Entity
+	for _, e := range o.Entities {
+		switch e.Name {
+		case "filepath":
+			fp = e
+		case "path":
+			dir = e
+		case "filename":
+			name = e
+		}
+	}
+	literal := func(e *Entity) bool {
+		return e != nil && !e.Nil && e.VarRef == "" && (e.Operation == "" || e.Operation == "equals") && e.Value != ""
+	}
+	switch {
+	case fp != nil:
+		if literal(fp) {
+			return []string{fp.Value}
+		}
+	case literal(dir) && name != nil && name.Nil:
+		return []string{dir.Value}
+	case literal(dir) && literal(name):
+		return []string{path.Join(dir.Value, name.Value)}
+	}
+	return nil
+}
+
+// prefetch hands the plan of ids to h when h can fetch ahead.
+func (p *Prepared) prefetch(ctx context.Context, h host.Host, ids []string) {
+	pf, ok := h.(host.Prefetcher)
+	if !ok {
+		return
+	}
+	stat, read := p.prefetchPlan(ids)
+	if len(stat)+len(read) > 0 {
+		pf.Prefetch(ctx, stat, read)
+	}
+}
