@@ -120,9 +120,19 @@ func describeItem(it *oval.Item) string {
 			break
 		}
 		v := f.Value
+		if f.Mask {
+			// Masked in the OVAL results (a password hash, or the
+			// content's mask="true"): not shown here either.
+			parts = append(parts, f.Name+"=(masked)")
+			continue
+		}
 		if len(f.Fields) > 0 {
 			var sub []string
 			for _, ff := range f.Fields {
+				if ff.Mask {
+					sub = append(sub, ff.Name+"=(masked)")
+					continue
+				}
 				sub = append(sub, ff.Name+"="+short(ff.Value))
 			}
 			sort.Strings(sub)

@@ -153,6 +153,7 @@ func (r *run) evalTest(id string) *TestResult {
 		return tr
 	}
 	c := r.object(t.ObjectRef)
+	r.maskStates(t, c.items)
 	tr.Variables = c.co.Variables
 	for _, it := range c.items {
 		tr.Items = append(tr.Items, TestedItem{ItemID: it.ID, Result: NotEvaluated})
@@ -481,4 +482,25 @@ func flagFromErr(err error) string {
 		return FlagNotCollected
 	}
 	return FlagError
+}
+
+// maskStates marks the item fields that a state of t masks (mask="true"),
+// whether or not the state ends up compared, so they are not written.
+func (r *run) maskStates(t *Test, items []*Item) {
+	for _, id := range t.StateRefs {
+		s := r.p.steByID[id]
+		if s == nil {
+			continue
+		}
+		for _, e := range s.Entities {
+			if !e.Mask {
+				continue
+			}
+			for _, it := range items {
+				for _, f := range it.field(e.Name) {
+					f.Mask = true
+				}
+			}
+		}
+	}
 }

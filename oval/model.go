@@ -207,6 +207,11 @@ type Field struct {
 	Status   string // "" means exists
 	Nil      bool
 	Fields   []*Field
+	// Mask keeps the value out of written results (OVAL's mask="true"):
+	// set where the object or a state compared with the item masks the
+	// entity, and always for credential material such as password hashes.
+	// Evaluation still compares the value.
+	Mask bool
 }
 
 // Message is an OVAL message with a level.

@@ -146,6 +146,16 @@ func (r *run) object(id string) *collected {
 		r.p.log.Debug("slow object", "id", id, "took", d)
 	}
 	delete(r.objBusy, id)
+	for _, e := range o.Entities {
+		if !e.Mask {
+			continue
+		}
+		for _, it := range c.items {
+			for _, f := range it.field(e.Name) {
+				f.Mask = true
+			}
+		}
+	}
 	c.co.ID, c.co.Version, c.co.Comment = o.ID, o.Version, o.Comment
 	for _, it := range c.items {
 		c.co.ItemIDs = append(c.co.ItemIDs, it.ID)

@@ -250,7 +250,10 @@ func shadowProbe(ctx context.Context, q *Query) ([]*Item, error) {
 	}
 	var cands []*Item
 	for _, e := range ents {
-		it := newItem("shadow_item", "unix", str("username", e.Username), str("password", e.Password),
+		// The password field holds the hash: evaluated, never written.
+		pw := str("password", e.Password)
+		pw.Mask = true
+		it := newItem("shadow_item", "unix", str("username", e.Username), pw,
 			optInt("chg_lst", e.LastChange), optInt("chg_allow", e.Min), optInt("chg_req", e.Max), optInt("exp_warn", e.Warn),
 			optInt("exp_inact", e.Inactive), optInt("exp_date", e.Expire), str("flag", e.Flag))
 		if e.EncryptMethod != "" {

@@ -200,16 +200,26 @@ func writeItem(x *xmlw.Writer, it *Item) {
 
 func writeField(x *xmlw.Writer, p string, f *Field) {
 	attrs := xmlw.A("datatype", f.Datatype, "status", f.Status)
+	if f.Mask {
+		attrs = append(attrs, xmlw.Attr{Name: "mask", Value: "true"})
+	}
 	if f.Nil {
 		attrs = append(attrs, xmlw.Attr{Name: "xsi:nil", Value: "true"})
 	}
 	x.Start(p+":"+f.Name, attrs...)
-	if len(f.Fields) > 0 {
+	switch {
+	case len(f.Fields) > 0:
 		for _, sub := range f.Fields {
 			sa := xmlw.A("name", sub.Name, "datatype", sub.Datatype, "status", sub.Status)
+			if f.Mask || sub.Mask {
+				sa = append(sa, xmlw.Attr{Name: "mask", Value: "true"})
+				x.Leaf("field", "", sa...)
+				continue
+			}
 			x.Leaf("field", sub.Value, sa...)
 		}
-	} else if f.Value != "" {
+	case f.Mask:
+	case f.Value != "":
 		x.Text(f.Value)
 	}
 	x.End()
