@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -324,11 +325,17 @@ done
 	return out, nil
 }
 
+// errIsDir is the error of reading a directory. It matches syscall.EISDIR,
+// as the local host's error does, so that probes treat a directory named
+// among files (a link to one in a directory of files) the same on both.
+var errIsDir = &remoteError{text: "is a directory, not a regular file", kind: syscall.EISDIR}
+
 // readFileBody cats exactly one regular file (symlinks followed); anything
 // else exits 3 before cat could block on a FIFO or device.
 func readFileBody(p string) string {
 	return "p=" + Quote(p) + `
 if [ -f "$p" ]; then exec cat -- "$p"; fi
+if [ -d "$p" ]; then echo 'stigscan: is a directory' >&2; exit 3; fi
 if [ -e "$p" ]; then echo 'stigscan: not a regular file' >&2; exit 3; fi
 exec cat -- "$p"
 `
@@ -346,9 +353,12 @@ func (h *Host) readFileRemote(ctx context.Context, path string) ([]byte, error) 
 	}
 	if res.status != 0 {
 		var cause error
-		if res.status == 3 && strings.Contains(res.stderr, "stigscan: not a regular file") {
+		switch {
+		case res.status == 3 && strings.Contains(res.stderr, "stigscan: is a directory"):
+			cause = errIsDir
+		case res.status == 3 && strings.Contains(res.stderr, "stigscan: not a regular file"):
 			cause = errors.New("not a regular file")
-		} else {
+		default:
 			cause = classify(res.stderr)
 		}
 		return nil, fmt.Errorf("ssh: %s: %w", h.name, &fs.PathError{Op: "read", Path: path, Err: cause})
@@ -358,17 +368,18 @@ func (h *Host) readFileRemote(ctx context.Context, path string) ([]byte, error) 
 
 // readFilesBody sorts paths into regular files (T), regular files that
 // claim size zero (empty files and kernel pseudo-files, which tar would
-// archive as empty), existing non-regular paths (N) and errors (E, with the
-// tool's message), then streams the T files as one tar archive after an "A"
-// record. A zero-size file outside /proc, /sys and /dev is empty, and one
-// the shell may read is sent as an empty hex dump (H) with no process
-// started; other zero-size files are sent as an od hex dump (H), which
-// reads what a pseudo-file really holds or gives the error, except kernel
-// parameters under /proc/sys (S): a sysctl walk reads over a thousand of
-// them, so rather than start od for each, one cat finds those that cannot
-// be read (stable_secret before it is set gives EIO) and one head -v prints
-// them all after a "P" record, each after a "==> PATH <==" header (they are
-// text and hold no NUL, which ends the section).
+// archive as empty), directories (D), other existing non-regular paths (N)
+// and errors (E, with the tool's message), then streams the T files as one
+// tar archive after an "A" record. A zero-size file outside /proc, /sys
+// and /dev is empty, and one the shell may read is sent as an empty hex
+// dump (H) with no process started; other zero-size files are sent as an
+// od hex dump (H), which reads what a pseudo-file really holds or gives the
+// error, except kernel parameters under /proc/sys (S): a sysctl walk reads
+// over a thousand of them, so rather than start od for each, one cat finds
+// those that cannot be read (stable_secret before it is set gives EIO) and
+// one head -v prints them all after a "P" record, each after a
+// "==> PATH <==" header (they are text and hold no NUL, which ends the
+// section).
 func readFilesBody(paths []string) string {
 	var b strings.Builder
 	var sys strings.Builder
@@ -400,6 +411,7 @@ func readFilesBody(paths []string) string {
 			if [ -r "$p" ]; then printf 'H\0\0'
 			elif x=$(od -An -v -tx1 -- "$p" 2>&1); then printf 'H\0%s\0' "$x"; else printf 'E\0%s\0' "$x"; fi ;;
 		esac
+	elif [ -d "$p" ]; then printf 'D\0'
 	elif [ -e "$p" ]; then printf 'N\0'
 	else s=$(stat -L -c %f -- "$p" 2>&1) || :; printf 'E\0%s\0' "$s"
 	fi
@@ -519,6 +531,8 @@ func (h *Host) readChunk(ctx context.Context, paths []string) (map[string]FileRe
 			out[p] = FileResult{Path: p, Data: data}
 		case "S":
 			inHead = append(inHead, p)
+		case "D":
+			out[p] = FileResult{Path: p, Err: fmt.Errorf("ssh: %s: %w", h.name, &fs.PathError{Op: "read", Path: p, Err: errIsDir})}
 		case "N":
 			out[p] = FileResult{Path: p, Err: fmt.Errorf("ssh: %s: %w", h.name, &fs.PathError{Op: "read", Path: p, Err: errors.New("not a regular file")})}
 		case "E":

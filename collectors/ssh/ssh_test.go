@@ -273,6 +273,14 @@ func TestErrors(t *testing.T) {
 			_, err := h.ReadFile(ctx, p)
 			assert.ErrorContains(t, err, "not a regular file", p)
 		}
+		// A directory is EISDIR, as the local host says, read alone or
+		// in a batch: probes pass over it among files.
+		_, err := h.ReadFile(ctx, "/etc")
+		assert.ErrorIs(t, err, syscall.EISDIR)
+		got, err := h.ReadFiles(ctx, "/etc", "/etc/passwd")
+		require.NoError(t, err)
+		assert.ErrorIs(t, got[0].Err, syscall.EISDIR)
+		assert.NoError(t, got[1].Err)
 	})
 	t.Run("bad paths", func(t *testing.T) {
 		_, err := h.ReadFile(ctx, "etc/passwd")
