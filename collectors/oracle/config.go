@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/stigscan/stigscan/collectors/postgres"
+	"github.com/stigscan/stigscan/collectors/secret"
 )
 
 // Defaults applied by Open to zero Config fields.
@@ -17,10 +17,10 @@ const (
 	DefaultMaxRows        = 100000
 )
 
-// Secret is a password. It is the PostgreSQL target's type, so that one
-// way of reading secrets (a file, an environment variable, a prompt) serves
-// every database target: it prints, logs and marshals as "[redacted]".
-type Secret = postgres.Secret
+// Secret is a password: package secret's type, which every target takes,
+// so that one way of reading secrets (a file, an environment variable, a
+// prompt) serves them all. It prints, logs and marshals as "[redacted]".
+type Secret = secret.Secret
 
 // Config says how to log in, how long to wait and where the server's
 // Oracle Net files are. A Config is safe to print, log or marshal: the

@@ -5,10 +5,10 @@
 // How the pieces map:
 //
 //   - ParseTarget reads "oracle://user@host:port/service[?ssl=true]"; a
-//     password in the target is refused. Config carries the password (the
-//     redacting Secret shared with the PostgreSQL target), TLS (TCPS) and
-//     wallet options, timeouts, the pool size, and where the server's
-//     Oracle Net files are when they cannot be discovered.
+//     password in the target is refused. Config carries the password
+//     (package secret's redacting Secret, which every target takes), TLS
+//     (TCPS) and wallet options, timeouts, the pool size, and where the
+//     server's Oracle Net files are when they cannot be discovered.
 //   - Open connects with go-ora (pure Go: no Oracle client libraries) and
 //     returns a *Target. It is a host.Host (every file and command read
 //     goes to the files host given to Open: the local machine, an SSH host

@@ -17,7 +17,7 @@ import (
 	"github.com/stigscan/stigscan/collectors/local"
 	"github.com/stigscan/stigscan/collectors/oracle"
 	"github.com/stigscan/stigscan/collectors/oracle/oracletest"
-	"github.com/stigscan/stigscan/collectors/postgres"
+	"github.com/stigscan/stigscan/collectors/secret"
 	"github.com/stigscan/stigscan/internal/testpg"
 )
 
@@ -216,7 +216,7 @@ func TestLiveOracle(t *testing.T) {
 	require.NoError(t, err)
 	var pw oracle.Secret
 	if os.Getenv("ORACLE_PASSWORD") != "" {
-		pw, err = postgres.SecretFromEnv("ORACLE_PASSWORD")
+		pw, err = secret.FromEnv("ORACLE_PASSWORD")
 		require.NoError(t, err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

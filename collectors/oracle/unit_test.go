@@ -14,17 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stigscan/stigscan/collectors/host"
-	"github.com/stigscan/stigscan/collectors/postgres"
+	"github.com/stigscan/stigscan/collectors/secret"
 )
 
 const fakePassword = "Or4-9d2e-not-a-real-secret@x:y/z"
-
-func secret(t *testing.T, s string) Secret {
-	t.Helper()
-	sec, err := postgres.SecretFromReader(strings.NewReader(s + "\n"))
-	require.NoError(t, err)
-	return sec
-}
 
 func TestParseTarget(t *testing.T) {
 	tests := []struct {
@@ -88,13 +81,13 @@ func TestConfigDefaults(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, MaxMaxConns, c.MaxConns)
 
-	_, err = Config{WalletPassword: secret(t, "w")}.withDefaults()
+	_, err = Config{WalletPassword: secret.New("w")}.withDefaults()
 	assert.ErrorContains(t, err, "needs Config.Wallet")
 }
 
 // TestConfigNeverShowsSecrets prints, marshals and logs a Config.
 func TestConfigNeverShowsSecrets(t *testing.T) {
-	cfg := Config{Password: secret(t, fakePassword), Wallet: "/w", WalletPassword: secret(t, fakePassword+"w"), ConnectTimeout: time.Second}
+	cfg := Config{Password: secret.New(fakePassword), Wallet: "/w", WalletPassword: secret.New(fakePassword + "w"), ConnectTimeout: time.Second}
 	var logged strings.Builder
 	slog.New(slog.NewTextHandler(&logged, nil)).Info("config", "cfg", cfg, "pw", cfg.Password)
 	js, err := json.Marshal(cfg)
@@ -129,7 +122,7 @@ func TestOpenUnreachable(t *testing.T) {
 	ep := Endpoint{User: "scan", Host: "127.0.0.1", Port: 1, Service: "svc"}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	_, err := Open(ctx, ep, Config{Password: secret(t, fakePassword), ConnectTimeout: 2 * time.Second}, nil)
+	_, err := Open(ctx, ep, Config{Password: secret.New(fakePassword), ConnectTimeout: 2 * time.Second}, nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "oracle://scan@127.0.0.1:1/svc")
 	assert.NotContains(t, err.Error(), "Or4-9d2e")
