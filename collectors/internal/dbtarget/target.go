@@ -1,0 +1,153 @@
+package dbtarget
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/internal/sqlguard"
+)
+
+// Kind is one database as the shared code names it. It is set once per
+// package and never changed.
+type Kind struct {
+	// Name prefixes messages and log records: "postgres".
+	Name string
+	// Dialect is the statement guard's dialect, for Query.
+	Dialect sqlguard.Dialect
+	// ErrClosed and ErrTooManyRows are the database's sentinels for a
+	// query after Close and for more rows than allowed.
+	ErrClosed, ErrTooManyRows error
+}
+
+// CheckEndpoint refuses to open a target without a user or a host.
+func (k Kind) CheckEndpoint(user, host string) error {
+	if user == "" || host == "" {
+		return fmt.Errorf("%s: open: the target needs a user and a host", k.Name)
+	}
+	return nil
+}
+
+// ServerFiles is files, or, when it is nil, a host.Unavailable saying that
+// no access to the database server's machine was configured.
+func ServerFiles(files host.Host, desc string) host.Host {
+	if files == nil {
+		return host.Unavailable{Name: desc, Reason: "no access to the database server's machine was configured"}
+	}
+	return files
+}
+
+// Target is the part of an open database target that does not depend on
+// the driver. It is safe for concurrent use.
+type Target struct {
+	kind    Kind
+	desc    string
+	log     *slog.Logger
+	release func() error
+	closed  atomic.Bool
+}
+
+// New makes the shared part of a target described as desc (its URL
+// without a password). Its logger is log with the target named; release
+// frees the driver's connections on Close.
+func New(kind Kind, desc string, log *slog.Logger, release func() error) *Target {
+	return &Target{kind: kind, desc: desc, log: log.With("target", desc), release: release}
+}
+
+// Describe is the target's URL, never with a password.
+func (t *Target) Describe() string { return t.desc }
+
+// Logger is the target's logger.
+func (t *Target) Logger() *slog.Logger { return t.log }
+
+// Close releases the connections the first time; later calls do nothing
+// and later queries fail with the database's ErrClosed.
+func (t *Target) Close() error {
+	if !t.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	return t.release()
+}
+
+// Closed reports whether Close was called.
+func (t *Target) Closed() bool { return t.closed.Load() }
+
+// Errorf is an error naming the database and the target:
+// "postgres: postgres://u@h:5432/db: " and then format.
+func (t *Target) Errorf(format string, args ...any) error {
+	return fmt.Errorf("%s: %s: "+format, append([]any{t.kind.Name, t.desc}, args...)...)
+}
+
+// RunFunc is the driver's part of a query: it runs the statement within
+// ctx and hands each row to add, stopping at add's first error; it
+// returns the column names.
+type RunFunc func(ctx context.Context, add func(row []*string) error) (cols []string, err error)
+
+// Query runs one statement the way every SQL target does: refused unless
+// sqlguard accepts it for the dialect, refused after Close, bounded by
+// timeout, failing with ErrTooManyRows past maxRows rows, and logged at
+// debug level with its row count and time once it succeeded. run does
+// the driver's part.
+func (t *Target) Query(ctx context.Context, query string, timeout time.Duration, maxRows int, run RunFunc) ([]string, [][]*string, error) {
+	if err := sqlguard.CheckDialect(t.kind.Dialect, query); err != nil {
+		return nil, nil, t.Errorf("%w", err)
+	}
+	if t.Closed() {
+		return nil, nil, fmt.Errorf("%w: %s", t.kind.ErrClosed, t.desc)
+	}
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var rows [][]*string
+	cols, err := run(ctx, func(row []*string) error {
+		if len(rows) >= maxRows {
+			return fmt.Errorf("%w: %s: more than %d rows", t.kind.ErrTooManyRows, t.desc, maxRows)
+		}
+		rows = append(rows, row)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	t.log.Debug(t.kind.Name+": query", "query", query, "rows", len(rows), "elapsed", time.Since(start))
+	return cols, rows, nil
+}
+
+// Facts describes the server machine: the facts of files when it has them
+// (host.FactsOf), completed as CompleteFacts does with name and addr.
+func (t *Target) Facts(ctx context.Context, files host.Host, name, addr string) (host.Facts, error) {
+	f, err := host.FactsOf(ctx, files)
+	if err != nil {
+		return host.Facts{}, t.Errorf("facts: %w", err)
+	}
+	CompleteFacts(&f, name, addr)
+	return f, nil
+}
+
+// CompleteFacts fills what the server machine's own facts lack with what
+// the database says: the host name (and the FQDN, when name has a dot)
+// from name, which an IP address or "" leaves alone, and the address from
+// addr when it is an IP address and f has none. It sorts the addresses.
+func CompleteFacts(f *host.Facts, name, addr string) {
+	if f.Hostname == "" && name != "" && net.ParseIP(name) == nil {
+		f.Hostname, _, _ = strings.Cut(name, ".")
+		if strings.Contains(name, ".") {
+			f.FQDN = name
+		}
+	}
+	if ip := net.ParseIP(addr); ip != nil && len(f.IPv4) == 0 && len(f.IPv6) == 0 {
+		if ip.To4() != nil {
+			f.IPv4 = []string{ip.String()}
+		} else {
+			f.IPv6 = []string{ip.String()}
+		}
+	}
+	sort.Strings(f.IPv4)
+	sort.Strings(f.IPv6)
+}
