@@ -14,58 +14,29 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/internal/dbtarget/dbtargettest"
 	"github.com/stigscan/stigscan/collectors/secret"
 )
 
 const fakePassword = "Or4-9d2e-not-a-real-secret@x:y/z"
 
 func TestParseTarget(t *testing.T) {
-	tests := []struct {
-		name    string
-		in      string
-		want    Endpoint
-		str     string
-		errIs   error
-		errText string
-	}{
-		{name: "full", in: "oracle://scan@db.example.com:1522/ORCLPDB1", want: Endpoint{User: "scan", Host: "db.example.com", Port: 1522, Service: "ORCLPDB1"}, str: "oracle://scan@db.example.com:1522/ORCLPDB1"},
-		{name: "default port", in: "ORACLE://scan@db/orcl", want: Endpoint{User: "scan", Host: "db", Service: "orcl"}, str: "oracle://scan@db:1521/orcl"},
-		{name: "no service", in: "oracle://scan@10.0.0.5", want: Endpoint{User: "scan", Host: "10.0.0.5"}, str: "oracle://scan@10.0.0.5:1521/"},
-		{name: "IPv6", in: "oracle://scan@[::1]:2484/svc?ssl=true", want: Endpoint{User: "scan", Host: "::1", Port: 2484, Service: "svc", SSL: true}, str: "oracle://scan@[::1]:2484/svc?ssl=true"},
-		{name: "escaped user", in: "oracle://c%23%23scan%40corp@db/svc", want: Endpoint{User: "c##scan@corp", Host: "db", Service: "svc"}, str: "oracle://c%23%23scan%40corp@db:1521/svc"},
-		{name: "password in user part", in: "oracle://scan:" + fakePassword + "@db/svc", errIs: ErrPasswordInTarget},
-		{name: "password parameter", in: "oracle://scan@db/svc?password=" + fakePassword, errIs: ErrPasswordInTarget},
-		{name: "wallet password parameter", in: "oracle://scan@db/svc?wallet_password=x", errIs: ErrPasswordInTarget},
-		{name: "unknown parameter not repeated", in: "oracle://scan@db/svc?" + fakePassword + "=1", errText: "only the ssl parameter"},
-		{name: "bad ssl", in: "oracle://scan@db/svc?ssl=maybe", errText: "ssl must be"},
-		{name: "wrong scheme", in: "postgres://scan@db/x", errText: "must look like"},
-		{name: "no user", in: "oracle://db/svc", errText: "name the user"},
-		{name: "bad port", in: "oracle://scan@db:99999/svc", errText: "invalid port"},
-		{name: "unbracketed IPv6", in: "oracle://scan@::1/svc", errText: "brackets"},
-		{name: "service with a path", in: "oracle://scan@db/a/b", errText: "one service name"},
-		{name: "service with descriptor text", in: "oracle://scan@db/a(b)", errText: "invalid service"},
-		{name: "fragment", in: "oracle://scan@db/svc#x", errText: "fragments"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := ParseTarget(tc.in)
-			if tc.errIs != nil || tc.errText != "" {
-				require.Error(t, err)
-				if tc.errIs != nil {
-					assert.True(t, errors.Is(err, tc.errIs), "%v", err)
-				}
-				assert.Contains(t, err.Error(), tc.errText)
-				assert.NotContains(t, err.Error(), fakePassword)
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, tc.want, got)
-			assert.Equal(t, tc.str, got.String())
-			again, err := ParseTarget(got.String())
-			require.NoError(t, err)
-			assert.Equal(t, got.String(), again.String(), "String reads back")
-		})
-	}
+	dbtargettest.Run(t, ParseTarget, fakePassword, true, []dbtargettest.Case[Endpoint]{
+		{Name: "full", In: "oracle://scan@db.example.com:1522/ORCLPDB1", Want: Endpoint{User: "scan", Host: "db.example.com", Port: 1522, Service: "ORCLPDB1"}, Str: "oracle://scan@db.example.com:1522/ORCLPDB1"},
+		{Name: "default port", In: "ORACLE://scan@db/orcl", Want: Endpoint{User: "scan", Host: "db", Service: "orcl"}, Str: "oracle://scan@db:1521/orcl"},
+		{Name: "no service", In: "oracle://scan@10.0.0.5", Want: Endpoint{User: "scan", Host: "10.0.0.5"}, Str: "oracle://scan@10.0.0.5:1521/"},
+		{Name: "IPv6", In: "oracle://scan@[::1]:2484/svc?ssl=true", Want: Endpoint{User: "scan", Host: "::1", Port: 2484, Service: "svc", SSL: true}, Str: "oracle://scan@[::1]:2484/svc?ssl=true"},
+		{Name: "escaped user", In: "oracle://c%23%23scan%40corp@db/svc", Want: Endpoint{User: "c##scan@corp", Host: "db", Service: "svc"}, Str: "oracle://c%23%23scan%40corp@db:1521/svc"},
+		{Name: "password in user part", In: "oracle://scan:" + fakePassword + "@db/svc", ErrIs: ErrPasswordInTarget},
+		{Name: "password parameter", In: "oracle://scan@db/svc?password=" + fakePassword, ErrIs: ErrPasswordInTarget},
+		{Name: "wallet password parameter", In: "oracle://scan@db/svc?wallet_password=x", ErrIs: ErrPasswordInTarget},
+		{Name: "unknown parameter not repeated", In: "oracle://scan@db/svc?" + fakePassword + "=1", ErrHas: "only the ssl parameter"},
+		{Name: "bad ssl", In: "oracle://scan@db/svc?ssl=maybe", ErrHas: "ssl must be"},
+		{Name: "wrong scheme", In: "postgres://scan@db/x", ErrHas: "must look like"},
+		{Name: "host with descriptor text", In: "oracle://scan@db(x)/svc", ErrHas: "invalid host"},
+		{Name: "service with a path", In: "oracle://scan@db/a/b", ErrHas: "one service name"},
+		{Name: "service with descriptor text", In: "oracle://scan@db/a(b)", ErrHas: "invalid service"},
+	})
 }
 
 func TestConfigDefaults(t *testing.T) {

@@ -19,67 +19,33 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/internal/dbtarget/dbtargettest"
 )
 
 func TestParseTarget(t *testing.T) {
-	tests := []struct {
-		name    string
-		in      string
-		want    Endpoint
-		str     string
-		wantErr string
-	}{
-		{name: "full", in: "postgres://scan@db.example.com:5433/app?sslmode=verify-full",
-			want: Endpoint{User: "scan", Host: "db.example.com", Port: 5433, Database: "app", SSLMode: "verify-full"},
-			str:  "postgres://scan@db.example.com:5433/app"},
-		{name: "postgresql scheme, defaults", in: "postgresql://scan@db",
-			want: Endpoint{User: "scan", Host: "db"}, str: "postgres://scan@db:5432/scan"},
-		{name: "ipv6", in: "postgres://scan@[::1]:5432/postgres",
-			want: Endpoint{User: "scan", Host: "::1", Port: 5432, Database: "postgres"}, str: "postgres://scan@[::1]:5432/postgres"},
-		{name: "unix socket", in: "postgres://postgres@%2Fvar%2Frun%2Fpostgresql/postgres",
-			want: Endpoint{User: "postgres", Host: "/var/run/postgresql", Database: "postgres"},
-			str:  "postgres://postgres@%2Fvar%2Frun%2Fpostgresql:5432/postgres"},
-		{name: "escaped names", in: "postgres://a%40b@h/my%20db",
-			want: Endpoint{User: "a@b", Host: "h", Database: "my db"}, str: "postgres://a%40b@h:5432/my%20db"},
-		{name: "trailing slash", in: "postgres://u@h:1/", want: Endpoint{User: "u", Host: "h", Port: 1}, str: "postgres://u@h:1/u"},
-		{name: "not postgres", in: "mysql://u@h", wantErr: "must look like"},
-		{name: "no user", in: "postgres://h/db", wantErr: "name the user"},
-		{name: "password", in: "postgres://u:hunter2@h/db", wantErr: "password in the target"},
-		{name: "password with slash", in: "postgres://u:hun/ter2@h/db", wantErr: "password in the target"},
-		{name: "password with at", in: "postgres://u:hun@ter2@h/db", wantErr: "password in the target"},
-		{name: "password parameter", in: "postgres://u@h/db?password=hunter2", wantErr: "password in the target"},
-		{name: "unknown parameter", in: "postgres://u@h/db?hunter2=1", wantErr: "only the sslmode parameter"},
-		{name: "bad sslmode", in: "postgres://u@h/db?sslmode=hunter2", wantErr: "sslmode must be one of"},
-		{name: "bad port", in: "postgres://u@h:hunter2/db", wantErr: "invalid port"},
-		{name: "port zero", in: "postgres://u@h:0/db", wantErr: "invalid port"},
-		{name: "ipv6 without brackets", in: "postgres://u@::1/db", wantErr: "brackets"},
-		{name: "brackets around a name", in: "postgres://u@[db]/db", wantErr: "not an IP address"},
-		{name: "path with two parts", in: "postgres://u@h/a/b", wantErr: "one database name"},
-		{name: "fragment", in: "postgres://u@h/db#x", wantErr: "fragments"},
-		{name: "bad escape", in: "postgres://u@h/%zz", wantErr: "invalid database name"},
-		{name: "control character", in: "postgres://u%0A@h/db", wantErr: "invalid user name"},
-		{name: "empty host", in: "postgres://u@/db", wantErr: "invalid host"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseTarget(tt.in)
-			if tt.wantErr != "" {
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), tt.wantErr)
-				assert.NotContains(t, err.Error(), "hunter2", "errors never repeat the input")
-				if strings.Contains(tt.wantErr, "password") {
-					assert.ErrorIs(t, err, ErrPasswordInTarget)
-				}
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, got)
-			assert.Equal(t, tt.str, got.String())
-			again, err := ParseTarget(got.String())
-			require.NoError(t, err, "String parses back")
-			assert.Equal(t, got.String(), again.String())
-		})
-	}
+	dbtargettest.Run(t, ParseTarget, "hunter2", true, []dbtargettest.Case[Endpoint]{
+		{Name: "full", In: "postgres://scan@db.example.com:5433/app?sslmode=verify-full",
+			Want: Endpoint{User: "scan", Host: "db.example.com", Port: 5433, Database: "app", SSLMode: "verify-full"},
+			Str:  "postgres://scan@db.example.com:5433/app"},
+		{Name: "postgresql scheme, defaults", In: "postgresql://scan@db",
+			Want: Endpoint{User: "scan", Host: "db"}, Str: "postgres://scan@db:5432/scan"},
+		{Name: "ipv6", In: "postgres://scan@[::1]:5432/postgres",
+			Want: Endpoint{User: "scan", Host: "::1", Port: 5432, Database: "postgres"}, Str: "postgres://scan@[::1]:5432/postgres"},
+		{Name: "unix socket", In: "postgres://postgres@%2Fvar%2Frun%2Fpostgresql/postgres",
+			Want: Endpoint{User: "postgres", Host: "/var/run/postgresql", Database: "postgres"},
+			Str:  "postgres://postgres@%2Fvar%2Frun%2Fpostgresql:5432/postgres"},
+		{Name: "escaped names", In: "postgres://a%40b@h/my%20db",
+			Want: Endpoint{User: "a@b", Host: "h", Database: "my db"}, Str: "postgres://a%40b@h:5432/my%20db"},
+		{Name: "trailing slash", In: "postgres://u@h:1/", Want: Endpoint{User: "u", Host: "h", Port: 1}, Str: "postgres://u@h:1/u"},
+		{Name: "not postgres", In: "mysql://u@h", ErrHas: "must look like"},
+		{Name: "password", In: "postgres://u:hunter2@h/db", ErrIs: ErrPasswordInTarget, ErrHas: "password in the target"},
+		{Name: "password parameter", In: "postgres://u@h/db?password=hunter2", ErrIs: ErrPasswordInTarget, ErrHas: "password in the target"},
+		{Name: "passfile parameter", In: "postgres://u@h/db?passfile=/hunter2", ErrIs: ErrPasswordInTarget, ErrHas: "password in the target"},
+		{Name: "unknown parameter", In: "postgres://u@h/db?hunter2=1", ErrHas: "only the sslmode parameter"},
+		{Name: "bad sslmode", In: "postgres://u@h/db?sslmode=hunter2", ErrHas: "sslmode must be one of"},
+		{Name: "path with two parts", In: "postgres://u@h/a/b", ErrHas: "one database name"},
+		{Name: "bad escape", In: "postgres://u@h/%zz", ErrHas: "invalid database name"},
+	})
 }
 
 func TestSecretNeverPrints(t *testing.T) {
