@@ -5,12 +5,14 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+
+	"github.com/stigscan/stigscan/collectors/internal/dbtarget"
 )
 
 // Defaults applied by Open to zero Config fields.
 const (
-	DefaultConnectTimeout = 15 * time.Second
-	DefaultCommandTimeout = 30 * time.Second
+	DefaultConnectTimeout = dbtarget.DefaultConnectTimeout
+	DefaultCommandTimeout = dbtarget.DefaultQueryTimeout
 	DefaultConfFile       = "/etc/mongod.conf"
 	// MaxCursorDocuments bounds what RunCommand gathers from one command's
 	// cursor (sessions, collections, operations).
@@ -76,14 +78,6 @@ func (c Config) withDefaults() (Config, error) {
 	default:
 		return c, fmt.Errorf("mongodb: Config.AuthMechanism %q is not one of %s, %s, %s", c.AuthMechanism, MechanismSCRAMSHA256, MechanismSCRAMSHA1, MechanismX509)
 	}
-	if c.ConnectTimeout <= 0 {
-		c.ConnectTimeout = DefaultConnectTimeout
-	}
-	if c.CommandTimeout <= 0 {
-		c.CommandTimeout = DefaultCommandTimeout
-	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
-	}
+	dbtarget.Limits{ConnectTimeout: &c.ConnectTimeout, QueryTimeout: &c.CommandTimeout, Logger: &c.Logger}.SetDefaults()
 	return c, nil
 }

@@ -9,9 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"sort"
 	"strings"
-	"sync/atomic"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -19,6 +17,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
 
 	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/internal/dbtarget"
 )
 
 // appName is what the scan's connections show in currentOp and the logs.
@@ -28,10 +27,10 @@ const appName = "stigscan"
 // and the host holding the server's files. It is safe for concurrent use;
 // Close releases the connections.
 type Target struct {
-	ep   Endpoint
-	desc string
+	ep Endpoint
 	// Host is the server machine: file and command reads go to it.
 	host.Host
+	base   *dbtarget.Target
 	cfg    Config
 	log    *slog.Logger
 	client *mongo.Client
@@ -39,9 +38,10 @@ type Target struct {
 	// Learned at Open; read-only after.
 	version string   // buildInfo.version
 	modules []string // buildInfo.modules ("enterprise")
-
-	closed atomic.Bool
 }
+
+// kind names MongoDB to the shared target code.
+var kind = dbtarget.Kind{Name: "mongodb", ErrClosed: ErrClosed}
 
 var (
 	_ host.Host          = (*Target)(nil)
@@ -70,9 +70,7 @@ func OpenEndpoint(ctx context.Context, ep Endpoint, cfg Config, files host.Host)
 		return nil, err
 	}
 	desc := ep.String()
-	if files == nil {
-		files = host.Unavailable{Name: desc, Reason: "no access to the database server's machine was configured"}
-	}
+	files = dbtarget.ServerFiles(files, desc)
 	opts, err := clientOptions(ep, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("mongodb: %s: %w", desc, err)
@@ -81,7 +79,13 @@ func OpenEndpoint(ctx context.Context, ep Endpoint, cfg Config, files host.Host)
 	if err != nil {
 		return nil, fmt.Errorf("mongodb: %s: %w", desc, err)
 	}
-	t := &Target{ep: ep, desc: desc, Host: files, cfg: cfg, log: cfg.Logger.With("target", desc), client: client}
+	base := dbtarget.New(kind, desc, cfg.Logger, func() error {
+		if err := client.Disconnect(context.Background()); err != nil {
+			return fmt.Errorf("mongodb: %s: close: %w", desc, err)
+		}
+		return nil
+	})
+	t := &Target{ep: ep, Host: files, base: base, cfg: cfg, log: base.Logger(), client: client}
 	if err := t.learn(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, err
@@ -210,35 +214,27 @@ func (t *Target) learn(ctx context.Context) error {
 	if err := t.client.Database("admin").RunCommand(ctx, bson.D{{Key: "ping", Value: 1}}).Err(); err != nil {
 		var ce mongo.CommandError
 		if errors.As(err, &ce) && ce.Code == codeAuthenticationFailed || strings.Contains(err.Error(), "AuthenticationFailed") {
-			return fmt.Errorf("%w: %s as %q", ErrAuth, t.desc, t.ep.User)
+			return fmt.Errorf("%w: %s as %q", ErrAuth, t.Describe(), t.ep.User)
 		}
-		return fmt.Errorf("mongodb: %s: %w", t.desc, err)
+		return t.base.Errorf("%w", err)
 	}
 	var bi struct {
 		Version string   `bson:"version"`
 		Modules []string `bson:"modules"`
 	}
 	if err := t.client.Database("admin").RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&bi); err != nil {
-		return fmt.Errorf("mongodb: %s: buildInfo: %w", t.desc, commandErr("buildInfo", err))
+		return t.base.Errorf("buildInfo: %w", commandErr("buildInfo", err))
 	}
 	t.version, t.modules = bi.Version, bi.Modules
 	return nil
 }
 
 // Close releases the connections. Later calls fail with ErrClosed.
-func (t *Target) Close() error {
-	if t.closed.Swap(true) {
-		return nil
-	}
-	if err := t.client.Disconnect(context.Background()); err != nil {
-		return fmt.Errorf("mongodb: %s: close: %w", t.desc, err)
-	}
-	return nil
-}
+func (t *Target) Close() error { return t.base.Close() }
 
 // Describe is the URI without options or password:
 // mongodb://user@host:port/db.
-func (t *Target) Describe() string { return t.desc }
+func (t *Target) Describe() string { return t.base.Describe() }
 
 // Endpoint returns the parsed target.
 func (t *Target) Endpoint() Endpoint { return t.ep }
@@ -260,31 +256,26 @@ func (t *Target) IsLive() bool { return host.IsLive(t.Host) }
 // Facts describes the server machine: the files host's facts when it has
 // them, else what hostInfo says (host name, operating system).
 func (t *Target) Facts(ctx context.Context) (host.Facts, error) {
-	f, err := host.FactsOf(ctx, t.Host)
+	f, err := t.base.Facts(ctx, t.Host, "", "")
 	if err != nil {
-		return host.Facts{}, fmt.Errorf("mongodb: %s: facts: %w", t.desc, err)
+		return host.Facts{}, err
 	}
-	if f.Hostname == "" || f.OS == "" {
-		if hi, err := HostInfo(ctx, t); err == nil {
-			name := hi.Hostname
-			if h, _, err := net.SplitHostPort(name); err == nil {
-				name = h
-			}
-			if f.Hostname == "" && name != "" && net.ParseIP(name) == nil {
-				f.Hostname, _, _ = strings.Cut(name, ".")
-				if strings.Contains(name, ".") {
-					f.FQDN = name
-				}
-			}
-			if f.OS == "" {
-				f.OS = strings.TrimSpace(hi.OSName + " " + hi.OSVersion)
-			}
-		} else {
-			t.log.Debug("mongodb: hostInfo", "err", err)
-		}
+	if f.Hostname != "" && f.OS != "" {
+		return f, nil
 	}
-	sort.Strings(f.IPv4)
-	sort.Strings(f.IPv6)
+	hi, err := HostInfo(ctx, t)
+	if err != nil {
+		t.log.Debug("mongodb: hostInfo", "err", err)
+		return f, nil
+	}
+	name := hi.Hostname
+	if h, _, err := net.SplitHostPort(name); err == nil {
+		name = h
+	}
+	dbtarget.CompleteFacts(&f, name, "")
+	if f.OS == "" {
+		f.OS = strings.TrimSpace(hi.OSName + " " + hi.OSVersion)
+	}
 	return f, nil
 }
 
@@ -294,7 +285,7 @@ func (t *Target) Facts(ctx context.Context) (host.Facts, error) {
 // whole: the target drains it with getMore and returns every document in
 // cursor.firstBatch with cursor.id 0.
 func (t *Target) RunCommand(ctx context.Context, database string, command []byte) ([]byte, error) {
-	if t.closed.Load() {
+	if t.base.Closed() {
 		return nil, ErrClosed
 	}
 	var cmd bson.D
@@ -311,15 +302,15 @@ func (t *Target) RunCommand(ctx context.Context, database string, command []byte
 	db := t.client.Database(database)
 	raw, err := db.RunCommand(ctx, cmd).Raw()
 	if err != nil {
-		return nil, fmt.Errorf("mongodb: %s: %s on %s: %w", t.desc, what, database, commandErr(what, err))
+		return nil, t.base.Errorf("%s on %s: %w", what, database, commandErr(what, err))
 	}
 	reply, err := t.drain(ctx, db, raw)
 	if err != nil {
-		return nil, fmt.Errorf("mongodb: %s: %s on %s: %w", t.desc, what, database, err)
+		return nil, t.base.Errorf("%s on %s: %w", what, database, err)
 	}
 	out, err := bson.MarshalExtJSON(reply, true, false)
 	if err != nil {
-		return nil, fmt.Errorf("mongodb: %s: %s reply: %w", t.desc, what, err)
+		return nil, t.base.Errorf("%s reply: %w", what, err)
 	}
 	return out, nil
 }

@@ -3,7 +3,6 @@ package oracle
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -113,7 +112,7 @@ func (t *Target) Parameters(ctx context.Context, names ...string) ([]Parameter, 
 		var quoted []string
 		for _, n := range names {
 			if !isParamName(n) {
-				return nil, fmt.Errorf("oracle: %s: invalid parameter name", t.desc)
+				return nil, t.base.Errorf("invalid parameter name")
 			}
 			quoted = append(quoted, "'"+strings.ToLower(n)+"'")
 		}
@@ -200,7 +199,7 @@ func (t *Target) Sessions(ctx context.Context) ([]Session, error) {
 // PrivilegeError naming what was being read.
 func (t *Target) privilege(err error, what string) error {
 	if errors.Is(err, ErrPrivilege) {
-		return &PrivilegeError{Target: t.desc, What: what, Need: NeedCatalog, Code: codeOf(err)}
+		return &PrivilegeError{Target: t.Describe(), What: what, Need: NeedCatalog, Code: codeOf(err)}
 	}
 	return err
 }

@@ -5,16 +5,17 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/stigscan/stigscan/collectors/internal/dbtarget"
 	"github.com/stigscan/stigscan/collectors/secret"
 )
 
 // Defaults applied by Open to zero Config fields.
 const (
-	DefaultConnectTimeout = 15 * time.Second
-	DefaultQueryTimeout   = 30 * time.Second
-	DefaultMaxConns       = 2
-	MaxMaxConns           = 4
-	DefaultMaxRows        = 100000
+	DefaultConnectTimeout = dbtarget.DefaultConnectTimeout
+	DefaultQueryTimeout   = dbtarget.DefaultQueryTimeout
+	DefaultMaxConns       = dbtarget.DefaultMaxConns
+	MaxMaxConns           = dbtarget.MaxMaxConns
+	DefaultMaxRows        = dbtarget.DefaultMaxRows
 )
 
 // Secret is a password: package secret's type, which every target takes,
@@ -62,24 +63,8 @@ type Config struct {
 }
 
 func (c Config) withDefaults() (Config, error) {
-	if c.ConnectTimeout <= 0 {
-		c.ConnectTimeout = DefaultConnectTimeout
-	}
-	if c.QueryTimeout <= 0 {
-		c.QueryTimeout = DefaultQueryTimeout
-	}
-	switch {
-	case c.MaxConns <= 0:
-		c.MaxConns = DefaultMaxConns
-	case c.MaxConns > MaxMaxConns:
-		c.MaxConns = MaxMaxConns
-	}
-	if c.MaxRows <= 0 {
-		c.MaxRows = DefaultMaxRows
-	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
-	}
+	dbtarget.Limits{ConnectTimeout: &c.ConnectTimeout, QueryTimeout: &c.QueryTimeout,
+		MaxConns: &c.MaxConns, MaxRows: &c.MaxRows, Logger: &c.Logger}.SetDefaults()
 	if !c.WalletPassword.IsZero() && c.Wallet == "" {
 		return c, fmt.Errorf("oracle: Config.WalletPassword needs Config.Wallet")
 	}

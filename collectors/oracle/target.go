@@ -6,17 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	goora "github.com/sijms/go-ora/v2"
 
 	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/internal/dbtarget"
 	"github.com/stigscan/stigscan/collectors/internal/sqlguard"
 	"github.com/stigscan/stigscan/collectors/oracle/netconf"
 )
@@ -31,14 +29,14 @@ const programName = "stigscan"
 // target's credentials, and the host holding the server's files. It is
 // safe for concurrent use; Close releases the connections.
 type Target struct {
-	ep   Endpoint
-	desc string
+	ep Endpoint
 	// Host is the server machine: file and command reads go to it.
 	host.Host
-	cfg Config
-	log *slog.Logger
-	db  *sql.DB
-	red redactor
+	base *dbtarget.Target
+	cfg  Config
+	log  *slog.Logger
+	db   *sql.DB
+	red  redactor
 
 	// Learned at open; read-only after.
 	instance, hostName, version string
@@ -46,9 +44,10 @@ type Target struct {
 	netMu  sync.Mutex
 	net    *netconf.Location
 	netErr error
-
-	closed atomic.Bool
 }
+
+// kind names Oracle to the shared target code.
+var kind = dbtarget.Kind{Name: "oracle", Dialect: sqlguard.Oracle, ErrClosed: ErrClosed, ErrTooManyRows: ErrTooManyRows}
 
 var (
 	_ host.Host          = (*Target)(nil)
@@ -66,8 +65,8 @@ func Open(ctx context.Context, ep Endpoint, cfg Config, files host.Host) (*Targe
 	if err != nil {
 		return nil, err
 	}
-	if ep.User == "" || ep.Host == "" {
-		return nil, fmt.Errorf("oracle: open: the target needs a user and a host")
+	if err := kind.CheckEndpoint(ep.User, ep.Host); err != nil {
+		return nil, err
 	}
 	opts := map[string]string{
 		"CONNECTION TIMEOUT": strconv.Itoa(int((cfg.ConnectTimeout + time.Second - 1) / time.Second)),
@@ -106,13 +105,12 @@ func OpenDB(ctx context.Context, ep Endpoint, db *sql.DB, cfg Config, files host
 
 func open(ctx context.Context, ep Endpoint, db *sql.DB, cfg Config, files host.Host, red redactor) (*Target, error) {
 	desc := ep.String()
-	if files == nil {
-		files = host.Unavailable{Name: desc, Reason: "no access to the database server's machine was configured"}
-	}
+	files = dbtarget.ServerFiles(files, desc)
 	db.SetMaxOpenConns(cfg.MaxConns)
 	db.SetMaxIdleConns(cfg.MaxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	t := &Target{ep: ep, desc: desc, Host: files, cfg: cfg, log: cfg.Logger.With("target", desc), db: db, red: red}
+	base := dbtarget.New(kind, desc, cfg.Logger, func() error { return red.wrap(db.Close()) })
+	t := &Target{ep: ep, Host: files, base: base, cfg: cfg, log: base.Logger(), db: db, red: red}
 	if err := t.learn(ctx); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -141,15 +139,10 @@ func (t *Target) learn(ctx context.Context) error {
 
 // Close releases the connections. Later queries fail with ErrClosed; file
 // reads still go to the files host.
-func (t *Target) Close() error {
-	if t.closed.CompareAndSwap(false, true) {
-		return t.red.wrap(t.db.Close())
-	}
-	return nil
-}
+func (t *Target) Close() error { return t.base.Close() }
 
 // Describe is oracle://user@host:port/service, never with a password.
-func (t *Target) Describe() string { return t.desc }
+func (t *Target) Describe() string { return t.base.Describe() }
 
 // Endpoint returns the parsed target.
 func (t *Target) Endpoint() Endpoint { return t.ep }
@@ -171,30 +164,11 @@ func (t *Target) IsLive() bool { return host.IsLive(t.Host) }
 // Facts describes the server machine: the files host's facts when it has
 // them, completed with the instance's host name or the target's.
 func (t *Target) Facts(ctx context.Context) (host.Facts, error) {
-	f, err := host.FactsOf(ctx, t.Host)
-	if err != nil {
-		return host.Facts{}, fmt.Errorf("oracle: %s: facts: %w", t.desc, err)
-	}
 	name := t.hostName
-	if name == "" && net.ParseIP(t.ep.Host) == nil {
+	if name == "" {
 		name = t.ep.Host
 	}
-	if f.Hostname == "" && name != "" {
-		f.Hostname, _, _ = strings.Cut(name, ".")
-		if strings.Contains(name, ".") {
-			f.FQDN = name
-		}
-	}
-	if ip := net.ParseIP(t.ep.Host); ip != nil && len(f.IPv4) == 0 && len(f.IPv6) == 0 {
-		if ip.To4() != nil {
-			f.IPv4 = []string{ip.String()}
-		} else {
-			f.IPv6 = []string{ip.String()}
-		}
-	}
-	sort.Strings(f.IPv4)
-	sort.Strings(f.IPv6)
-	return f, nil
+	return t.base.Facts(ctx, t.Host, name, t.ep.Host)
 }
 
 // OracleNet finds the directory of the server's sqlnet.ora and
@@ -215,7 +189,7 @@ func (t *Target) OracleNet(ctx context.Context) (netconf.Location, error) {
 	case err == nil:
 		t.net = &loc
 	case ctx.Err() == nil:
-		t.netErr = fmt.Errorf("oracle: %s: %w", t.desc, err)
+		t.netErr = t.base.Errorf("%w", err)
 		return netconf.Location{}, t.netErr
 	default:
 		return netconf.Location{}, err
@@ -230,66 +204,57 @@ func (t *Target) SQLEngine() string { return Engine }
 // transaction that starts with SET TRANSACTION READ ONLY and is always
 // rolled back, bounded by Config.QueryTimeout. Values come back as text
 // (numbers as the server writes them, dates in RFC 3339), NULL as nil.
-func (t *Target) QueryRows(ctx context.Context, query string) (cols []string, rows [][]*string, err error) {
-	if err := sqlguard.CheckDialect(sqlguard.Oracle, query); err != nil {
-		return nil, nil, fmt.Errorf("oracle: %s: %w", t.desc, err)
-	}
-	if t.closed.Load() {
-		return nil, nil, fmt.Errorf("%w: %s", ErrClosed, t.desc)
-	}
-	start := time.Now()
-	ctx, cancel := context.WithTimeout(ctx, t.cfg.QueryTimeout)
-	defer cancel()
-	conn, err := t.db.Conn(ctx)
-	if err != nil {
-		return nil, nil, t.wrap("connect", err)
-	}
-	defer conn.Close()
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, nil, t.wrap("begin transaction", err)
-	}
-	defer func() {
-		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) && err == nil {
-			err = t.wrap("rollback", rbErr)
+func (t *Target) QueryRows(ctx context.Context, query string) ([]string, [][]*string, error) {
+	return t.base.Query(ctx, query, t.cfg.QueryTimeout, t.cfg.MaxRows, func(ctx context.Context, add func([]*string) error) (cols []string, err error) {
+		conn, err := t.db.Conn(ctx)
+		if err != nil {
+			return nil, t.wrap("connect", err)
 		}
-	}()
-	// Must be the transaction's first statement: the server then refuses
-	// any change until the rollback below.
-	if _, err := tx.ExecContext(ctx, "SET TRANSACTION READ ONLY"); err != nil {
-		return nil, nil, t.wrap("set transaction read only", err)
-	}
-	rs, err := tx.QueryContext(ctx, query)
-	if err != nil {
-		return nil, nil, t.wrap("query", err)
-	}
-	defer rs.Close()
-	if cols, err = rs.Columns(); err != nil {
-		return nil, nil, t.wrap("query", err)
-	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rs.Next() {
-		if len(rows) >= t.cfg.MaxRows {
-			return nil, nil, fmt.Errorf("%w: %s: more than %d rows", ErrTooManyRows, t.desc, t.cfg.MaxRows)
+		defer conn.Close()
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, t.wrap("begin transaction", err)
 		}
-		if err := rs.Scan(ptrs...); err != nil {
-			return nil, nil, t.wrap("query", err)
+		defer func() {
+			if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) && err == nil {
+				err = t.wrap("rollback", rbErr)
+			}
+		}()
+		// Must be the transaction's first statement: the server then
+		// refuses any change until the rollback below.
+		if _, err := tx.ExecContext(ctx, "SET TRANSACTION READ ONLY"); err != nil {
+			return nil, t.wrap("set transaction read only", err)
 		}
-		row := make([]*string, len(cols))
-		for i, v := range vals {
-			row[i] = text(v)
+		rs, err := tx.QueryContext(ctx, query)
+		if err != nil {
+			return nil, t.wrap("query", err)
 		}
-		rows = append(rows, row)
-	}
-	if err := rs.Err(); err != nil {
-		return nil, nil, t.wrap("query", err)
-	}
-	t.log.Debug("oracle: query", "query", query, "rows", len(rows), "elapsed", time.Since(start))
-	return cols, rows, nil
+		defer rs.Close()
+		if cols, err = rs.Columns(); err != nil {
+			return nil, t.wrap("query", err)
+		}
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rs.Next() {
+			if err := rs.Scan(ptrs...); err != nil {
+				return nil, t.wrap("query", err)
+			}
+			row := make([]*string, len(cols))
+			for i, v := range vals {
+				row[i] = text(v)
+			}
+			if err := add(row); err != nil {
+				return nil, err
+			}
+		}
+		if err := rs.Err(); err != nil {
+			return nil, t.wrap("query", err)
+		}
+		return cols, nil
+	})
 }
 
 // text renders a driver value as text; nil stays nil.
@@ -323,11 +288,11 @@ func (t *Target) wrap(what string, err error) error {
 	code := codeOf(err)
 	switch {
 	case isAuth(code):
-		return fmt.Errorf("%w: %s: %w", ErrAuth, t.desc, err)
+		return fmt.Errorf("%w: %s: %w", ErrAuth, t.Describe(), err)
 	case isPrivilege(code):
-		return fmt.Errorf("%w: %s: %s: %w", ErrPrivilege, t.desc, what, err)
+		return fmt.Errorf("%w: %s: %s: %w", ErrPrivilege, t.Describe(), what, err)
 	}
-	return fmt.Errorf("oracle: %s: %s: %w", t.desc, what, err)
+	return t.base.Errorf("%s: %w", what, err)
 }
 
 func str(p *string) string {

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strconv"
 	"time"
@@ -81,7 +80,7 @@ func (t *Target) privileges(ctx context.Context) (privileges, error) {
 		return privileges{}, err
 	}
 	if len(rows) != 1 || len(rows[0]) != 4 {
-		return privileges{}, fmt.Errorf("postgres: %s: privileges of the connected role: unexpected answer", t.desc)
+		return privileges{}, t.base.Errorf("privileges of the connected role: unexpected answer")
 	}
 	r := rows[0]
 	return privileges{super: isTrue(r[0]), allSettings: isTrue(r[1]), allStats: isTrue(r[2]), hbaRules: isTrue(r[3])}, nil
@@ -100,7 +99,7 @@ func (t *Target) Settings(ctx context.Context) ([]Setting, error) {
 		return nil, err
 	}
 	if !p.allSettings {
-		return nil, &PrivilegeError{Target: t.desc, What: "settings (pg_settings)", Need: "membership in pg_read_all_settings (or superuser)"}
+		return nil, &PrivilegeError{Target: t.Describe(), What: "settings (pg_settings)", Need: "membership in pg_read_all_settings (or superuser)"}
 	}
 	_, rows, err := t.query(ctx, `SELECT name, setting, unit, source, sourcefile, sourceline
 		FROM pg_catalog.pg_settings ORDER BY name`, false)
@@ -140,10 +139,10 @@ func (t *Target) Roles(ctx context.Context) ([]Role, error) {
 		}
 		role.ConnLimit, _ = strconv.Atoi(str(r[8]))
 		if err := jsonStrings(r[10], &role.MemberOf); err != nil {
-			return nil, fmt.Errorf("postgres: %s: memberships of %s: %w", t.desc, role.Name, err)
+			return nil, t.base.Errorf("memberships of %s: %w", role.Name, err)
 		}
 		if err := jsonStrings(r[11], &role.Config); err != nil {
-			return nil, fmt.Errorf("postgres: %s: settings of %s: %w", t.desc, role.Name, err)
+			return nil, t.base.Errorf("settings of %s: %w", role.Name, err)
 		}
 		sort.Strings(role.MemberOf)
 		out = append(out, role)
@@ -160,7 +159,7 @@ func (t *Target) Sessions(ctx context.Context) ([]Session, error) {
 		return nil, err
 	}
 	if !p.allStats {
-		return nil, &PrivilegeError{Target: t.desc, What: "sessions (pg_stat_activity)", Need: "membership in pg_read_all_stats (or superuser)"}
+		return nil, &PrivilegeError{Target: t.Describe(), What: "sessions (pg_stat_activity)", Need: "membership in pg_read_all_stats (or superuser)"}
 	}
 	const ts = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`
 	_, rows, err := t.query(ctx, `SELECT pid, usename, datname, application_name, pg_catalog.host(client_addr), client_port,

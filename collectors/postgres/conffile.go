@@ -44,7 +44,7 @@ func (t *Target) ConfigFile(ctx context.Context) ([]ConfigEntry, error) {
 	}
 	if file == "" {
 		if !p.allSettings {
-			return nil, &PrivilegeError{Target: t.desc, What: "the server configuration file (postgresql.conf)",
+			return nil, &PrivilegeError{Target: t.Describe(), What: "the server configuration file (postgresql.conf)",
 				Need: "membership in pg_read_all_settings (or superuser) to locate config_file, or Config.ConfigFile"}
 		}
 		if file, err = t.setting(ctx, "config_file"); err != nil {
@@ -53,7 +53,7 @@ func (t *Target) ConfigFile(ctx context.Context) ([]ConfigEntry, error) {
 	}
 	entries, err := ReadConfigFile(ctx, t.Host, file)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: %s: %w", t.desc, err)
+		return nil, t.base.Errorf("%w", err)
 	}
 	if p.allSettings {
 		dir, err := t.setting(ctx, "data_directory")
@@ -65,7 +65,7 @@ func (t *Target) ConfigFile(ctx context.Context) ([]ConfigEntry, error) {
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 		case err != nil:
-			return nil, fmt.Errorf("postgres: %s: %w", t.desc, err)
+			return nil, t.base.Errorf("%w", err)
 		default:
 			entries = append(entries, more...)
 		}

@@ -4,16 +4,18 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/stigscan/stigscan/collectors/internal/dbtarget"
 )
 
 // Defaults applied by Open to zero Config fields.
 const (
 	DefaultSSLMode        = "prefer"
-	DefaultConnectTimeout = 15 * time.Second
-	DefaultQueryTimeout   = 30 * time.Second
-	DefaultMaxConns       = 2
-	MaxMaxConns           = 4
-	DefaultMaxRows        = 100000
+	DefaultConnectTimeout = dbtarget.DefaultConnectTimeout
+	DefaultQueryTimeout   = dbtarget.DefaultQueryTimeout
+	DefaultMaxConns       = dbtarget.DefaultMaxConns
+	MaxMaxConns           = dbtarget.MaxMaxConns
+	DefaultMaxRows        = dbtarget.DefaultMaxRows
 )
 
 // Config says how to log in and how long to wait. A Config is safe to
@@ -64,23 +66,7 @@ func (c Config) withDefaults() (Config, error) {
 	if (c.SSLCert == "") != (c.SSLKey == "") {
 		return c, fmt.Errorf("postgres: Config.SSLCert and Config.SSLKey go together")
 	}
-	if c.ConnectTimeout <= 0 {
-		c.ConnectTimeout = DefaultConnectTimeout
-	}
-	if c.QueryTimeout <= 0 {
-		c.QueryTimeout = DefaultQueryTimeout
-	}
-	switch {
-	case c.MaxConns <= 0:
-		c.MaxConns = DefaultMaxConns
-	case c.MaxConns > MaxMaxConns:
-		c.MaxConns = MaxMaxConns
-	}
-	if c.MaxRows <= 0 {
-		c.MaxRows = DefaultMaxRows
-	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
-	}
+	dbtarget.Limits{ConnectTimeout: &c.ConnectTimeout, QueryTimeout: &c.QueryTimeout,
+		MaxConns: &c.MaxConns, MaxRows: &c.MaxRows, Logger: &c.Logger}.SetDefaults()
 	return c, nil
 }

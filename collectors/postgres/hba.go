@@ -68,7 +68,7 @@ func (t *Target) HBARules(ctx context.Context) (HBAResult, error) {
 	file := t.cfg.HBAFile
 	if file == "" {
 		if !p.allSettings {
-			return HBAResult{}, &PrivilegeError{Target: t.desc, What: "client authentication rules (pg_hba.conf)",
+			return HBAResult{}, &PrivilegeError{Target: t.Describe(), What: "client authentication rules (pg_hba.conf)",
 				Need: "EXECUTE on pg_hba_file_rules() (superuser by default), or membership in pg_read_all_settings to locate hba_file, or Config.HBAFile"}
 		}
 		if file, err = t.setting(ctx, "hba_file"); err != nil {
@@ -77,7 +77,7 @@ func (t *Target) HBARules(ctx context.Context) (HBAResult, error) {
 	}
 	rules, err := ReadHBA(ctx, t.Host, file)
 	if err != nil {
-		return HBAResult{}, fmt.Errorf("postgres: %s: the role may not read pg_hba_file_rules, and %w", t.desc, err)
+		return HBAResult{}, t.base.Errorf("the role may not read pg_hba_file_rules, and %w", err)
 	}
 	return HBAResult{Source: file, Rules: rules}, nil
 }
@@ -103,7 +103,7 @@ func (t *Target) hbaFromServer(ctx context.Context) ([]HBARule, error) {
 			Error      *string  `json:"error"`
 		}
 		if err := json.Unmarshal([]byte(str(r[0])), &v); err != nil {
-			return nil, fmt.Errorf("postgres: %s: pg_hba_file_rules: %w", t.desc, err)
+			return nil, t.base.Errorf("pg_hba_file_rules: %w", err)
 		}
 		out = append(out, HBARule{File: str(v.FileName), Line: v.LineNumber, Type: str(v.Type),
 			Databases: v.Database, Users: v.UserName, Address: str(v.Address), Netmask: str(v.Netmask),
@@ -119,7 +119,7 @@ func (t *Target) setting(ctx context.Context, name string) (string, error) {
 		return "", err
 	}
 	if len(rows) != 1 || len(rows[0]) != 1 || rows[0][0] == nil {
-		return "", fmt.Errorf("postgres: %s: setting %s: no value", t.desc, name)
+		return "", t.base.Errorf("setting %s: no value", name)
 	}
 	return *rows[0][0], nil
 }

@@ -5,11 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"sort"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -18,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/internal/dbtarget"
 	"github.com/stigscan/stigscan/collectors/internal/sqlguard"
 )
 
@@ -31,10 +29,10 @@ const applicationName = "stigscan"
 // target's credentials, and the host holding the server's files. It is
 // safe for concurrent use; Close releases the connections.
 type Target struct {
-	ep   Endpoint
-	desc string
+	ep Endpoint
 	// Host is the server machine: file and command reads go to it.
 	host.Host
+	base *dbtarget.Target
 	cfg  Config
 	log  *slog.Logger
 	pool *pgxpool.Pool
@@ -44,9 +42,10 @@ type Target struct {
 	versionNum int    // server_version_num
 	serverAddr string // inet_server_addr(), "" over a Unix socket
 	tls        bool
-
-	closed atomic.Bool
 }
+
+// kind names PostgreSQL to the shared target code.
+var kind = dbtarget.Kind{Name: "postgres", Dialect: sqlguard.PostgreSQL, ErrClosed: ErrClosed, ErrTooManyRows: ErrTooManyRows}
 
 var (
 	_ host.Host          = (*Target)(nil)
@@ -63,13 +62,11 @@ func Open(ctx context.Context, ep Endpoint, cfg Config, files host.Host) (*Targe
 	if err != nil {
 		return nil, err
 	}
-	if ep.User == "" || ep.Host == "" {
-		return nil, fmt.Errorf("postgres: open: the target needs a user and a host")
+	if err := kind.CheckEndpoint(ep.User, ep.Host); err != nil {
+		return nil, err
 	}
 	desc := ep.String()
-	if files == nil {
-		files = host.Unavailable{Name: desc, Reason: "no access to the database server's machine was configured"}
-	}
+	files = dbtarget.ServerFiles(files, desc)
 	pcfg, err := poolConfig(ep, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %s: %w", desc, err)
@@ -78,7 +75,8 @@ func Open(ctx context.Context, ep Endpoint, cfg Config, files host.Host) (*Targe
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %s: %w", desc, err)
 	}
-	t := &Target{ep: ep, desc: desc, Host: files, cfg: cfg, log: cfg.Logger.With("target", desc), pool: pool}
+	base := dbtarget.New(kind, desc, cfg.Logger, func() error { pool.Close(); return nil })
+	t := &Target{ep: ep, Host: files, base: base, cfg: cfg, log: base.Logger(), pool: pool}
 	if err := t.learn(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -164,7 +162,7 @@ func (t *Target) learn(ctx context.Context) error {
 		return err
 	}
 	if len(rows) != 1 {
-		return fmt.Errorf("postgres: %s: server description: %d rows", t.desc, len(rows))
+		return t.base.Errorf("server description: %d rows", len(rows))
 	}
 	r := rows[0]
 	t.version = str(r[0])
@@ -176,15 +174,10 @@ func (t *Target) learn(ctx context.Context) error {
 
 // Close releases the connections. Later queries fail with ErrClosed; file
 // reads still go to the files host.
-func (t *Target) Close() error {
-	if t.closed.CompareAndSwap(false, true) {
-		t.pool.Close()
-	}
-	return nil
-}
+func (t *Target) Close() error { return t.base.Close() }
 
 // Describe is postgres://user@host:port/db, never with a password.
-func (t *Target) Describe() string { return t.desc }
+func (t *Target) Describe() string { return t.base.Describe() }
 
 // Endpoint returns the parsed target.
 func (t *Target) Endpoint() Endpoint { return t.ep }
@@ -210,26 +203,11 @@ func (t *Target) IsLive() bool { return host.IsLive(t.Host) }
 // them, completed with the target's host name and the address the server
 // accepted the connection on.
 func (t *Target) Facts(ctx context.Context) (host.Facts, error) {
-	f, err := host.FactsOf(ctx, t.Host)
-	if err != nil {
-		return host.Facts{}, fmt.Errorf("postgres: %s: facts: %w", t.desc, err)
+	name := t.ep.Host
+	if t.ep.IsSocket() {
+		name = ""
 	}
-	if f.Hostname == "" && !t.ep.IsSocket() && net.ParseIP(t.ep.Host) == nil {
-		f.Hostname, _, _ = strings.Cut(t.ep.Host, ".")
-		if strings.Contains(t.ep.Host, ".") {
-			f.FQDN = t.ep.Host
-		}
-	}
-	if ip := net.ParseIP(t.serverAddr); ip != nil && len(f.IPv4) == 0 && len(f.IPv6) == 0 {
-		if ip.To4() != nil {
-			f.IPv4 = []string{ip.String()}
-		} else {
-			f.IPv6 = []string{ip.String()}
-		}
-	}
-	sort.Strings(f.IPv4)
-	sort.Strings(f.IPv6)
-	return f, nil
+	return t.base.Facts(ctx, t.Host, name, t.serverAddr)
 }
 
 // SQLEngine is "postgresql".
@@ -246,80 +224,71 @@ func (t *Target) QueryRows(ctx context.Context, query string) ([]string, [][]*st
 // query runs a guarded statement; with timeout it sets statement_timeout
 // for the transaction (Settings reads without it, so that the scan's own
 // setting does not show up in what it reports).
-func (t *Target) query(ctx context.Context, query string, timeout bool) (cols []string, rows [][]*string, err error) {
-	if err := sqlguard.CheckDialect(sqlguard.PostgreSQL, query); err != nil {
-		return nil, nil, fmt.Errorf("postgres: %s: %w", t.desc, err)
-	}
-	if t.closed.Load() {
-		return nil, nil, fmt.Errorf("%w: %s", ErrClosed, t.desc)
-	}
-	start := time.Now()
-	ctx, cancel := context.WithTimeout(ctx, t.cfg.QueryTimeout+5*time.Second)
-	defer cancel()
-	conn, err := t.pool.Acquire(ctx)
-	if err != nil {
-		return nil, nil, t.wrap("connect", err)
-	}
-	// Release destroys the connection when the rollback below did not
-	// leave it idle.
-	defer conn.Release()
-	pc := conn.Conn().PgConn()
-
-	begin := "BEGIN READ ONLY"
-	if timeout {
-		begin += fmt.Sprintf("; SET LOCAL statement_timeout = %d", t.cfg.QueryTimeout.Milliseconds())
-	}
-	if _, err := pc.Exec(ctx, begin).ReadAll(); err != nil {
-		return nil, nil, t.wrap("begin read-only transaction", err)
-	}
-	defer func() {
-		rbCtx, rbCancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer rbCancel()
-		if _, rbErr := pc.Exec(rbCtx, "ROLLBACK").ReadAll(); rbErr != nil && err == nil {
-			err = t.wrap("rollback", rbErr)
+func (t *Target) query(ctx context.Context, query string, timeout bool) ([]string, [][]*string, error) {
+	return t.base.Query(ctx, query, t.cfg.QueryTimeout+5*time.Second, t.cfg.MaxRows, func(ctx context.Context, add func([]*string) error) (cols []string, err error) {
+		conn, err := t.pool.Acquire(ctx)
+		if err != nil {
+			return nil, t.wrap("connect", err)
 		}
-	}()
+		// Release destroys the connection when the rollback below did not
+		// leave it idle.
+		defer conn.Release()
+		pc := conn.Conn().PgConn()
 
-	// The extended protocol takes exactly one statement, a last guard
-	// behind sqlguard; every column comes back as text.
-	rr := pc.ExecParams(ctx, query, nil, nil, nil, []int16{pgx.TextFormatCode})
-	for _, fd := range rr.FieldDescriptions() {
-		cols = append(cols, fd.Name)
-	}
-	for rr.NextRow() {
-		if len(rows) >= t.cfg.MaxRows {
-			_, _ = rr.Close()
-			return nil, nil, fmt.Errorf("%w: %s: more than %d rows", ErrTooManyRows, t.desc, t.cfg.MaxRows)
+		begin := "BEGIN READ ONLY"
+		if timeout {
+			begin += fmt.Sprintf("; SET LOCAL statement_timeout = %d", t.cfg.QueryTimeout.Milliseconds())
 		}
-		if cols == nil {
-			for _, fd := range rr.FieldDescriptions() {
-				cols = append(cols, fd.Name)
+		if _, err := pc.Exec(ctx, begin).ReadAll(); err != nil {
+			return nil, t.wrap("begin read-only transaction", err)
+		}
+		defer func() {
+			rbCtx, rbCancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer rbCancel()
+			if _, rbErr := pc.Exec(rbCtx, "ROLLBACK").ReadAll(); rbErr != nil && err == nil {
+				err = t.wrap("rollback", rbErr)
+			}
+		}()
+
+		// The extended protocol takes exactly one statement, a last guard
+		// behind sqlguard; every column comes back as text.
+		rr := pc.ExecParams(ctx, query, nil, nil, nil, []int16{pgx.TextFormatCode})
+		for _, fd := range rr.FieldDescriptions() {
+			cols = append(cols, fd.Name)
+		}
+		for rr.NextRow() {
+			if cols == nil {
+				for _, fd := range rr.FieldDescriptions() {
+					cols = append(cols, fd.Name)
+				}
+			}
+			vals := rr.Values()
+			row := make([]*string, len(vals))
+			for i, v := range vals {
+				if v != nil {
+					s := string(v)
+					row[i] = &s
+				}
+			}
+			if err := add(row); err != nil {
+				_, _ = rr.Close()
+				return nil, err
 			}
 		}
-		vals := rr.Values()
-		row := make([]*string, len(vals))
-		for i, v := range vals {
-			if v != nil {
-				s := string(v)
-				row[i] = &s
-			}
+		if _, err := rr.Close(); err != nil {
+			return nil, t.wrap("query", err)
 		}
-		rows = append(rows, row)
-	}
-	if _, err := rr.Close(); err != nil {
-		return nil, nil, t.wrap("query", err)
-	}
-	t.log.Debug("postgres: query", "query", query, "rows", len(rows), "elapsed", time.Since(start))
-	return cols, rows, nil
+		return cols, nil
+	})
 }
 
 // wrap names the target and classifies authentication failures.
 func (t *Target) wrap(what string, err error) error {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && (pe.Code == "28P01" || pe.Code == "28000") {
-		return fmt.Errorf("%w: %s: %w", ErrAuth, t.desc, err)
+		return fmt.Errorf("%w: %s: %w", ErrAuth, t.Describe(), err)
 	}
-	return fmt.Errorf("postgres: %s: %s: %w", t.desc, what, err)
+	return t.base.Errorf("%s: %w", what, err)
 }
 
 func str(p *string) string {
