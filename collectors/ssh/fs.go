@@ -48,12 +48,13 @@ const (
 )
 
 // statFunc is the per-path part of the Stat and ReadDir scripts: lstat
-// through stat(1) with times to the nanosecond where stat supports it, the
-// link text through readlink(1) with a trailing "." guarding trailing
-// newlines, every field NUL-terminated. Records: K stat | L stat target |
-// E message.
+// through stat(1), the link text through readlink(1) with a trailing "."
+// guarding trailing newlines, every field NUL-terminated. Records: K stat |
+// L stat target | E message. Times come twice: as seconds with nanoseconds
+// (%.9X, GNU) and as dates (%x); BusyBox stat ignores the precision of
+// %.9X but prints nanoseconds in %x (parseStatLine).
 const statFunc = `st() {
-	if s=$(stat -c '%f %u %g %s %.9X %.9Y %.9Z' -- "$1" 2>&1); then
+	if s=$(stat -c '%f %u %g %s %.9X %.9Y %.9Z %x %y %z' -- "$1" 2>&1); then
 		if [ -L "$1" ]; then
 			t=$(readlink -- "$1" && echo .)
 			printf 'L\0%s\0%s\0' "$s" "${t%??}"
@@ -142,10 +143,11 @@ func (h *Host) readStatRecord(r *fieldReader, path string) (host.FileInfo, error
 	return fi, nil
 }
 
-// parseStatLine reads "%f %u %g %s %.9X %.9Y %.9Z".
+// parseStatLine reads "%f %u %g %s %.9X %.9Y %.9Z %x %y %z" (each date
+// three words: "2006-01-02 15:04:05.999999999 -0700").
 func parseStatLine(line string, fi *host.FileInfo) error {
 	f := strings.Fields(line)
-	if len(f) != 7 {
+	if len(f) != 16 {
 		return fmt.Errorf("unexpected stat output %q", line)
 	}
 	raw, err := strconv.ParseUint(f[0], 16, 32)
@@ -162,12 +164,27 @@ func parseStatLine(line string, fi *host.FileInfo) error {
 	fi.UID, fi.GID, fi.Size = nums[0], nums[1], nums[2]
 	times := make([]time.Time, 3)
 	for i := range times {
-		if times[i], err = parseUnixTime(f[i+4]); err != nil {
+		if times[i], err = statTime(f[i+4], strings.Join(f[7+3*i:10+3*i], " ")); err != nil {
 			return err
 		}
 	}
 	fi.ATime, fi.MTime, fi.CTime = times[0], times[1], times[2]
 	return nil
+}
+
+// statTime reads one time of a stat line from its %.9X form (epoch) and
+// its %x form (date). GNU stat gives epoch its nanoseconds. BusyBox stat
+// prints only the seconds there, as an unsigned number (so a time before
+// 1970 would be garbage), and the nanoseconds in the date, which is then
+// read instead; a BusyBox that prints no fraction in the date either gives
+// whole seconds. A date that does not parse leaves the epoch seconds.
+func statTime(epoch, date string) (time.Time, error) {
+	if !strings.Contains(epoch, ".") {
+		if t, err := time.Parse("2006-01-02 15:04:05.999999999 -0700", date); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return parseUnixTime(epoch)
 }
 
 // parseUnixTime reads seconds since the epoch with an optional fraction
@@ -379,7 +396,12 @@ func (h *Host) readFileRemote(ctx context.Context, path string) ([]byte, error) 
 // those that cannot be read (stable_secret before it is set gives EIO) and
 // one head -v prints them all after a "P" record, each after a
 // "==> PATH <==" header (they are text and hold no NUL, which ends the
-// section).
+// section). BusyBox cat names the path of a file it cannot open ("cat:
+// can't open 'PATH': ...") but not of one it cannot read ("cat: read
+// error: ..."), and head then prints that file's header with nothing
+// after it; after such an error the parameters are marked R rather than S,
+// and readChunk reads each whose section is empty again alone (some
+// parameters are empty), which gives the error.
 func readFilesBody(paths []string) string {
 	var b strings.Builder
 	var sys strings.Builder
@@ -403,6 +425,8 @@ func readFilesBody(paths []string) string {
 		/proc/sys/*)
 			case $perr in
 			*"cat: $p: "*) m=${perr#*"cat: $p: "}; printf 'E\0%s\0' "${m%%"$nl"*}" ;;
+			*"cat: can't open '$p': "*) m=${perr#*"cat: can't open '$p': "}; printf 'E\0%s\0' "${m%%"$nl"*}" ;;
+			*"cat: read error: "*) printf 'R\0' ;;
 			*) printf 'S\0' ;;
 			esac ;;
 		/proc/*|/sys/*|/dev/*)
@@ -511,6 +535,7 @@ func (h *Host) readChunk(ctx context.Context, paths []string) (map[string]FileRe
 	out := make(map[string]FileResult, len(paths))
 	r := fieldReader{b: res.stdout}
 	var inTar, inHead []string
+	recheck := map[string]bool{} // read alone if empty (R)
 	for _, p := range paths {
 		code, err := r.next()
 		if err != nil {
@@ -529,8 +554,11 @@ func (h *Host) readChunk(ctx context.Context, paths []string) (map[string]FileRe
 				return nil, fmt.Errorf("ssh: %s: read files: od output for %s: %w", h.name, p, err)
 			}
 			out[p] = FileResult{Path: p, Data: data}
-		case "S":
+		case "S", "R":
 			inHead = append(inHead, p)
+			if code == "R" {
+				recheck[p] = true
+			}
 		case "D":
 			out[p] = FileResult{Path: p, Err: fmt.Errorf("ssh: %s: %w", h.name, &fs.PathError{Op: "read", Path: p, Err: errIsDir})}
 		case "N":
@@ -557,7 +585,7 @@ func (h *Host) readChunk(ctx context.Context, paths []string) (map[string]FileRe
 			}
 			heads := splitHeads([]byte(section), sys)
 			for _, p := range inHead {
-				if data, ok := heads[p]; ok {
+				if data, ok := heads[p]; ok && (len(data) > 0 || !recheck[p]) {
 					out[p] = FileResult{Path: p, Data: data}
 				} else {
 					inTar = append(inTar, p) // read alone below

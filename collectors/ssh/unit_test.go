@@ -251,12 +251,25 @@ func TestReadStatRecord(t *testing.T) {
 	}{
 		{
 			name: "file",
-			in:   "K\x0081a4 0 42 1234 1.5 2 3\x00",
+			in:   "K\x0081a4 0 42 1234 1.5 2.000000000 3.000000000 1970-01-01 00:00:01.500000000 +0000 1970-01-01 00:00:02.000000000 +0000 1970-01-01 00:00:03.000000000 +0000\x00",
 			want: host.FileInfo{Path: "/p", Mode: 0o644, GID: 42, Size: 1234, ATime: time.Unix(1, 5e8).UTC(), MTime: time.Unix(2, 0).UTC(), CTime: time.Unix(3, 0).UTC()},
 		},
 		{
+			// BusyBox: %.9X is whole seconds, %x has the nanoseconds
+			// (in the target's time zone); a time before 1970 is
+			// printed unsigned.
+			name: "busybox",
+			in:   "K\x0081a4 0 42 1234 1700000000 18446744073709551615 5 2023-11-14 23:13:20.123456789 +0100 1969-12-31 23:59:59.500000000 +0000 1970-01-01 00:00:05 +0000\x00",
+			want: host.FileInfo{Path: "/p", Mode: 0o644, GID: 42, Size: 1234, ATime: time.Unix(1700000000, 123456789).UTC(), MTime: time.Unix(-1, 5e8).UTC(), CTime: time.Unix(5, 0).UTC()},
+		},
+		{
+			name: "date that does not parse keeps the seconds",
+			in:   "K\x0081a4 0 0 1 7 8 9 ? ? ? 2016-12-31 23:59:60.000000000 +0000 x y z\x00",
+			want: host.FileInfo{Path: "/p", Mode: 0o644, Size: 1, ATime: time.Unix(7, 0).UTC(), MTime: time.Unix(8, 0).UTC(), CTime: time.Unix(9, 0).UTC()},
+		},
+		{
 			name: "symlink with newline in target",
-			in:   "L\x00a1ff 0 0 5 1 1 1\x00tar\nget\n\x00",
+			in:   "L\x00a1ff 0 0 5 1.000000000 1.000000000 1.000000000 1970-01-01 00:00:01.000000000 +0000 1970-01-01 00:00:01.000000000 +0000 1970-01-01 00:00:01.000000000 +0000\x00tar\nget\n\x00",
 			want: host.FileInfo{Path: "/p", Mode: fs.ModeSymlink | 0o777, Size: 5, ATime: time.Unix(1, 0).UTC(), MTime: time.Unix(1, 0).UTC(), CTime: time.Unix(1, 0).UTC(), Target: "tar\nget\n"},
 		},
 		{name: "missing", in: "E\x00stat: cannot statx '/p': No such file or directory\x00", wantIs: fs.ErrNotExist},
@@ -287,8 +300,8 @@ func TestReadStatRecord(t *testing.T) {
 }
 
 func FuzzReadStatRecord(f *testing.F) {
-	f.Add([]byte("K\x0081a4 0 42 1234 1.5 2 3\x00"))
-	f.Add([]byte("L\x00a1ff 0 0 5 1 1 1\x00t\x00"))
+	f.Add([]byte("K\x0081a4 0 42 1234 1.5 2 3 1970-01-01 00:00:01.000000000 +0000 1970-01-01 00:00:01.000000000 +0000 1970-01-01 00:00:01.000000000 +0000\x00"))
+	f.Add([]byte("L\x00a1ff 0 0 5 1 1 1 1970-01-01 00:00:01.000000000 +0000 1970-01-01 00:00:01.000000000 +0000 1970-01-01 00:00:01.000000000 +0000\x00t\x00"))
 	f.Add([]byte("E\x00x: Permission denied\x00"))
 	f.Add([]byte("K\x00zz -1 x 1 1 1 1\x00"))
 	h := &Host{name: "fuzz"}
