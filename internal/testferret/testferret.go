@@ -20,20 +20,14 @@ package testferret
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
-	"math/big"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -41,6 +35,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/stigscan/stigscan/internal/testserver"
 )
 
 // Defaults of the harness.
@@ -68,52 +64,22 @@ type Server struct {
 	// ClientSubject is the client certificate's subject (RFC 2253).
 	ClientSubject string
 	logf          string
-	cmd           *exec.Cmd
-	done          chan error
+	proc          *testserver.Process
 }
 
 // The shared server of this test binary. Test harness state: it lives for
-// the process and is guarded by its Once; nothing outside tests uses it.
-var shared struct {
-	once sync.Once
-	mu   sync.Mutex
-	srv  *Server
-	err  error
-	skip string
-}
+// the process; nothing outside tests uses it.
+var shared = testserver.NewShared("testferret", startServer, (*Server).stop)
 
 // Main runs the package's tests and then stops the shared server, if one
 // was started. Call it from TestMain: os.Exit(testferret.Main(m)).
-func Main(m *testing.M) int {
-	code := m.Run()
-	shared.mu.Lock()
-	srv := shared.srv
-	shared.mu.Unlock()
-	if srv != nil {
-		if err := srv.stop(); err != nil {
-			fmt.Fprintln(os.Stderr, "testferret:", err)
-		}
-	}
-	return code
-}
+func Main(m *testing.M) int { return shared.Main(m) }
 
 // Start returns the shared server, starting it first if needed. It skips
 // t when the ferretdb binary is absent.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	shared.once.Do(func() {
-		srv, skip, err := startServer()
-		shared.mu.Lock()
-		shared.srv, shared.skip, shared.err = srv, skip, err
-		shared.mu.Unlock()
-	})
-	if shared.skip != "" {
-		t.Skip(shared.skip)
-	}
-	if shared.err != nil {
-		t.Fatalf("testferret: %v", shared.err)
-	}
-	return shared.srv
+	return shared.Get(t)
 }
 
 // Binary returns the ferretdb binary to run, or "" when there is none.
@@ -197,15 +163,6 @@ func (s *Server) CreateUser(t testing.TB, database, name, password string) {
 	})
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 // startServer starts FerretDB. A non-empty skip means it cannot run here.
 func startServer() (*Server, string, error) {
 	bin := Binary()
@@ -220,7 +177,7 @@ func startServer() (*Server, string, error) {
 		_ = os.RemoveAll(dir)
 		return nil, "", err
 	}
-	s := &Server{Host: "127.0.0.1", Dir: dir, logf: filepath.Join(dir, "ferretdb.log"), done: make(chan error, 1)}
+	s := &Server{Host: "127.0.0.1", Dir: dir, logf: filepath.Join(dir, "ferretdb.log")}
 	if err := s.writeCerts(); err != nil {
 		return fail(err)
 	}
@@ -228,18 +185,13 @@ func startServer() (*Server, string, error) {
 	if err := os.Mkdir(data, 0o700); err != nil {
 		return fail(err)
 	}
-	if s.Port, err = freePort(); err != nil {
+	if s.Port, err = testserver.FreePort(); err != nil {
 		return fail(err)
 	}
-	if s.TLSPort, err = freePort(); err != nil {
+	if s.TLSPort, err = testserver.FreePort(); err != nil {
 		return fail(err)
 	}
-	logFile, err := os.Create(s.logf)
-	if err != nil {
-		return fail(err)
-	}
-	defer logFile.Close()
-	s.cmd = exec.Command(bin,
+	cmd := exec.Command(bin,
 		"--handler=sqlite",
 		"--sqlite-url=file:"+data+"/",
 		"--state-dir="+dir,
@@ -256,118 +208,45 @@ func startServer() (*Server, string, error) {
 		"--setup-username="+User,
 		"--setup-password="+Password,
 	)
-	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := s.cmd.Start(); err != nil {
-		return fail(fmt.Errorf("start %s: %w", bin, err))
+	if s.proc, err = testserver.Start("ferretdb", cmd, s.logf); err != nil {
+		return fail(err)
 	}
-	go func() { s.done <- s.cmd.Wait() }()
-	if err := s.waitReady(30 * time.Second); err != nil {
+	// Ready once User can log in and ping.
+	err = s.proc.WaitReady(30*time.Second, func() error {
+		c, err := s.connect(User, Password)
+		if err != nil {
+			return err
+		}
+		defer c.Disconnect(context.Background())
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		return c.Ping(ctx, nil)
+	})
+	if err != nil {
 		_ = s.stop()
-		return nil, "", fmt.Errorf("%w\n%s", err, s.Log())
+		return nil, "", err
 	}
 	return s, "", nil
 }
 
-// waitReady pings as User until the server answers.
-func (s *Server) waitReady(limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	var last error
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-s.done:
-			s.done <- err
-			return fmt.Errorf("ferretdb exited: %v", err)
-		default:
-		}
-		c, err := s.connect(User, Password)
-		if err == nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			err = c.Ping(ctx, nil)
-			cancel()
-			_ = c.Disconnect(context.Background())
-			if err == nil {
-				return nil
-			}
-		}
-		last = err
-		time.Sleep(100 * time.Millisecond)
-	}
-	return fmt.Errorf("ferretdb not ready after %s: %v", limit, last)
-}
-
 // stop ends the server and removes its files.
 func (s *Server) stop() error {
-	if s.cmd != nil && s.cmd.Process != nil {
-		_ = s.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-s.done:
-		case <-time.After(10 * time.Second):
-			_ = s.cmd.Process.Kill()
-			<-s.done
-		}
-	}
-	return os.RemoveAll(s.Dir)
+	return s.proc.StopAndRemove(syscall.SIGTERM, 10*time.Second, s.Dir)
 }
 
 // writeCerts makes a throwaway CA, a server certificate for 127.0.0.1 and
-// localhost, and a client certificate, all ECDSA P-256.
+// localhost, and a client certificate.
 func (s *Server) writeCerts() error {
-	now := time.Now()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ca, err := testserver.NewCA(pkix.Name{CommonName: "testferret CA", Organization: []string{"stigscan tests"}})
 	if err != nil {
 		return err
 	}
-	caTmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "testferret CA", Organization: []string{"stigscan tests"}},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		return err
-	}
-	ca, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		return err
-	}
-	issue := func(serial int64, subject pkix.Name, usage x509.ExtKeyUsage, server bool) ([]byte, []byte, error) {
-		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			return nil, nil, err
-		}
-		tmpl := &x509.Certificate{
-			SerialNumber: big.NewInt(serial),
-			Subject:      subject,
-			NotBefore:    now.Add(-time.Hour),
-			NotAfter:     now.Add(24 * time.Hour),
-			KeyUsage:     x509.KeyUsageDigitalSignature,
-			ExtKeyUsage:  []x509.ExtKeyUsage{usage},
-		}
-		if server {
-			tmpl.IPAddresses = []net.IP{net.ParseIP("127.0.0.1")}
-			tmpl.DNSNames = []string{"localhost"}
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
-		if err != nil {
-			return nil, nil, err
-		}
-		kder, err := x509.MarshalPKCS8PrivateKey(key)
-		if err != nil {
-			return nil, nil, err
-		}
-		return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), nil
-	}
-	srvCert, srvKey, err := issue(2, pkix.Name{CommonName: "127.0.0.1"}, x509.ExtKeyUsageServerAuth, true)
+	srvCert, srvKey, err := ca.Issue(pkix.Name{CommonName: "127.0.0.1"}, x509.ExtKeyUsageServerAuth, "127.0.0.1", "localhost")
 	if err != nil {
 		return err
 	}
 	clientSubject := pkix.Name{CommonName: "scanner", OrganizationalUnit: []string{"scans"}, Organization: []string{"stigscan tests"}}
-	cliCert, cliKey, err := issue(3, clientSubject, x509.ExtKeyUsageClientAuth, false)
+	cliCert, cliKey, err := ca.Issue(clientSubject, x509.ExtKeyUsageClientAuth)
 	if err != nil {
 		return err
 	}
@@ -378,7 +257,7 @@ func (s *Server) writeCerts() error {
 		name string
 		data []byte
 	}{
-		{s.CAFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})},
+		{s.CAFile, ca.PEM},
 		{filepath.Join(s.Dir, "server.pem"), srvCert},
 		{filepath.Join(s.Dir, "server.key"), srvKey},
 		{s.ClientCertKeyFile, append(cliCert, cliKey...)},

@@ -26,13 +26,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/stigscan/stigscan/internal/testserver"
 )
 
 // Defaults of the harness.
@@ -64,9 +65,8 @@ type Server struct {
 	AdminPassword string
 	Version       string // server_version, e.g. "15.18 (Debian 15.18-0+deb12u1)"
 
-	cmd    *exec.Cmd
-	exited chan struct{}
-	logf   string
+	proc *testserver.Process
+	logf string
 }
 
 // DB is one test's database on the shared server, with a login role that
@@ -78,51 +78,25 @@ type DB struct {
 	Password string
 }
 
-// The shared server of this test binary. Test harness state: it lives for
-// the process and is guarded by its Once; nothing outside tests uses it.
-var shared struct {
-	once sync.Once
-	mu   sync.Mutex
-	srv  *Server
-	err  error
-	skip string
-	seq  atomic.Int64
-}
+// The shared server of this test binary, and the sequence that names
+// databases and roles. Test harness state: it lives for the process;
+// nothing outside tests uses it.
+var (
+	shared = testserver.NewShared("testpg", startServer, (*Server).stop)
+	seq    atomic.Int64
+)
 
 // Main runs the package's tests and then stops the shared server, if one
 // was started. Call it from TestMain: os.Exit(testpg.Main(m)).
-func Main(m *testing.M) int {
-	code := m.Run()
-	shared.mu.Lock()
-	srv := shared.srv
-	shared.mu.Unlock()
-	if srv != nil {
-		if err := srv.stop(); err != nil {
-			fmt.Fprintln(os.Stderr, "testpg:", err)
-		}
-	}
-	return code
-}
+func Main(m *testing.M) int { return shared.Main(m) }
 
 // Start returns a fresh database and login role on the shared server,
 // starting the server first if needed, and drops both when t ends. It
 // skips t when the server binaries are missing.
 func Start(t testing.TB) *DB {
 	t.Helper()
-	shared.once.Do(func() {
-		srv, skip, err := startServer()
-		shared.mu.Lock()
-		shared.srv, shared.skip, shared.err = srv, skip, err
-		shared.mu.Unlock()
-	})
-	if shared.skip != "" {
-		t.Skip(shared.skip)
-	}
-	if shared.err != nil {
-		t.Fatalf("testpg: %v", shared.err)
-	}
-	srv := shared.srv
-	n := shared.seq.Add(1)
+	srv := shared.Get(t)
+	n := seq.Add(1)
 	db := &DB{
 		Server:   srv,
 		Name:     fmt.Sprintf("tdb_%d_%d", os.Getpid(), n),
@@ -194,7 +168,7 @@ func (d *DB) Connect(t testing.TB, role string) *pgx.Conn {
 // password Password, and drops it when t ends. It returns the name.
 func (d *DB) CreateRole(t testing.TB, prefix, attrs string) string {
 	t.Helper()
-	name := fmt.Sprintf("%s_%d_%d", prefix, os.Getpid(), shared.seq.Add(1))
+	name := fmt.Sprintf("%s_%d_%d", prefix, os.Getpid(), seq.Add(1))
 	admin := d.adminConn(t, d.Name)
 	mustExec(t, admin, "SET log_statement = 'none'") // keep the password out of the server log
 	mustExec(t, admin, fmt.Sprintf("CREATE ROLE %s %s PASSWORD '%s'", name, attrs, Password))
@@ -340,15 +314,6 @@ func tempBase(acct runAs) string {
 	}
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 // startServer makes and starts the cluster. A non-empty skip means the
 // machine cannot run one at all.
 func startServer() (*Server, string, error) {
@@ -385,7 +350,7 @@ func startServer() (*Server, string, error) {
 	}
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
-		if s.Port, err = freePort(); err != nil {
+		if s.Port, err = testserver.FreePort(); err != nil {
 			return fail(err)
 		}
 		if err := s.writeConfig(acct); err != nil {
@@ -416,77 +381,39 @@ func (s *Server) initdb(acct runAs) error {
 	out, err := cmd.CombinedOutput()
 	_ = os.Remove(pw)
 	if err != nil {
-		return fmt.Errorf("initdb: %v: %s", err, tail(string(out)))
+		return fmt.Errorf("initdb: %v: %s", err, testserver.Tail(string(out)))
 	}
 	return nil
 }
 
 // run starts postgres and waits until it accepts the admin login.
 func (s *Server) run(acct runAs) error {
-	logFile, err := os.OpenFile(s.logf, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	cmd := acct.command(filepath.Join(BinDir, "postgres"), "-D", s.DataDir)
+	// Should the test binary die without running Main, the server goes too.
+	cmd.SysProcAttr.Pdeathsig = syscall.SIGINT
+	proc, err := testserver.Start("postgres", cmd, s.logf)
 	if err != nil {
 		return err
 	}
-	defer logFile.Close()
-	cmd := acct.command(filepath.Join(BinDir, "postgres"), "-D", s.DataDir)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	// Should the test binary die without running Main, the server goes too.
-	cmd.SysProcAttr.Pdeathsig = syscall.SIGINT
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start postgres: %w", err)
-	}
-	s.cmd, s.exited = cmd, make(chan struct{})
-	go func() { _ = cmd.Wait(); close(s.exited) }()
-
-	deadline := time.Now().Add(startTimeout)
-	for {
-		select {
-		case <-s.exited:
-			return fmt.Errorf("postgres exited during start: %s", tail(s.Log()))
-		default:
-		}
+	s.proc = proc
+	err = proc.WaitReady(startTimeout, func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		c, err := s.connect(ctx, AdminUser, s.AdminPassword, "postgres")
 		cancel()
-		if err == nil {
-			err = c.QueryRow(context.Background(), "SHOW server_version").Scan(&s.Version)
-			_ = c.Close(context.Background())
-			if err == nil {
-				return nil
-			}
+		if err != nil {
+			return err
 		}
-		if time.Now().After(deadline) {
-			_ = s.stop()
-			return fmt.Errorf("postgres not ready after %s: %v: %s", startTimeout, err, tail(s.Log()))
-		}
-		time.Sleep(100 * time.Millisecond)
+		defer c.Close(context.Background())
+		return c.QueryRow(context.Background(), "SHOW server_version").Scan(&s.Version)
+	})
+	if err != nil {
+		_ = proc.Stop(syscall.SIGINT, stopTimeout)
 	}
+	return err
 }
 
 // stop shuts the server down (fast shutdown, then kill) and removes its
 // files.
 func (s *Server) stop() error {
-	var err error
-	if s.cmd != nil && s.cmd.Process != nil {
-		_ = s.cmd.Process.Signal(syscall.SIGINT)
-		select {
-		case <-s.exited:
-		case <-time.After(stopTimeout):
-			_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
-			<-s.exited
-			err = fmt.Errorf("postgres did not stop within %s; killed", stopTimeout)
-		}
-	}
-	if rmErr := os.RemoveAll(s.Dir); rmErr != nil && err == nil {
-		err = rmErr
-	}
-	return err
-}
-
-func tail(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) > 2000 {
-		s = "..." + s[len(s)-2000:]
-	}
-	return s
+	return s.proc.StopAndRemove(syscall.SIGINT, stopTimeout, s.Dir)
 }
