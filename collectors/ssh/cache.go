@@ -518,6 +518,11 @@ func (h *Host) ReadFile(ctx context.Context, p string) ([]byte, error) {
 	if e, ok := h.cache.file(p); ok {
 		return bytes.Clone(e.data), e.err
 	}
+	if _, exists, known := h.cache.lookup(p); known && !exists {
+		// Absent from its directory's listing: what cat would say,
+		// without asking.
+		return nil, h.notExist("read", p)
+	}
 	batch := append([]string{p}, h.cache.readAhead(p)...)
 	if len(batch) == 1 {
 		data, err := h.readFileRemote(ctx, p)
