@@ -1,15 +1,12 @@
 package mongodb
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,34 +17,13 @@ import (
 	"github.com/stigscan/stigscan/collectors/host"
 	"github.com/stigscan/stigscan/collectors/local"
 	"github.com/stigscan/stigscan/internal/testferret"
+	"github.com/stigscan/stigscan/internal/testlog"
 )
 
 // These tests talk to a real MongoDB-protocol server (FerretDB, started by
 // internal/testferret); they are skipped, saying so, when it is absent.
 
 func TestMain(m *testing.M) { os.Exit(testferret.Main(m)) }
-
-// logSink collects everything the target logs.
-type logSink struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *logSink) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *logSink) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func (s *logSink) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(s, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
 
 func openFerret(t *testing.T, s *testferret.Server, cfg Config, files host.Host) *Target {
 	t.Helper()
@@ -315,8 +291,8 @@ func TestConfFromTheFilesHost(t *testing.T) {
 // level, Describe, facts.
 func TestPasswordNeverLeaks(t *testing.T) {
 	s := testferret.Start(t)
-	var sink logSink
-	tg := openFerret(t, s, Config{Logger: sink.logger()}, nil)
+	var sink testlog.Sink
+	tg := openFerret(t, s, Config{Logger: sink.Text()}, nil)
 	ctx := context.Background()
 	var outputs []string
 	add := func(v any, err error) {
@@ -332,7 +308,7 @@ func TestPasswordNeverLeaks(t *testing.T) {
 	add(Sessions(ctx, tg))
 	add(tg.Facts(ctx))
 	add(tg.RunCommand(ctx, "admin", []byte(`{"createUser": "x", "pwd": "y"}`)))
-	_, err := Open(ctx, s.URI(), Config{Password: NewSecret(testferret.Password + "-wrong"), Logger: sink.logger(), ConnectTimeout: 5 * time.Second}, nil)
+	_, err := Open(ctx, s.URI(), Config{Password: NewSecret(testferret.Password + "-wrong"), Logger: sink.Text(), ConnectTimeout: 5 * time.Second}, nil)
 	add(nil, err)
 	outputs = append(outputs, tg.Describe(), sink.String(), fmt.Sprintf("%+v", tg.cfg))
 	require.NotEmpty(t, sink.String())

@@ -1,15 +1,12 @@
 package postgres
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +17,7 @@ import (
 	"github.com/stigscan/stigscan/collectors/host"
 	"github.com/stigscan/stigscan/collectors/internal/sqlguard"
 	"github.com/stigscan/stigscan/collectors/local"
+	"github.com/stigscan/stigscan/internal/testlog"
 	"github.com/stigscan/stigscan/internal/testpg"
 )
 
@@ -27,31 +25,9 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(testpg.Main(m)) }
 
-// logSink collects what a Target logs, at every level.
-type logSink struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *logSink) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *logSink) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
-}
-
-func (s *logSink) logger() *slog.Logger {
-	return slog.New(slog.NewJSONHandler(s, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
 type opened struct {
 	*Target
-	log *logSink
+	log *testlog.Sink
 }
 
 // openAs opens the test database as role (password testpg.Password) with
@@ -63,8 +39,8 @@ func openAs(t *testing.T, db *testpg.DB, role string, cfg Config, files host.Hos
 	if cfg.Password.IsZero() {
 		cfg.Password = secretOf(t, db.Password)
 	}
-	sink := &logSink{}
-	cfg.Logger = sink.logger()
+	sink := &testlog.Sink{}
+	cfg.Logger = sink.JSON()
 	if files == nil {
 		files = local.New()
 	}
@@ -570,7 +546,7 @@ func TestPasswordNeverLeaks(t *testing.T) {
 	ctx := context.Background()
 	pw := db.Password
 	var outputs []string
-	sink := &logSink{}
+	sink := &testlog.Sink{}
 	add := func(err error) {
 		if err != nil {
 			outputs = append(outputs, err.Error(), fmt.Sprintf("%+v %#v", err, err))
@@ -600,7 +576,7 @@ func TestPasswordNeverLeaks(t *testing.T) {
 		{Endpoint{User: db.User, Host: db.Host, Port: 1, SSLMode: "disable"}, Config{}},
 	} {
 		bad.cfg.Password = secretOf(t, pw)
-		bad.cfg.Logger = sink.logger()
+		bad.cfg.Logger = sink.JSON()
 		bad.cfg.ConnectTimeout = 5 * time.Second
 		_, err := Open(ctx, bad.ep, bad.cfg, nil)
 		require.Error(t, err)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -16,29 +15,13 @@ import (
 	mdb "github.com/stigscan/stigscan/collectors/mongodb"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testferret"
+	"github.com/stigscan/stigscan/internal/testlog"
 	"github.com/stigscan/stigscan/oval"
 	"github.com/stigscan/stigscan/report/arf"
 	"github.com/stigscan/stigscan/report/jsonres"
 )
 
 func TestMain(m *testing.M) { os.Exit(testferret.Main(m)) }
-
-type logSink struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *logSink) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *logSink) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // testOutcome finds an OVAL test's result by its comment.
 func testOutcome(t *testing.T, res *engine.Result, comment string) *oval.TestResult {
@@ -77,7 +60,7 @@ var testComments = func() map[string]string {
 // would tell is not collected, and settings come from the running server.
 func TestBuiltinOnFerretDB(t *testing.T) {
 	s := testferret.Start(t)
-	var sink logSink
+	var sink testlog.Sink
 	tg, err := mdb.Open(context.Background(), s.URI(), mdb.Config{Password: mdb.NewSecret(testferret.Password), Logger: slog.New(slog.NewTextHandler(&sink, &slog.HandlerOptions{Level: slog.LevelDebug}))}, nil)
 	require.NoError(t, err)
 	defer tg.Close()
