@@ -1,7 +1,8 @@
 // Package testsshd starts a real OpenSSH server (/usr/sbin/sshd) on
 // 127.0.0.1 for tests: a throwaway host key and client key made by
 // ssh-keygen in a temporary directory, key authentication for the user
-// running the tests, and helpers to kill or freeze the server mid-test.
+// running the tests (or another account, Options.User), and helpers to kill
+// or freeze the server mid-test.
 //
 // Tests that use it are skipped, with the reason, when sshd or ssh-keygen is
 // not installed (install the openssh-server and openssh-client packages).
@@ -11,6 +12,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
@@ -40,6 +42,11 @@ type Options struct {
 	ExtraConfig []string
 	// ClientKeyPassphrase, when set, encrypts the generated client key.
 	ClientKeyPassphrase string
+	// User is the account the client key logs in as; default the user
+	// running the tests. sshd reads authorized_keys as that user, so for
+	// another account the file is put in a directory anyone may read (it
+	// holds only a public key) instead of the test's private one.
+	User string
 }
 
 // Server is one running sshd. Its fields are read-only after Start.
@@ -47,7 +54,7 @@ type Server struct {
 	Host          string // always 127.0.0.1
 	Port          int
 	Dir           string // temporary directory holding keys and config
-	User          string // the user tests log in as (the current user)
+	User          string // the user tests log in as (Options.User, else the current user)
 	ClientKeyFile string // private key accepted by the server
 	// HostKeys are the server's public host keys, in HostKeyTypes order.
 	HostKeys []gossh.PublicKey
@@ -71,16 +78,20 @@ func Start(t testing.TB, opts Options) *Server {
 	if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
 		t.Skipf("testsshd: sshd needs its privilege separation directory /run/sshd: %v", err)
 	}
-	u, err := user.Current()
-	if err != nil {
-		t.Fatalf("testsshd: current user: %v", err)
+	login := opts.User
+	if login == "" {
+		u, err := user.Current()
+		if err != nil {
+			t.Fatalf("testsshd: current user: %v", err)
+		}
+		login = u.Username
 	}
 	types := opts.HostKeyTypes
 	if len(types) == 0 {
 		types = []string{"ed25519"}
 	}
 	dir := t.TempDir()
-	s := &Server{Host: "127.0.0.1", Dir: dir, User: u.Username}
+	s := &Server{Host: "127.0.0.1", Dir: dir, User: login}
 	var hostKeyLines []string
 	for _, typ := range types {
 		path := filepath.Join(dir, "host_"+typ)
@@ -94,8 +105,21 @@ func Start(t testing.TB, opts Options) *Server {
 	}
 	s.ClientKeyFile = filepath.Join(dir, "client_ed25519")
 	pub := Keygen(t, s.ClientKeyFile, "ed25519", opts.ClientKeyPassphrase)
-	authKeys := filepath.Join(dir, "authorized_keys")
-	if err := os.WriteFile(authKeys, []byte(pub), 0o600); err != nil {
+	authKeys, authMode := filepath.Join(dir, "authorized_keys"), fs.FileMode(0o600)
+	if opts.User != "" {
+		// t.TempDir's directories are private to the user running the
+		// tests; sshd would not be able to read the file as opts.User.
+		pubDir, err := os.MkdirTemp("", "testsshd-authkeys-")
+		if err != nil {
+			t.Fatalf("testsshd: %v", err)
+		}
+		t.Cleanup(func() { _ = os.RemoveAll(pubDir) })
+		if err := os.Chmod(pubDir, 0o755); err != nil {
+			t.Fatalf("testsshd: %v", err)
+		}
+		authKeys, authMode = filepath.Join(pubDir, "authorized_keys"), 0o644
+	}
+	if err := os.WriteFile(authKeys, []byte(pub), authMode); err != nil {
 		t.Fatalf("testsshd: %v", err)
 	}
 
@@ -118,6 +142,11 @@ func Start(t testing.TB, opts Options) *Server {
 			"MaxSessions 10",
 			"LogLevel VERBOSE",
 		)
+		if opts.User != "" {
+			// The key file names no user, so without this the key
+			// would log in as root too.
+			conf = append(conf, "AllowUsers "+opts.User)
+		}
 		conf = append(conf, hostKeyLines...)
 		confPath := filepath.Join(dir, "sshd_config")
 		if err := os.WriteFile(confPath, []byte(strings.Join(conf, "\n")+"\n"), 0o600); err != nil {
