@@ -48,8 +48,13 @@ type Config struct {
 	// not written). A changed or revoked key is refused regardless.
 	InsecureAcceptUnknownHostKey bool
 
-	// Sudo runs every command through "sudo -n" (never prompting); Dial
-	// fails with ErrSudoRefused when sudo would ask for a password.
+	// Sudo runs every command as root through "sudo -n -- /bin/sh -s". The
+	// login user needs a sudoers rule that lets it run /bin/sh as root
+	// without a password ("scan ALL=(root) NOPASSWD: /bin/sh"). Sudo that
+	// asks for a password is not supported, by design: no secret is ever
+	// typed into a prompt on the target (Password is for the SSH login
+	// only). Dial fails with ErrSudoRefused, giving sudo's reason, when
+	// sudo will not start the shell.
 	Sudo bool
 
 	// ConnectTimeout bounds TCP connect, SSH handshake and authentication.

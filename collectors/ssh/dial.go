@@ -34,6 +34,7 @@ var (
 // no secret: credentials are used during Dial only.
 type Host struct {
 	name        string // user@host:port, for messages
+	user        string // the login user, for messages
 	sudo        bool
 	cmdTimeout  time.Duration
 	log         *slog.Logger
@@ -134,6 +135,7 @@ func Dial(ctx context.Context, t Target, cfg Config) (*Host, error) {
 	_, fp := checker.result()
 	h := &Host{
 		name:        name,
+		user:        t.User,
 		sudo:        cfg.Sudo,
 		cmdTimeout:  cfg.CommandTimeout,
 		log:         log,

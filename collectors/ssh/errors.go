@@ -30,8 +30,10 @@ var (
 	ErrHostTimeout = errors.New("ssh: host timeout exceeded")
 	// ErrCommandTimeout: one command ran longer than Config.CommandTimeout.
 	ErrCommandTimeout = errors.New("ssh: command timeout")
-	// ErrSudoRefused: Config.Sudo is set and "sudo -n" would not run the
-	// command, typically because a password is required.
+	// ErrSudoRefused: Config.Sudo is set and "sudo -n" would not start the
+	// shell: it wants a password (which is never sent), the user may not
+	// run /bin/sh, or requiretty is set. The message gives sudo's reason
+	// and the rule that would work.
 	ErrSudoRefused = errors.New("ssh: sudo -n refused")
 	// ErrClosed: the Host was closed by its owner.
 	ErrClosed = errors.New("ssh: host closed")

@@ -367,19 +367,26 @@ func (h *Host) script(ctx context.Context, what, body string) (output, error) {
 	return out, nil
 }
 
-// notStarted explains a shell that never announced itself.
+// notStarted explains a shell that never announced itself. Under sudo the
+// reason is sudo's last line: warnings such as "unable to resolve host" or
+// "setrlimit(RLIMIT_CORE)" come before the refusal. A refusal says what
+// rule would work, since no password is ever typed into sudo's prompt.
 func (h *Host) notStarted(out output) error {
 	if h.sudo {
-		reason := firstLine(out.stderr)
+		reason := lastLine(out.stderr)
+		hint := ""
 		switch {
 		case out.status == 127:
 			reason = "sudo is not installed or not in PATH (" + reason + ")"
-		case strings.HasPrefix(reason, "sudo: "):
-			reason = strings.TrimPrefix(reason, "sudo: ")
 		case reason == "":
 			reason = fmt.Sprintf("exit status %d", out.status)
+		case strings.Contains(reason, "must have a tty"):
+			hint = fmt.Sprintf("; stigscan runs sudo without a terminal, so %s needs \"Defaults:%s !requiretty\"", h.user, h.user)
+		default:
+			hint = fmt.Sprintf("; stigscan never answers a sudo password prompt, so %s needs a rule such as \"%s ALL=(root) NOPASSWD: /bin/sh\"", h.user, h.user)
 		}
-		return fmt.Errorf("%w on %s: %s", ErrSudoRefused, h.name, reason)
+		reason = strings.TrimSuffix(strings.TrimPrefix(reason, "sudo: "), ".")
+		return fmt.Errorf("%w on %s: %s%s", ErrSudoRefused, h.name, reason, hint)
 	}
 	return fmt.Errorf("ssh: %s: /bin/sh did not start on the target: %w", h.name, &ExitError{Status: out.status, Stderr: out.stderr})
 }

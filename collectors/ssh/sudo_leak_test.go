@@ -80,7 +80,9 @@ func TestSudo(t *testing.T) {
 		defer fakeSudo(t, sudo, false, calls)
 		_, err := dialErr(t, srv, func(c *Config) { c.Sudo = true })
 		require.ErrorIs(t, err, ErrSudoRefused)
-		assert.Equal(t, fmt.Sprintf("ssh: sudo -n refused on %s@%s: a password is required", srv.User, srv.Addr()), err.Error())
+		assert.Equal(t, fmt.Sprintf("ssh: sudo -n refused on %s@%s: a password is required; "+
+			"stigscan never answers a sudo password prompt, so %s needs a rule such as \"%s ALL=(root) NOPASSWD: /bin/sh\"",
+			srv.User, srv.Addr(), srv.User, srv.User), err.Error())
 	})
 	t.Run("refused later", func(t *testing.T) {
 		h := dial(t, srv, func(c *Config) { c.Sudo = true })
@@ -107,6 +109,36 @@ func TestSudo(t *testing.T) {
 		after, _ := os.ReadFile(calls)
 		assert.Equal(t, before, after)
 	})
+}
+
+// TestSudoRefusalMessage: the reason is sudo's last line, after any
+// warnings, and says what the target needs.
+func TestSudoRefusalMessage(t *testing.T) {
+	h := &Host{name: "scan@db1:22", user: "scan", sudo: true}
+	tests := []struct {
+		name   string
+		stderr string
+		status int
+		want   string
+	}{
+		{"password required", "sudo: a password is required\n", 1,
+			`a password is required; stigscan never answers a sudo password prompt, so scan needs a rule such as "scan ALL=(root) NOPASSWD: /bin/sh"`},
+		{"warnings first", "sudo: unable to resolve host db1: Name or service not known\nsudo: setrlimit(RLIMIT_CORE): Operation not permitted\nsudo: a password is required\n", 1,
+			`a password is required; stigscan never answers a sudo password prompt, so scan needs a rule such as "scan ALL=(root) NOPASSWD: /bin/sh"`},
+		{"not allowed", "Sorry, user scan is not allowed to execute '/bin/sh -s' as root on db1.\n", 1,
+			`Sorry, user scan is not allowed to execute '/bin/sh -s' as root on db1; stigscan never answers a sudo password prompt, so scan needs a rule such as "scan ALL=(root) NOPASSWD: /bin/sh"`},
+		{"requiretty", "sudo: sorry, you must have a tty to run sudo\n", 1,
+			`sorry, you must have a tty to run sudo; stigscan runs sudo without a terminal, so scan needs "Defaults:scan !requiretty"`},
+		{"no sudo", "sh: 1: sudo: not found\n", 127, "sudo is not installed or not in PATH (sh: 1: sudo: not found)"},
+		{"silent", "", 1, "exit status 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := h.notStarted(output{stderr: tt.stderr, status: tt.status})
+			require.ErrorIs(t, err, ErrSudoRefused)
+			assert.Equal(t, "ssh: sudo -n refused on scan@db1:22: "+tt.want, err.Error())
+		})
+	}
 }
 
 func TestRealSudo(t *testing.T) {

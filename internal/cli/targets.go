@@ -33,7 +33,7 @@ func (s *sshFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.knownHost, "known-hosts", "", "known_hosts file (default ~/.ssh/known_hosts)")
 	fs.BoolVar(&s.agent, "ssh-agent", true, "offer the keys of the ssh-agent at $SSH_AUTH_SOCK")
 	fs.BoolVar(&s.acceptUnknown, "accept-unknown-host-keys", false, "accept hosts absent from known_hosts (a changed key is always refused)")
-	fs.BoolVar(&s.sudo, "sudo", false, "run remote commands through sudo -n")
+	fs.BoolVar(&s.sudo, "sudo", false, "run remote commands as root through sudo -n (the SSH user needs a NOPASSWD sudoers rule for /bin/sh; no sudo password is ever sent)")
 	fs.DurationVar(&s.connectTimeout, "connect-timeout", 15*time.Second, "bound on connecting and logging in to a target")
 	fs.DurationVar(&s.commandTimeout, "command-timeout", 2*time.Minute, "bound on each remote command")
 }
