@@ -40,9 +40,10 @@ func (w *walker) walk(ctx context.Context, root string, depth int, fn func(host.
 	}
 	entries, err := w.q.readDir(ctx, root)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
-			return nil
-		}
+		// A directory that vanished holds nothing; one that could not be
+		// listed (a login without the rights) may hold what is searched
+		// for, so the search cannot say "none".
+		w.q.noteFileErr(err)
 		return nil
 	}
 	for _, e := range entries {
@@ -165,7 +166,10 @@ func (q *Query) eachFile(ctx context.Context, regularOnly bool, fn func(fileRef)
 			}
 			return nil
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		return q.fileErr
 	}
 	pe, fe := q.Entity("path"), q.Entity("filename")
 	if pe == nil {
@@ -197,6 +201,7 @@ func (q *Query) eachFile(ctx context.Context, regularOnly bool, fn func(fileRef)
 		}
 		entries, err := q.readDir(ctx, d)
 		if err != nil {
+			q.noteFileErr(err)
 			continue
 		}
 		for _, fi := range entries {

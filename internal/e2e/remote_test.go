@@ -14,6 +14,7 @@ import (
 	"github.com/stigscan/stigscan/builtin"
 	"github.com/stigscan/stigscan/collectors/host"
 	"github.com/stigscan/stigscan/collectors/local"
+	"github.com/stigscan/stigscan/collectors/ssh"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testsshd"
 	"github.com/stigscan/stigscan/oval"
@@ -38,6 +39,13 @@ var knownXCCDF = map[string]string{}
 func TestRemoteEqualsLocalOVAL(t *testing.T) {
 	file := ssgFile(t, "ssg-debian11-oval.xml")
 	srv := testsshd.Start(t, testsshd.Options{})
+	remoteEqualsLocalOVAL(t, file, func() *ssh.Host { return dialLoopback(t, srv) })
+}
+
+// remoteEqualsLocalOVAL evaluates file locally, on the host dial returns,
+// and locally again, and compares every definition, test and object.
+func remoteEqualsLocalOVAL(t *testing.T, file string, dial func() *ssh.Host) {
+	t.Helper()
 	ctx := context.Background()
 	defs, err := oval.ParseFile(file)
 	require.NoError(t, err)
@@ -50,7 +58,7 @@ func TestRemoteEqualsLocalOVAL(t *testing.T) {
 		return res
 	}
 	l1 := eval(local.New())
-	h := dialLoopback(t, srv)
+	h := dial()
 	r := eval(h)
 	l2 := eval(local.New())
 	t.Logf("remote evaluation: %d commands in %d sessions", h.Commands(), h.Sessions())
