@@ -4,6 +4,7 @@ import (
 	"context"
 	"path"
 	"slices"
+	"strings"
 
 	"github.com/stigscan/stigscan/collectors/host"
 )
@@ -60,6 +61,10 @@ func (p *Prepared) prefetchPlan(ids []string) (stat, read []string) {
 			return
 		}
 		read = append(read, fixedReads[o.Type]...)
+		if o.Type == "sysctl_object" {
+			read = append(read, sysctlPaths(o)...)
+			return
+		}
 		paths := literalPaths(o)
 		if contentObjects[o.Type] {
 			read = append(read, paths...)
@@ -134,6 +139,40 @@ func literalPaths(o *Object) []string {
 		return []string{path.Join(dir.Value, name.Value)}
 	}
 	return nil
+}
+
+// sysctlPaths returns the kernel parameter files a sysctl object names by
+// equality (as host.SysctlParamByName reads them).
+func sysctlPaths(o *Object) []string {
+	for _, e := range o.Entities {
+		if e.Name != "name" || e.Nil || e.VarRef != "" || (e.Operation != "" && e.Operation != "equals") {
+			continue
+		}
+		if e.Value == "" || strings.ContainsAny(e.Value, "/\x00") || strings.Contains(e.Value, "..") {
+			continue
+		}
+		return []string{"/proc/sys/" + strings.ReplaceAll(e.Value, ".", "/")}
+	}
+	return nil
+}
+
+// prefetchReads tells a host that can fetch ahead the files a content
+// probe found (by a pattern or a walk, which the plan could not know) and
+// is about to read one after another, so they come in one batch.
+func (q *Query) prefetchReads(ctx context.Context, refs []fileRef) {
+	pf, ok := q.Host.(host.Prefetcher)
+	if !ok || len(refs) < 2 {
+		return
+	}
+	var read []string
+	for _, f := range refs {
+		if _, done := q.run.files[f.filepath]; !done {
+			read = append(read, f.filepath)
+		}
+	}
+	if len(read) > 1 {
+		pf.Prefetch(ctx, nil, read)
+	}
 }
 
 // prefetch hands the plan of ids to h when h can fetch ahead.

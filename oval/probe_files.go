@@ -435,6 +435,7 @@ func textfilecontent54Probe(ctx context.Context, q *Query) ([]*Item, error) {
 	if err != nil {
 		return nil, err
 	}
+	q.prefetchReads(ctx, refs)
 	pe := q.Entity("pattern")
 	if pe == nil || len(pe.pats) == 0 {
 		return nil, errors.New("textfilecontent54_object without pattern")
@@ -479,6 +480,7 @@ func textfilecontentProbe(ctx context.Context, q *Query) ([]*Item, error) {
 	if err != nil {
 		return nil, err
 	}
+	q.prefetchReads(ctx, refs)
 	le := q.Entity("line")
 	if le == nil {
 		return nil, errors.New("textfilecontent_object without line")

@@ -176,6 +176,7 @@ func xmlfilecontentProbe(ctx context.Context, q *Query) ([]*Item, error) {
 	if err != nil {
 		return nil, err
 	}
+	q.prefetchReads(ctx, refs)
 	xe := q.Entity("xpath")
 	if xe == nil {
 		return nil, errors.New("xmlfilecontent_object without xpath")

@@ -19,6 +19,14 @@ type StatFSer interface {
 	StatFS(ctx context.Context, path string) (StatFS, error)
 }
 
+// StatFSBatcher is an optional ability of a StatFSer: the sizes of many
+// file systems in one request (one round trip on a remote host instead of
+// one per mount). A path missing from the answer is one statfs could not
+// describe; the error is for a host that could not be asked at all.
+type StatFSBatcher interface {
+	StatFSAll(ctx context.Context, paths []string) (map[string]StatFS, error)
+}
+
 // Unamer is an optional ability of a Host: answering uname(2) directly rather
 // than through a command. The live local host has it; Uname falls back to
 // running uname(1) on hosts that do not.

@@ -46,6 +46,20 @@ func Mounts(ctx context.Context, h Host) ([]Mount, error) {
 		return nil, err
 	}
 	sf, _ := h.(StatFSer)
+	var sizes map[string]StatFS // from a StatFSBatcher; nil asks per mount
+	if b, ok := h.(StatFSBatcher); ok && sf != nil {
+		points := make([]string, len(mounts))
+		for i, m := range mounts {
+			points[i] = m.MountPoint
+		}
+		sizes, err = b.StatFSAll(ctx, points)
+		if cerr := checkCtx(ctx); cerr != nil {
+			return nil, cerr
+		}
+		if err != nil {
+			sizes = nil
+		}
+	}
 	for i := range mounts {
 		if err := checkCtx(ctx); err != nil {
 			return nil, err
@@ -62,7 +76,16 @@ func Mounts(ctx context.Context, h Host) ([]Mount, error) {
 		if sf == nil {
 			continue
 		}
-		st, err := sf.StatFS(ctx, m.MountPoint)
+		var st StatFS
+		var err error
+		if sizes != nil {
+			var ok bool
+			if st, ok = sizes[m.MountPoint]; !ok {
+				continue // statfs failed there: sizes stay zero
+			}
+		} else {
+			st, err = sf.StatFS(ctx, m.MountPoint)
+		}
 		if err != nil {
 			// A hung or vanished mount leaves its sizes zero
 			// rather than failing every other one.

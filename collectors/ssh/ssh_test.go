@@ -394,6 +394,22 @@ func TestStatFS(t *testing.T) {
 	assert.Positive(t, got.BFree)
 	_, err = h.StatFS(context.Background(), "/nonexistent")
 	assert.ErrorIs(t, err, fs.ErrNotExist)
+
+	// Many at once, in one command: the same fixed figures, and nothing
+	// for a path statfs cannot describe.
+	before := h.Commands()
+	all, err := h.StatFSAll(context.Background(), []string{"/", "/proc", "/nonexistent", "/dev/shm"})
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), h.Commands()-before)
+	for _, p := range []string{"/", "/proc", "/dev/shm"} {
+		var w syscall.Statfs_t
+		require.NoError(t, syscall.Statfs(p, &w), p)
+		require.Contains(t, all, p)
+		assert.Equal(t, w.Frsize, all[p].BlockSize, p)
+		assert.Equal(t, int64(w.Blocks), all[p].Blocks, p)
+		assert.Equal(t, int64(w.Files), all[p].Files, p)
+	}
+	assert.NotContains(t, all, "/nonexistent")
 }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
