@@ -27,8 +27,8 @@ func ssgFile(t *testing.T, name string) string {
 }
 
 // dialLoopback logs in to srv as the test user with key authentication and
-// the known_hosts file the harness wrote.
-func dialLoopback(t *testing.T, srv *testsshd.Server) *ssh.Host {
+// the known_hosts file the harness wrote; sudo asks for "sudo -n".
+func dialLoopback(t *testing.T, srv *testsshd.Server, sudo ...bool) *ssh.Host {
 	t.Helper()
 	tg, err := ssh.ParseTarget(srv.Target())
 	require.NoError(t, err)
@@ -36,6 +36,7 @@ func dialLoopback(t *testing.T, srv *testsshd.Server) *ssh.Host {
 		KeyFile:        srv.ClientKeyFile,
 		KnownHostsFile: srv.KnownHosts(t),
 		ConnectTimeout: 30 * time.Second,
+		Sudo:           len(sudo) > 0 && sudo[0],
 	})
 	require.NoError(t, err, "sshd log:\n%s", srv.Log())
 	t.Cleanup(func() { _ = h.Close() })

@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -197,16 +196,7 @@ func TestRemoteSudoEqualsLocalOVAL(t *testing.T) {
 	srv := testsshd.Start(t, testsshd.Options{User: acct.Name})
 	testaccount.Sudoers(t, acct.Name, acct.Name+" ALL=(root) NOPASSWD: /bin/sh")
 	remoteEqualsLocalOVAL(t, file, func() *ssh.Host {
-		tg, err := ssh.ParseTarget(srv.Target())
-		require.NoError(t, err)
-		h, err := ssh.Dial(context.Background(), tg, ssh.Config{
-			KeyFile:        srv.ClientKeyFile,
-			KnownHostsFile: srv.KnownHosts(t),
-			ConnectTimeout: 30 * time.Second,
-			Sudo:           true,
-		})
-		require.NoError(t, err, "sshd log:\n%s", srv.Log())
-		t.Cleanup(func() { _ = h.Close() })
+		h := dialLoopback(t, srv, true)
 		out, err := h.Run(context.Background(), "id -u")
 		require.NoError(t, err)
 		require.Equal(t, "0\n", string(out))
