@@ -261,11 +261,10 @@ func (h *Host) startShell(ctx context.Context) (*shell, error) {
 		return nil, h.sessionError("start shell", err)
 	}
 	// The shell's own settings: nothing that changes what commands see
-	// but the locale, which Run and scripts set anyway.
-	if _, err := io.WriteString(stdin, "printf '\\0stigscan-ready\\0'; printf '\\0stigscan-ready\\0' >&2\n"); err != nil {
-		_ = sess.Close()
-		return nil, h.sessionError("start shell", err)
-	}
+	// but the locale, which Run and scripts set anyway. A refusing sudo
+	// may have exited before this write arrives, which then fails; its
+	// reason is read below all the same.
+	_, werr := io.WriteString(stdin, "printf '\\0stigscan-ready\\0'; printf '\\0stigscan-ready\\0' >&2\n")
 	if _, err := sh.stdout.until([]byte(readyMarker)); err != nil {
 		// The shell never ran: collect why (sudo's refusal) and the
 		// status.
@@ -281,6 +280,9 @@ func (h *Host) startShell(ctx context.Context) (*shell, error) {
 		_ = sess.Close()
 		if h.broken() != nil {
 			return nil, h.deadErr
+		}
+		if werr != nil && status == -1 && len(errText) == 0 {
+			return nil, h.sessionError("start shell", werr)
 		}
 		return nil, h.notStarted(output{stderr: string(errText), status: status})
 	}
