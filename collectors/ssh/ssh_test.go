@@ -169,7 +169,15 @@ func TestFilesystemMatchesLocal(t *testing.T) {
 			for i, e := range entries {
 				p := filepath.Join(d, e.Name())
 				assert.Equal(t, e.Name(), got[i].Name())
-				assertSame(t, local(t, p), got[i], d == dir || d == dir+"/")
+				want := local(t, p)
+				if d == "/" && want.Mode.IsDir() {
+					// Other processes change /tmp, /run and /dev
+					// (entries come and go) between the two reads;
+					// names, types, modes and owners must agree.
+					want.MTime, want.CTime, want.Size = time.Time{}, time.Time{}, 0
+					got[i].MTime, got[i].CTime, got[i].Size = time.Time{}, time.Time{}, 0
+				}
+				assertSame(t, want, got[i], d == dir || d == dir+"/")
 			}
 		}
 	})
