@@ -15,9 +15,10 @@ import (
 // and read are listed by one find(1) process in one command, and the
 // files in read that the listings show to be small regular files are read
 // in one more (ReadFiles). The answers go to the per-scan cache, where
-// Stat and ReadFile find them; anything not fetched (no GNU find, a
-// directory that could not be listed, a large file) is fetched when asked,
-// with its error then. The files read are those the checks being evaluated
+// Stat and ReadFile find them; anything not fetched (a directory that
+// could not be listed, a large file) is fetched when asked, with its error
+// then. Where find cannot list (no -printf, as on BusyBox) the files in
+// read are read without a listing. The files read are those the checks being evaluated
 // name, so unlike the read-ahead of neighbours they may be files only root
 // may read (a check of /etc/shadow reads it anyway).
 func (h *Host) Prefetch(ctx context.Context, stat, read []string) {
@@ -53,10 +54,20 @@ func (h *Host) Prefetch(ctx context.Context, stat, read []string) {
 			continue
 		}
 		fi, exists, known := h.cache.lookup(p)
-		if !known || !exists || !fi.Mode.IsRegular() || fi.Size > readAheadMaxFile || total+fi.Size > readAheadMaxBytes {
+		switch {
+		case !known:
+			// Not listed: on a target whose find cannot list
+			// (BusyBox) the file is read unseen, as the check that
+			// names it will read it anyway; elsewhere the listing
+			// failed and the read waits for the check.
+			if h.gnuFind.Load() != findNo {
+				continue
+			}
+		case !exists || !fi.Mode.IsRegular() || fi.Size > readAheadMaxFile || total+fi.Size > readAheadMaxBytes:
 			continue
+		default:
+			total += fi.Size
 		}
-		total += fi.Size
 		batch = append(batch, p)
 	}
 	if len(batch) == 0 {
@@ -95,6 +106,10 @@ exec find -H` + args.String() + ` -maxdepth 1 -printf '` + prefetchFormat + `'
 	res, err := h.script(ctx, "list "+dirs[0]+" and others", body)
 	if err != nil {
 		h.log.Debug("ssh: prefetch listing failed; directories are listed when asked", "host", h.name, "err", err)
+		return
+	}
+	if bytes.HasPrefix(res.stdout, []byte("U\x00")) {
+		h.gnuFind.CompareAndSwap(findUnknown, findNo)
 		return
 	}
 	if !bytes.HasPrefix(res.stdout, []byte("Q\x00")) {
