@@ -78,12 +78,11 @@ func Mounts(ctx context.Context, h Host) ([]Mount, error) {
 		}
 		var st StatFS
 		var err error
-		if sizes != nil {
-			var ok bool
-			if st, ok = sizes[m.MountPoint]; !ok {
-				continue // statfs failed there: sizes stay zero
-			}
+		if s, ok := sizes[m.MountPoint]; ok {
+			st = s
 		} else {
+			// Not in the batch (or no batch): asked alone, which
+			// also gives the reason when statfs fails.
 			st, err = sf.StatFS(ctx, m.MountPoint)
 		}
 		if err != nil {

@@ -36,8 +36,9 @@ import (
 //     directory's files one after another. The first read of a directory
 //     reads just that file: a check that reads /etc/passwd alone does not
 //     pay for the rest of /etc. Files only their owner or group may read
-//     (private keys, shadow files) are read only when asked for, so a scan
-//     never carries secrets off the target that no check wanted. Kernel
+//     (private keys, shadow files), and any file in a directory others may
+//     not reach (everything under /root), are read only when asked for, so
+//     a scan never carries secrets off the target that no check wanted. Kernel
 //     parameters are the exception both ways: the first one read brings
 //     every listed parameter, whatever its mode, as sysctl -a would.
 //
@@ -45,11 +46,12 @@ import (
 // a file changed mid-scan may be seen before or after the change.
 // Config.NoCache turns all of it off.
 type cache struct {
-	mu    sync.Mutex
-	dirs  map[string]*listing
-	stats map[string]host.FileInfo
-	files map[string]fileEntry
-	reads map[string]int // files read so far per directory, for readAhead
+	mu     sync.Mutex
+	dirs   map[string]*listing
+	stats  map[string]host.FileInfo
+	files  map[string]fileEntry
+	reads  map[string]int  // files read so far per directory, for readAhead
+	public map[string]bool // publicDir's answers
 }
 
 type listing struct {
@@ -64,7 +66,7 @@ type fileEntry struct {
 }
 
 func newCache() *cache {
-	return &cache{dirs: map[string]*listing{}, stats: map[string]host.FileInfo{}, files: map[string]fileEntry{}, reads: map[string]int{}}
+	return &cache{dirs: map[string]*listing{}, stats: map[string]host.FileInfo{}, files: map[string]fileEntry{}, reads: map[string]int{}, public: map[string]bool{}}
 }
 
 // Read-ahead bounds: siblings larger than readAheadMaxFile are not read
@@ -524,6 +526,9 @@ func (h *Host) ReadFile(ctx context.Context, p string) ([]byte, error) {
 		return nil, h.notExist("read", p)
 	}
 	batch := append([]string{p}, h.cache.readAhead(p)...)
+	if len(batch) > 1 && !strings.HasPrefix(p, "/proc/sys/") && !h.publicDir(ctx, path.Dir(p)) {
+		batch = batch[:1]
+	}
 	if len(batch) == 1 {
 		data, err := h.readFileRemote(ctx, p)
 		if err != nil && !isPerFile(err) {
@@ -540,4 +545,36 @@ func (h *Host) ReadFile(ctx context.Context, p string) ([]byte, error) {
 		h.cache.putFile(fr.Path, fr.Data, fr.Err)
 	}
 	return bytes.Clone(got[0].Data), got[0].Err
+}
+
+// publicDir reports whether anyone may reach the files of dir: it and
+// every directory above it are real directories (not links) that others
+// may search. A world-readable file in /root (mode 0700) is still private,
+// so read-ahead keeps out of such directories. What the cache does not know
+// of the ancestors is asked in one Stat; the answer is kept per directory.
+func (h *Host) publicDir(ctx context.Context, dir string) bool {
+	h.cache.mu.Lock()
+	v, ok := h.cache.public[dir]
+	h.cache.mu.Unlock()
+	if ok {
+		return v
+	}
+	var chain []string
+	for d := dir; ; d = path.Dir(d) {
+		chain = append(chain, d)
+		if d == "/" {
+			break
+		}
+	}
+	infos, err := h.Stat(ctx, chain...)
+	public := err == nil
+	for _, fi := range infos {
+		if fi.Err != nil || !fi.Mode.IsDir() || fi.Mode.Perm()&0o001 == 0 {
+			public = false
+		}
+	}
+	h.cache.mu.Lock()
+	h.cache.public[dir] = public
+	h.cache.mu.Unlock()
+	return public
 }

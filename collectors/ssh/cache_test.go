@@ -124,6 +124,10 @@ func TestCacheAnswersAsTheTargetDoes(t *testing.T) {
 	for p := range files {
 		require.NoError(t, os.Chmod(p, 0o644))
 	}
+	// Read-ahead needs a directory others may reach; t.TempDir's parent
+	// is 0700.
+	require.NoError(t, os.Chmod(filepath.Dir(dir), 0o755))
+	require.NoError(t, os.Chmod(dir, 0o755))
 	private := filepath.Join(dir, "private key")
 	require.NoError(t, os.WriteFile(private, []byte("-----BEGIN OPENSSH PRIVATE KEY-----\n"), 0o640))
 	cached = dial(t, srv, nil)

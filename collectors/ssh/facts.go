@@ -96,15 +96,18 @@ func (h *Host) targetFacts(ctx context.Context) (*targetFacts, error) {
 	return tf, nil
 }
 
-// parseUnameFacts reads "uname -snrm" (four words: none of those fields
-// holds a blank), "uname -v" and "uname -p" into what host.ParseUname
-// reads.
+// parseUnameFacts reads "uname -snrm" (system, node, release, machine;
+// only the node name could hold a blank, so it is what lies between the
+// first word and the last two), "uname -v" and "uname -p" into what
+// host.ParseUname reads.
 func parseUnameFacts(v map[string]string) (host.UnameInfo, error) {
 	w := strings.Fields(v["uname"])
-	if len(w) != 4 {
+	if len(w) < 4 {
 		return host.UnameInfo{}, fmt.Errorf("uname: want 4 words from uname -snrm, got %q", v["uname"])
 	}
-	lines := []string{w[3], w[1], w[0], w[2], strings.TrimSpace(v["unamev"]), strings.TrimSpace(v["unamep"])}
+	n := len(w)
+	node := strings.Join(w[1:n-2], " ")
+	lines := []string{w[n-1], node, w[0], w[n-2], strings.TrimSpace(v["unamev"]), strings.TrimSpace(v["unamep"])}
 	return host.ParseUname([]byte(strings.Join(lines, "\n") + "\n"))
 }
 
@@ -130,8 +133,8 @@ func parseFacts(v map[string]string) host.Facts {
 	if f.OS == "" {
 		// "uname -snrm" gives system, node, release, machine: the
 		// system and release name the OS.
-		if w := strings.Fields(v["uname"]); len(w) == 4 {
-			f.OS = w[0] + " " + w[2]
+		if w := strings.Fields(v["uname"]); len(w) >= 4 {
+			f.OS = w[0] + " " + w[len(w)-2]
 		}
 	}
 	return f

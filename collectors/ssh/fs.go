@@ -387,11 +387,11 @@ func (h *Host) readFileRemote(ctx context.Context, path string) ([]byte, error) 
 // claim size zero (empty files and kernel pseudo-files, which tar would
 // archive as empty), directories (D), other existing non-regular paths (N)
 // and errors (E, with the tool's message), then streams the T files as one
-// tar archive after an "A" record. A zero-size file outside /proc, /sys
-// and /dev is empty, and one the shell may read is sent as an empty hex
-// dump (H) with no process started; other zero-size files are sent as an
-// od hex dump (H), which reads what a pseudo-file really holds or gives the
-// error, except kernel parameters under /proc/sys (S): a sysctl walk reads
+// tar archive after an "A" record. Zero-size files are sent as an od hex
+// dump (H), which reads what a pseudo-file really holds (size 0 says
+// nothing of /etc/mtab, a link to /proc/self/mounts, or of a file on
+// selinuxfs) or gives the error, except kernel parameters under /proc/sys
+// (S): a sysctl walk reads
 // over a thousand of them, so rather than start od for each, one cat finds
 // those that cannot be read (stable_secret before it is set gives EIO) and
 // one head -v prints them all after a "P" record, each after a
@@ -429,11 +429,8 @@ func readFilesBody(paths []string) string {
 			*"cat: read error: "*) printf 'R\0' ;;
 			*) printf 'S\0' ;;
 			esac ;;
-		/proc/*|/sys/*|/dev/*)
-			if x=$(od -An -v -tx1 -- "$p" 2>&1); then printf 'H\0%s\0' "$x"; else printf 'E\0%s\0' "$x"; fi ;;
 		*)
-			if [ -r "$p" ]; then printf 'H\0\0'
-			elif x=$(od -An -v -tx1 -- "$p" 2>&1); then printf 'H\0%s\0' "$x"; else printf 'E\0%s\0' "$x"; fi ;;
+			if x=$(od -An -v -tx1 -- "$p" 2>&1); then printf 'H\0%s\0' "$x"; else printf 'E\0%s\0' "$x"; fi ;;
 		esac
 	elif [ -d "$p" ]; then printf 'D\0'
 	elif [ -e "$p" ]; then printf 'N\0'
@@ -691,16 +688,17 @@ func (h *Host) StatFS(ctx context.Context, path string) (host.StatFS, error) {
 
 // dpkgStatusBody prints the lines of dpkg's status file that
 // host.ParseDpkgStatus reads (field names are case-insensitive) and the
-// blank lines between stanzas. grep's "no line matched" (an empty file) is
-// success; a file that is not there is left to cat, whose message says why.
+// blank lines between stanzas; -a keeps a stray NUL byte (a block zeroed
+// by a crash) from turning the file into "binary file matches" and no
+// lines. grep's "no line matched" (an empty file) is success.
 const dpkgStatusBody = `f=` + host.DpkgStatusPath + `
 if [ -f "$f" ]; then
-	grep -i -E '^(package|status|version|architecture)[[:space:]]*:|^[[:space:]]*$' -- "$f"
+	grep -a -i -E '^(package|status|version|architecture)[[:space:]]*:|^[[:space:]]*$' -- "$f"
 	s=$?
 	if [ $s -eq 1 ]; then s=0; fi
 	exit $s
 fi
-exec cat -- "$f"
+exit 2
 `
 
 // DpkgStatus reads dpkg's status file cut down on the target to the fields
@@ -711,13 +709,12 @@ func (h *Host) DpkgStatus(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch res.status {
-	case 0:
+	if res.status == 0 {
 		return res.stdout, nil
-	case 127:
-		return h.ReadFile(ctx, host.DpkgStatusPath)
 	}
-	return nil, fmt.Errorf("ssh: %s: %w", h.name, &fs.PathError{Op: "read", Path: host.DpkgStatusPath, Err: classify(res.stderr)})
+	// No grep, a grep that refuses these options, or a file that cannot
+	// be read: the whole-file read gives the data or the exact error.
+	return h.ReadFile(ctx, host.DpkgStatusPath)
 }
 
 // statFSFormat is what StatFS and StatFSAll have stat -f print: fragment
@@ -743,10 +740,11 @@ func parseStatFS(out string) (host.StatFS, bool) {
 // StatFSAll describes many file systems with one command
 // (host.StatFSBatcher): each path, then what stat -f printed for it. A
 // mount that hangs (a dead network file system) is given up after 10
-// seconds where timeout(1) exists, so it does not take the others with it.
+// seconds where timeout(1) takes that syntax (BusyBox before 1.30 wanted
+// -t), so it does not take the others with it.
 func (h *Host) StatFSAll(ctx context.Context, paths []string) (map[string]host.StatFS, error) {
 	var b strings.Builder
-	b.WriteString("t=\nif command -v timeout >/dev/null 2>&1; then t='timeout 10'; fi\nfor p in")
+	b.WriteString("t=\nif timeout 10 true >/dev/null 2>&1; then t='timeout 10'; fi\nfor p in")
 	n := 0
 	for _, p := range paths {
 		if checkPath(p) != nil {

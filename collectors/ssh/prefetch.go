@@ -99,9 +99,17 @@ func (h *Host) listDirs(ctx context.Context, dirs []string) {
 	for _, d := range dirs {
 		args.WriteString(" " + Quote(d))
 	}
+	// Only directories the login may both read and search are given to
+	// find: on an empty directory it can read but not search, find
+	// reports nothing amiss, where ReadDir and Stat get EACCES.
 	body := `if ! ` + h.findTest() + `; then printf 'U\0'; exit 0; fi
 printf 'Q\0'
-exec find -H` + args.String() + ` -maxdepth 1 -printf '` + prefetchFormat + `'
+set --
+for d in` + args.String() + `; do
+	if [ -d "$d" ] && [ -r "$d" ] && [ -x "$d" ]; then set -- "$@" "$d"; fi
+done
+if [ $# -eq 0 ]; then exit 0; fi
+exec find -H "$@" -maxdepth 1 -printf '` + prefetchFormat + `'
 `
 	res, err := h.script(ctx, "list "+dirs[0]+" and others", body)
 	if err != nil {
