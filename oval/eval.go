@@ -409,8 +409,16 @@ func (r *run) compareEntity(e *Entity, datatype string, f *Field, want string) (
 	if f.Nil && e.Nil {
 		return True, nil
 	}
-	sys := f.Value
-	return compareValues(e.Operation, datatype, sys, want, pat)
+	if f.withheld {
+		return Error, fmt.Errorf("%s was masked in the system characteristics: its value is not there to compare", f.Name)
+	}
+	res, err := compareValues(e.Operation, datatype, f.Value, want, pat)
+	if err != nil && f.Mask {
+		// compareValues quotes the value it could not read; a masked
+		// one must not reach a message.
+		err = fmt.Errorf("the masked %s value cannot be compared as %s with %q", f.Name, orDefault(datatype, "string"), e.Operation)
+	}
+	return res, err
 }
 
 // addItem records an item in the run, giving it an id; identical items
@@ -499,6 +507,13 @@ func (r *run) maskStates(t *Test, items []*Item) {
 			for _, it := range items {
 				for _, f := range it.field(e.Name) {
 					f.Mask = true
+				}
+				if e.Name == "line" && s.Type == "textfilecontent_state" {
+					// evalState compares this entity with the
+					// matched text.
+					for _, f := range it.field("text") {
+						f.Mask = true
+					}
 				}
 			}
 		}

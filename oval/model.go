@@ -212,6 +212,9 @@ type Field struct {
 	// entity, and always for credential material such as password hashes.
 	// Evaluation still compares the value.
 	Mask bool
+	// withheld: read from system characteristics where it was masked, so
+	// the value is not there to compare.
+	withheld bool
 }
 
 // Message is an OVAL message with a level.

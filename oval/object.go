@@ -377,7 +377,10 @@ func (r *run) replay(sc *SystemCharacteristics, o *Object) *collected {
 			c.co.Messages = append(c.co.Messages, msg("%s: item %s missing from the system characteristics", o.ID, ref))
 			continue
 		}
+		// A copy down to the fields: masking marks fields, and the
+		// document may serve other runs at the same time.
 		cp := *it
+		cp.Fields = cloneFields(it.Fields)
 		c.items = append(c.items, r.addItem(&cp))
 	}
 	return c
@@ -407,4 +410,17 @@ func (r *run) systemInfo() SystemInfo {
 		}
 	}
 	return si
+}
+
+func cloneFields(fs []*Field) []*Field {
+	if fs == nil {
+		return nil
+	}
+	out := make([]*Field, len(fs))
+	for i, f := range fs {
+		cp := *f
+		cp.Fields = cloneFields(f.Fields)
+		out[i] = &cp
+	}
+	return out
 }

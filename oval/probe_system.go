@@ -231,7 +231,11 @@ func passwordProbe(ctx context.Context, q *Query) ([]*Item, error) {
 	}
 	var cands []*Item
 	for _, e := range ents {
-		cands = append(cands, newItem("password_item", "unix", str("username", e.Username), str("password", e.Password),
+		// A password field that is not "x" holds a hash: evaluated,
+		// never written.
+		pw := str("password", e.Password)
+		pw.Mask = true
+		cands = append(cands, newItem("password_item", "unix", str("username", e.Username), pw,
 			intField("user_id", e.UID), intField("group_id", e.GID), str("gcos", e.GCOS), str("home_dir", e.HomeDir), str("login_shell", e.Shell)))
 	}
 	return filterItems(q, cands)

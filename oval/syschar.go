@@ -147,6 +147,7 @@ func (sc *SystemCharacteristics) section(n *node) {
 
 func parseField(n *node) *Field {
 	f := &Field{Name: n.Local, Value: n.Text, Datatype: n.attr("datatype"), Status: n.attr("status"), Nil: n.xsiNil(), Mask: n.attr("mask") == "true"}
+	f.withheld = f.Mask
 	if f.Status == statusExists {
 		f.Status = ""
 	}
