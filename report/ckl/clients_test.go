@@ -20,34 +20,6 @@ import (
 	"github.com/stigscan/stigscan/report/jsonres/jsonrestest"
 )
 
-// smEntry is what report/testdata/node/smparse.mjs prints per file: what
-// STIG Manager would import from it.
-type smEntry struct {
-	File       string `json:"file"`
-	Error      string `json:"error"`
-	Errors     []string
-	Target     map[string]any `json:"target"`
-	Checklists []struct {
-		BenchmarkID string `json:"benchmarkId"`
-		RevisionStr string `json:"revisionStr"`
-		Reviews     []struct {
-			RuleID       string         `json:"ruleId"`
-			Result       string         `json:"result"`
-			Detail       *string        `json:"detail"`
-			Comment      *string        `json:"comment"`
-			ResultEngine map[string]any `json:"resultEngine"`
-		} `json:"reviews"`
-	} `json:"checklists"`
-}
-
-func stigManager(t *testing.T, files ...string) []smEntry {
-	t.Helper()
-	var out []smEntry
-	require.NoError(t, json.Unmarshal(jsonrestest.RunNode(t, "smparse.mjs", files...), &out))
-	require.Len(t, out, len(files))
-	return out
-}
-
 // TestSTIGManagerReadsOurChecklists imports checklists written from two real
 // DISA benchmarks with STIG Manager's parser: no error, and per rule the
 // review status STIG Manager sees is the one stigscan decided.
@@ -70,7 +42,7 @@ func TestSTIGManagerReadsOurChecklists(t *testing.T) {
 			require.NoError(t, ckl.Writer{Options: tt.opt}.WriteDocument(&buf, d))
 			p := writeFile(t, "ours.ckl", buf.Bytes())
 
-			got := stigManager(t, p)[0]
+			got := jsonrestest.STIGManager(t, p)[0]
 			require.Empty(t, got.Error)
 			assert.Empty(t, got.Errors)
 			assert.Equal(t, "db01", got.Target["name"])
@@ -124,7 +96,7 @@ func TestSTIGManagerRoundTrip(t *testing.T) {
 		require.NoError(t, ckl.Encode(&buf, c))
 		args = append(args, f, writeFile(t, filepath.Base(f), buf.Bytes()))
 	}
-	got := stigManager(t, args...)
+	got := jsonrestest.STIGManager(t, args...)
 	same, parsed, reviews := 0, 0, 0
 	var hostless []string
 	for i := 0; i < len(got); i += 2 {
@@ -167,7 +139,7 @@ func TestSTIGManagerRoundTrip(t *testing.T) {
 	if len(args) == 0 {
 		return
 	}
-	got = stigManager(t, args...)
+	got = jsonrestest.STIGManager(t, args...)
 	same, reviews = 0, 0
 	for i := 0; i < len(got); i += 2 {
 		orig, ours := got[i], got[i+1]
@@ -252,7 +224,7 @@ func TestRealScan(t *testing.T) {
 
 	t.Run("stig manager", func(t *testing.T) {
 		jsonrestest.NodeHarness(t)
-		got := stigManager(t, p)[0]
+		got := jsonrestest.STIGManager(t, p)[0]
 		require.Empty(t, got.Error)
 		require.Len(t, got.Checklists, 1)
 		reviews := got.Checklists[0].Reviews

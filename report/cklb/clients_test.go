@@ -2,7 +2,6 @@ package cklb_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -16,31 +15,6 @@ import (
 	"github.com/stigscan/stigscan/report/jsonres"
 	"github.com/stigscan/stigscan/report/jsonres/jsonrestest"
 )
-
-type smEntry struct {
-	File       string         `json:"file"`
-	Error      string         `json:"error"`
-	Target     map[string]any `json:"target"`
-	Checklists []struct {
-		BenchmarkID string `json:"benchmarkId"`
-		RevisionStr string `json:"revisionStr"`
-		Reviews     []struct {
-			RuleID       string         `json:"ruleId"`
-			Result       string         `json:"result"`
-			Detail       *string        `json:"detail"`
-			Comment      *string        `json:"comment"`
-			ResultEngine map[string]any `json:"resultEngine"`
-		} `json:"reviews"`
-	} `json:"checklists"`
-}
-
-func stigManager(t *testing.T, files ...string) []smEntry {
-	t.Helper()
-	var out []smEntry
-	require.NoError(t, json.Unmarshal(jsonrestest.RunNode(t, "smparse.mjs", files...), &out))
-	require.Len(t, out, len(files))
-	return out
-}
 
 func tempFile(t *testing.T, name string, data []byte) string {
 	t.Helper()
@@ -66,7 +40,7 @@ func TestSTIGManagerReadsOurChecklists(t *testing.T) {
 			d := jsonres.FromResult(res, jsonres.Options{})
 			var buf bytes.Buffer
 			require.NoError(t, cklb.Writer{Options: ckl.Options{Database: true, Instance: "db"}}.WriteDocument(&buf, d))
-			got := stigManager(t, tempFile(t, "ours.cklb", buf.Bytes()))[0]
+			got := jsonrestest.STIGManager(t, tempFile(t, "ours.cklb", buf.Bytes()))[0]
 			require.Empty(t, got.Error)
 			assert.Equal(t, "db01", got.Target["name"])
 			assert.Equal(t, "db", got.Target["metadata"].(map[string]any)["cklWebDbInstance"])
@@ -104,7 +78,7 @@ func TestSTIGManagerRoundTrip(t *testing.T) {
 		require.NoError(t, cklb.Encode(&buf, c))
 		args = append(args, f, tempFile(t, filepath.Base(f), buf.Bytes()))
 	}
-	got := stigManager(t, args...)
+	got := jsonrestest.STIGManager(t, args...)
 	same, reviews := 0, 0
 	for i := 0; i < len(got); i += 2 {
 		orig, ours := got[i], got[i+1]

@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/stigscan/stigscan/engine"
+	"github.com/stigscan/stigscan/report/ckl"
 )
 
 // Checklist statuses.
@@ -158,32 +159,20 @@ func (t *Text) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// The CKLB statuses are the CKL ones spelt otherwise; the mapping onto
+// XCCDF result words is CKL's.
+var (
+	fromCKL = map[string]string{ckl.NotAFinding: NotAFinding, ckl.Open: Open, ckl.NotApplicable: NotApplicable, ckl.NotReviewed: NotReviewed}
+	toCKL   = map[string]string{NotAFinding: ckl.NotAFinding, Open: ckl.Open, NotApplicable: ckl.NotApplicable, NotReviewed: ckl.NotReviewed}
+)
+
 // StatusOf maps a checklist result (XCCDF words: pass, fail,
 // notapplicable, anything else) onto a CKLB status.
-func StatusOf(s engine.Status) string {
-	switch s {
-	case engine.Pass:
-		return NotAFinding
-	case engine.Fail:
-		return Open
-	case engine.NotApplicable:
-		return NotApplicable
-	}
-	return NotReviewed
-}
+func StatusOf(s engine.Status) string { return fromCKL[ckl.StatusOf(s)] }
 
-// ResultOf maps a CKLB status onto an XCCDF result word.
-func ResultOf(status string) engine.Status {
-	switch status {
-	case NotAFinding:
-		return engine.Pass
-	case Open:
-		return engine.Fail
-	case NotApplicable:
-		return engine.NotApplicable
-	}
-	return engine.NotChecked
-}
+// ResultOf maps a CKLB status onto an XCCDF result word; unknown statuses
+// are notchecked.
+func ResultOf(status string) engine.Status { return ckl.ResultOf(toCKL[status]) }
 
 // The types below keep unknown keys: each decodes its known fields through
 // an alias type and gathers the rest into Extra; encoding appends Extra,

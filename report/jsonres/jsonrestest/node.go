@@ -2,6 +2,7 @@ package jsonrestest
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,4 +41,38 @@ func RunNode(t testing.TB, script string, args ...string) []byte {
 		t.Fatalf("node %s: %v\n%s", script, err, stderr.String())
 	}
 	return stdout.Bytes()
+}
+
+// SMEntry is what report/testdata/node/smparse.mjs prints per file: what
+// STIG Manager would import from it.
+type SMEntry struct {
+	File       string `json:"file"`
+	Error      string `json:"error"`
+	Errors     []string
+	Target     map[string]any `json:"target"`
+	Checklists []struct {
+		BenchmarkID string `json:"benchmarkId"`
+		RevisionStr string `json:"revisionStr"`
+		Reviews     []struct {
+			RuleID       string         `json:"ruleId"`
+			Result       string         `json:"result"`
+			Detail       *string        `json:"detail"`
+			Comment      *string        `json:"comment"`
+			ResultEngine map[string]any `json:"resultEngine"`
+		} `json:"reviews"`
+	} `json:"checklists"`
+}
+
+// STIGManager has STIG Manager's client modules parse files (CKL, CKLB or
+// XCCDF results), one entry per file in order.
+func STIGManager(t *testing.T, files ...string) []SMEntry {
+	t.Helper()
+	var out []SMEntry
+	if err := json.Unmarshal(RunNode(t, "smparse.mjs", files...), &out); err != nil {
+		t.Fatalf("smparse.mjs output: %v", err)
+	}
+	if len(out) != len(files) {
+		t.Fatalf("smparse.mjs gave %d entries for %d files", len(out), len(files))
+	}
+	return out
 }
