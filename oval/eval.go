@@ -280,21 +280,33 @@ func (r *run) evalState(id string, it *Item) (Result, string) {
 	var rs []Result
 	var msgs []string
 	for _, e := range s.Entities {
-		fields := it.field(e.Name)
-		if e.Name == "line" && s.Type == "textfilecontent_state" {
-			// The deprecated line entity of a state means the matched
-			// text; the item's line holds the object's pattern.
-			if text := it.field("text"); len(text) > 0 {
-				fields = text
-			}
-		}
-		res, err := r.evalEntity(id, e, fields, it.Fields)
+		res, err := r.evalEntity(id, e, stateFields(s, e, it), it.Fields)
 		if err != nil {
 			msgs = append(msgs, fmt.Sprintf("%s: %s: %v", id, e.Name, err))
 		}
 		rs = append(rs, res)
 	}
 	return combine(s.Operator, rs), strings.Join(msgs, "; ")
+}
+
+// stateFields returns the fields of it that entity e of state s is
+// compared with: those named like it, except that the deprecated line
+// entity of a textfilecontent_state means the matched text (the item's
+// line holds the object's pattern).
+func stateFields(s *State, e *Entity, it *Item) []*Field {
+	if e.Name == "line" && s.Type == "textfilecontent_state" {
+		if text := it.field("text"); len(text) > 0 {
+			return text
+		}
+	}
+	return it.field(e.Name)
+}
+
+// maskAll marks fields as not to be written.
+func maskAll(fields []*Field) {
+	for _, f := range fields {
+		f.Mask = true
+	}
 }
 
 // evalEntity compares the fields of an item named like a state entity.
@@ -505,16 +517,8 @@ func (r *run) maskStates(t *Test, items []*Item) {
 				continue
 			}
 			for _, it := range items {
-				for _, f := range it.field(e.Name) {
-					f.Mask = true
-				}
-				if e.Name == "line" && s.Type == "textfilecontent_state" {
-					// evalState compares this entity with the
-					// matched text.
-					for _, f := range it.field("text") {
-						f.Mask = true
-					}
-				}
+				maskAll(it.field(e.Name))
+				maskAll(stateFields(s, e, it))
 			}
 		}
 	}

@@ -151,9 +151,7 @@ func (r *run) object(id string) *collected {
 			continue
 		}
 		for _, it := range c.items {
-			for _, f := range it.field(e.Name) {
-				f.Mask = true
-			}
+			maskAll(it.field(e.Name))
 		}
 	}
 	c.co.ID, c.co.Version, c.co.Comment = o.ID, o.Version, o.Comment

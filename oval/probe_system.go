@@ -464,20 +464,32 @@ func systemdUnits(ctx context.Context, q *Query) ([]string, error) {
 	return out, nil
 }
 
-func systemdunitpropertyProbe(ctx context.Context, q *Query) ([]*Item, error) {
+// eachUnit calls fn with what get finds for every unit of q's object. A
+// unit get cannot describe is left out; a host that cannot be asked at all
+// fails the object.
+func eachUnit[T any](ctx context.Context, q *Query, get func(context.Context, host.Host, string) (T, error), fn func(unit string, v T) error) error {
 	units, err := systemdUnits(ctx, q)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var items []*Item
 	for _, u := range units {
-		props, err := host.SystemdUnitProperties(ctx, q.Host, u)
+		v, err := get(ctx, q.Host, u)
 		if err != nil {
 			if errors.Is(err, host.ErrNotCollected) {
-				return nil, err
+				return err
 			}
 			continue
 		}
+		if err := fn(u, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func systemdunitpropertyProbe(ctx context.Context, q *Query) ([]*Item, error) {
+	var items []*Item
+	err := eachUnit(ctx, q, host.SystemdUnitProperties, func(u string, props map[string][]string) error {
 		names := make([]string, 0, len(props))
 		for k := range props {
 			names = append(names, k)
@@ -485,7 +497,7 @@ func systemdunitpropertyProbe(ctx context.Context, q *Query) ([]*Item, error) {
 		slices.Sort(names)
 		for _, k := range names {
 			if ok, err := q.Entity("property").Match(k); err != nil {
-				return nil, err
+				return err
 			} else if !ok {
 				continue
 			}
@@ -495,29 +507,26 @@ func systemdunitpropertyProbe(ctx context.Context, q *Query) ([]*Item, error) {
 			}
 			items = append(items, it)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return items, nil
 }
 
 func systemdunitdependencyProbe(ctx context.Context, q *Query) ([]*Item, error) {
-	units, err := systemdUnits(ctx, q)
-	if err != nil {
-		return nil, err
-	}
 	var items []*Item
-	for _, u := range units {
-		deps, err := host.SystemdUnitDependencies(ctx, q.Host, u)
-		if err != nil {
-			if errors.Is(err, host.ErrNotCollected) {
-				return nil, err
-			}
-			continue
-		}
+	err := eachUnit(ctx, q, host.SystemdUnitDependencies, func(u string, deps []string) error {
 		it := newItem("systemdunitdependency_item", "linux", str("unit", u))
 		for _, d := range deps {
 			it.Fields = append(it.Fields, str("dependency", d))
 		}
 		items = append(items, it)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return items, nil
 }
