@@ -427,6 +427,22 @@ func (h *Host) ReadDir(ctx context.Context, dir string) ([]host.FileInfo, error)
 // findError is one line find(1) writes to standard error in the C locale.
 var findError = regexp.MustCompile(`^find: '([^'\\]*)': .*$`)
 
+// findErrorPaths returns the paths find's error lines name, or the first
+// line that names none it can read (a path with a quote is escaped).
+func findErrorPaths(stderr string) (paths []string, unplaced string) {
+	for line := range strings.SplitSeq(strings.TrimSpace(stderr), "\n") {
+		if line == "" {
+			continue
+		}
+		m := findError.FindStringSubmatch(line)
+		if m == nil || !cleanAbs(m[1]) {
+			return nil, line
+		}
+		paths = append(paths, m[1])
+	}
+	return paths, ""
+}
+
 // fetchTree lists every directory below dir (dir included, /proc and /sys
 // excluded) with one find process and caches the listings. It fails only
 // when the host cannot be read; a tree it cannot list (no GNU find, dir not
@@ -474,22 +490,19 @@ exec find -H "$d" -mindepth 1 -printf '` + findFormat + `' \( -path /proc -o -pa
 	// A directory find could not read (or that vanished before it was
 	// read) is left to ReadDir to report. Its parent's listing stands: it
 	// is what the directory held when find read it.
-	for line := range strings.SplitSeq(strings.TrimSpace(res.stderr), "\n") {
-		if line == "" {
-			continue
-		}
-		m := findError.FindStringSubmatch(line)
-		if m == nil || !cleanAbs(m[1]) {
-			h.log.Debug("ssh: tree listing had an error it cannot place, not cached", "dir", dir, "line", line)
-			return nil
-		}
-		_, known := lists[m[1]]
-		_, parentKnown := lists[path.Dir(m[1])]
+	errPaths, unplaced := findErrorPaths(res.stderr)
+	for _, p := range errPaths {
+		_, known := lists[p]
+		_, parentKnown := lists[path.Dir(p)]
 		if !known && !parentKnown {
-			h.log.Debug("ssh: tree listing had an error it cannot place, not cached", "dir", dir, "line", line)
-			return nil
+			unplaced = p
+			break
 		}
-		delete(lists, m[1])
+		delete(lists, p)
+	}
+	if unplaced != "" {
+		h.log.Debug("ssh: tree listing had an error it cannot place, not cached", "dir", dir, "line", unplaced)
+		return nil
 	}
 	h.cache.mu.Lock()
 	defer h.cache.mu.Unlock()

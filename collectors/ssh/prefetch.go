@@ -154,21 +154,18 @@ exec find -H "$@" -maxdepth 1 -printf '` + prefetchFormat + `'
 			return
 		}
 	}
-	for line := range strings.SplitSeq(strings.TrimSpace(res.stderr), "\n") {
-		if line == "" {
-			continue
-		}
-		m := findError.FindStringSubmatch(line)
-		if m == nil {
-			h.log.Debug("ssh: prefetch listing had an error it cannot place, not cached", "host", h.name, "line", line)
-			return
-		}
+	errPaths, unplaced := findErrorPaths(res.stderr)
+	if unplaced != "" {
+		h.log.Debug("ssh: prefetch listing had an error it cannot place, not cached", "host", h.name, "line", unplaced)
+		return
+	}
+	for _, p := range errPaths {
 		// An error names a starting point (missing, unreadable) or
 		// an entry of one, whose listing is then not whole.
-		if want[m[1]] {
-			delete(lists, m[1])
+		if want[p] {
+			delete(lists, p)
 		} else {
-			delete(lists, path.Dir(m[1]))
+			delete(lists, path.Dir(p))
 		}
 	}
 	for d, entries := range lists {
