@@ -252,6 +252,11 @@ func TestParseUname(t *testing.T) {
 		OSVersion: "#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)", ProcessorType: "x86_64"}, u)
 	_, err = ParseUname([]byte("x86_64\n"))
 	assert.Error(t, err)
+
+	// uname -p printing nothing leaves the last line empty, not missing.
+	u, err = ParseUname([]byte("x86_64\nvm\nLinux\n6.1.0\n#1 SMP\n\n"))
+	require.NoError(t, err)
+	assert.Equal(t, "x86_64", u.ProcessorType, "an empty processor type is the machine class")
 }
 
 func TestParseUnitList(t *testing.T) {

@@ -43,7 +43,9 @@ func Uname(ctx context.Context, h Host) (UnameInfo, error) {
 
 // ParseUname parses the output of unameCmd.
 func ParseUname(out []byte) (UnameInfo, error) {
-	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	// Only the final newline goes: a field uname prints empty (-p on
+	// some systems) is still a line.
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
 	if len(lines) != 6 {
 		return UnameInfo{}, fmt.Errorf("host: uname: want 6 lines of output, got %d", len(lines))
 	}
