@@ -131,10 +131,9 @@ func parseFacts(v map[string]string) host.Facts {
 	f.MACs = slices.Compact(f.MACs)
 	f.OS = osName(v["os"])
 	if f.OS == "" {
-		// "uname -snrm" gives system, node, release, machine: the
-		// system and release name the OS.
-		if w := strings.Fields(v["uname"]); len(w) >= 4 {
-			f.OS = w[0] + " " + w[len(w)-2]
+		// The system and release name the OS.
+		if u, err := parseUnameFacts(v); err == nil {
+			f.OS = u.OSName + " " + u.OSRelease
 		}
 	}
 	return f
