@@ -198,15 +198,19 @@ func TestHostileFiles(t *testing.T) {
 			msg:    "/etc/sparse: file is larger than the read cap of 1048576 bytes",
 		},
 		{
-			name:   "three million matching lines",
-			setup:  func(t *testing.T, root string) { writeLines(t, filepath.Join(root, "etc", "lines"), "key=value", 3_000_000) },
+			name: "three million matching lines",
+			setup: func(t *testing.T, root string) {
+				writeLines(t, filepath.Join(root, "etc", "lines"), "key=value", 3_000_000)
+			},
 			rule:   attack.LinesRule("attack", 2, "/etc/lines", "^key=(.*)$", ""),
 			status: "error",
 			msg:    "more than 100000 items",
 		},
 		{
-			name:   "three million matching lines, deprecated line probe",
-			setup:  func(t *testing.T, root string) { writeLines(t, filepath.Join(root, "etc", "lines"), "key=value", 3_000_000) },
+			name: "three million matching lines, deprecated line probe",
+			setup: func(t *testing.T, root string) {
+				writeLines(t, filepath.Join(root, "etc", "lines"), "key=value", 3_000_000)
+			},
 			rule:   lineRule("attack", 2, "/etc", "lines", "^key="),
 			status: "error",
 			msg:    "more than 100000 items",
