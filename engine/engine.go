@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -46,6 +47,10 @@ type Options struct {
 	// LibraryValues override the library benchmarks' Value defaults
 	// (organization-defined limits from a tailoring file).
 	LibraryValues map[string]string
+	// Limits bound each OVAL evaluation: bytes per file read, file content
+	// kept per run, items per object, regex time per object and per
+	// target (zero fields: oval's defaults).
+	Limits oval.Limits
 }
 
 // Benchmark is a benchmark prepared for evaluation.
@@ -244,7 +249,7 @@ func (b *Benchmark) loadOVAL(src *checkSource, owner *xccdf.ComponentRef, href s
 		d.err = err
 		return d
 	}
-	d.prep, d.err = oval.Prepare(defs, oval.Options{Probes: b.probes(), Logger: b.log, Now: b.now})
+	d.prep, d.err = oval.Prepare(defs, oval.Options{Probes: b.probes(), Logger: b.log, Now: b.now, Limits: b.opts.Limits})
 	for _, p := range d.prep.Problems() {
 		b.log.Debug("oval content problem", "href", href, "problem", p)
 	}
@@ -254,7 +259,18 @@ func (b *Benchmark) loadOVAL(src *checkSource, owner *xccdf.ComponentRef, href s
 // Evaluate runs the benchmark on one target. It always returns a result:
 // what could not be collected or evaluated is an error (or notchecked)
 // result with the reason. The error return is for a cancelled context.
-func (b *Benchmark) Evaluate(ctx context.Context, h host.Host) (*Result, error) {
+//
+// A panic while evaluating one rule is that rule's error; one elsewhere
+// (reading the target's facts, its platforms) is returned as an error
+// matching oval.ErrPanic, so a caller scanning many targets goes on.
+func (b *Benchmark) Evaluate(ctx context.Context, h host.Host) (_ *Result, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			pe := oval.NewPanicError("evaluation", v)
+			b.log.Debug("recovered panic", "where", "evaluation", "panic", pe.Value, "stack", string(debug.Stack()))
+			err = fmt.Errorf("engine: evaluate: %w", pe)
+		}
+	}()
 	res := &Result{
 		Benchmark: b.content.Benchmark,
 		Profile:   b.sel.Profile,
@@ -296,7 +312,7 @@ func (b *Benchmark) Evaluate(ctx context.Context, h host.Host) (*Result, error) 
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("engine: evaluate %s: %w", h.Describe(), err)
 		}
-		res.Rules = append(res.Rules, ev.rule(p, applicable)...)
+		res.Rules = append(res.Rules, ev.safeRule(p, applicable)...)
 	}
 	for _, key := range b.ovalOrder {
 		if run := ev.runs[key]; run != nil && run.results != nil && len(run.ids)+boolInt(run.all) > 0 {
@@ -411,6 +427,21 @@ func (ev *evaluation) runOVAL() error {
 		r.results = res
 	}
 	return nil
+}
+
+// safeRule is rule, with a panic made the rule's error result: the panic
+// value (bounded) in its message, the stack in the debug log only.
+func (ev *evaluation) safeRule(p *rulePlan, applicable func(*xccdf.Rule) bool) (out []*RuleResult) {
+	defer func() {
+		if v := recover(); v != nil {
+			pe := oval.NewPanicError("rule "+p.rule.ID, v)
+			ev.b.log.Debug("recovered panic", "where", pe.Where, "panic", pe.Value, "stack", string(debug.Stack()))
+			rr := &RuleResult{Rule: p.rule, Identity: p.rule.Identity(), Severity: p.rule.Severity, Weight: p.rule.Weight, Role: p.rule.Role, Time: ev.b.now(), Status: Error}
+			rr.Messages = append(rr.Messages, Message{Severity: "error", Text: pe.Error()})
+			out = []*RuleResult{rr}
+		}
+	}()
+	return ev.rule(p, applicable)
 }
 
 // rule computes the result(s) of one rule.

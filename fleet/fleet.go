@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/stigscan/stigscan/collectors/host"
 	"github.com/stigscan/stigscan/engine"
+	"github.com/stigscan/stigscan/oval"
 )
 
 // Target is one entry of an inventory.
@@ -203,6 +205,17 @@ func Run(ctx context.Context, b *engine.Benchmark, targets []Target, open Opener
 func scanOne(ctx context.Context, b *engine.Benchmark, t Target, open Opener, write Writer, timeout time.Duration, now func() time.Time, log *slog.Logger) (s Summary) {
 	s = Summary{Target: t.Spec, Name: t.Name, Start: now()}
 	defer func() { s.Duration = now().Sub(s.Start) }()
+	defer func() {
+		// A panic while scanning one target (opening it, evaluating,
+		// writing) is that target's error; the other targets go on.
+		if v := recover(); v != nil {
+			pe := oval.NewPanicError("scan of "+t.Name, v)
+			log.Debug("recovered panic", "target", t.Name, "panic", pe.Value, "stack", string(debug.Stack()))
+			log.Warn("target not scanned", "target", t.Name, "err", pe)
+			s.Counts, s.Files = nil, nil
+			s.Error = pe.Error()
+		}
+	}()
 	if timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, timeout)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/stigscan/stigscan/collectors/local"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/fleet"
+	"github.com/stigscan/stigscan/internal/attack"
 	"github.com/stigscan/stigscan/xccdf"
 )
 
@@ -171,4 +173,92 @@ func TestRunCancelled(t *testing.T) {
 	}
 	_, err := fleet.Run(ctx, b, []fleet.Target{{Name: "a"}}, open, fleet.Options{})
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// panicHost panics on every file read, as a collector with a bug would.
+type panicHost struct{ host.Host }
+
+func (panicHost) ReadFile(ctx context.Context, p string) ([]byte, error) {
+	panic("collector bug reading " + p)
+}
+
+// TestFleetNaNValueAndPanickingHost: a tailoring file sets a number Value
+// to NaN. The rule that uses it is an error naming the variable on every
+// host; the rule that does not passes; a host whose reads panic gives
+// error results of its own; every host is written and none stops the run.
+func TestFleetNaNValueAndPanickingHost(t *testing.T) {
+	dir := t.TempDir()
+	usesValue := attack.LinesRule("uses_value", 1, "/etc/conf", `^n=(\d+)$`, `<ind:subexpression datatype="int" operation="less than or equal" var_ref="oval:t:var:n"/>`)
+	usesValue.Export = "n"
+	xf, err := attack.WriteContent(dir, []attack.Rule{
+		usesValue,
+		attack.LinesRule("plain", 2, "/etc/conf", `^n=(\d+)$`, ""),
+	}, []attack.Value{{Name: "n", Type: "number", Default: "5"}})
+	require.NoError(t, err)
+	tf, profile, err := attack.WriteTailoring(dir, map[string]string{"n": "NaN"})
+	require.NoError(t, err)
+	c, err := xccdf.Open(xf, xccdf.Options{})
+	require.NoError(t, err)
+	tl, err := xccdf.OpenTailoring(tf)
+	require.NoError(t, err)
+	sel, err := xccdf.Resolve(c.Benchmark, tl, profile)
+	require.NoError(t, err)
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{})
+	require.NoError(t, err)
+
+	root := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "etc"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "etc", "conf"), []byte("n=3\n"), 0o644))
+	var ts []fleet.Target
+	for i := 0; i < 5; i++ {
+		ts = append(ts, fleet.Target{Spec: "local:" + root, Name: fmt.Sprintf("host%d", i)})
+	}
+	ts[2].Name = "buggy"
+	ts[3].Name = "opener-bug"
+	open := func(ctx context.Context, tg fleet.Target) (host.Host, func() error, error) {
+		if tg.Name == "opener-bug" {
+			var h *local.Host
+			h.Describe() // a nil dereference while connecting
+		}
+		h, err := local.NewRoot(strings.TrimPrefix(tg.Spec, "local:"))
+		if tg.Name == "buggy" {
+			return panicHost{h}, nil, err
+		}
+		return h, nil, err
+	}
+	results := map[string]*engine.Result{}
+	var mu sync.Mutex
+	write := func(ctx context.Context, tg fleet.Target, res *engine.Result) ([]string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		results[tg.Name] = res
+		return []string{tg.Name}, nil
+	}
+	ss, err := fleet.Run(context.Background(), b, ts, open, fleet.Options{Parallel: 2, Write: write})
+	require.NoError(t, err)
+	require.Len(t, ss, 5)
+	require.Len(t, results, 4, "every host that could be opened is written")
+	for _, s := range ss {
+		if s.Name == "opener-bug" {
+			assert.Contains(t, s.Error, "internal error in scan of opener-bug: panic: runtime error: invalid memory address")
+			assert.NotContains(t, s.Error, "goroutine")
+			continue
+		}
+		assert.Empty(t, s.Error, s.Name)
+		res := results[s.Name]
+		byRule := map[string]*engine.RuleResult{}
+		for _, rr := range res.Rules {
+			byRule[rr.Rule.ID] = rr
+		}
+		nan := byRule[attack.RuleID("uses_value")]
+		require.NotNil(t, nan)
+		assert.Equal(t, engine.Error, nan.Status, s.Name)
+		if s.Name == "buggy" {
+			assert.Equal(t, engine.Error, byRule[attack.RuleID("plain")].Status)
+			assert.Contains(t, fmt.Sprint(byRule[attack.RuleID("plain")].Messages), "panic: collector bug reading /etc/conf")
+			continue
+		}
+		assert.Equal(t, engine.Pass, byRule[attack.RuleID("plain")].Status, s.Name)
+		assert.Contains(t, fmt.Sprint(nan.Messages), `variable oval:t:var:n: value "NaN" is not an int`)
+	}
 }

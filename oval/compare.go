@@ -30,12 +30,12 @@ var errBadOperation = errors.New("operation not defined for datatype")
 
 // compareValues compares a system value with a content value: "greater
 // than" holds when sys > want. pat is the compiled pattern for pattern match.
-func compareValues(op, datatype, sys, want string, pat *pattern) (Result, error) {
+func compareValues(b *regexBudget, op, datatype, sys, want string, pat *pattern) (Result, error) {
 	if op == opPattern {
 		if pat == nil {
 			return Error, errors.New("pattern not compiled")
 		}
-		ok, err := pat.match(sys)
+		ok, err := pat.match(b, sys)
 		if err != nil {
 			return Error, err
 		}
@@ -60,7 +60,7 @@ func compareValues(op, datatype, sys, want string, pat *pattern) (Result, error)
 		a, err1 := parseInt(sys)
 		b, err2 := parseInt(want)
 		if err1 != nil || err2 != nil {
-			return Error, fmt.Errorf("not an int: %q vs %q", sys, want)
+			return Error, fmt.Errorf("not an int: %s vs %s", quote(sys), quote(want))
 		}
 		switch op {
 		case opBitAnd:
@@ -73,7 +73,7 @@ func compareValues(op, datatype, sys, want string, pat *pattern) (Result, error)
 		a, err1 := strconv.ParseFloat(strings.TrimSpace(sys), 64)
 		b, err2 := strconv.ParseFloat(strings.TrimSpace(want), 64)
 		if err1 != nil || err2 != nil {
-			return Error, fmt.Errorf("not a float: %q vs %q", sys, want)
+			return Error, fmt.Errorf("not a float: %s vs %s", quote(sys), quote(want))
 		}
 		switch {
 		case a < b:
@@ -89,7 +89,7 @@ func compareValues(op, datatype, sys, want string, pat *pattern) (Result, error)
 		a, ok1 := parseBool(sys)
 		b, ok2 := parseBool(want)
 		if !ok1 || !ok2 {
-			return Error, fmt.Errorf("not a boolean: %q vs %q", sys, want)
+			return Error, fmt.Errorf("not a boolean: %s vs %s", quote(sys), quote(want))
 		}
 		switch op {
 		case opEquals:
@@ -106,7 +106,7 @@ func compareValues(op, datatype, sys, want string, pat *pattern) (Result, error)
 	case "binary":
 		a, b := strings.ToLower(strings.TrimSpace(sys)), strings.ToLower(strings.TrimSpace(want))
 		if !isHex(a) || !isHex(b) {
-			return Error, fmt.Errorf("not binary: %q vs %q", sys, want)
+			return Error, fmt.Errorf("not binary: %s vs %s", quote(sys), quote(want))
 		}
 		switch op {
 		case opEquals:
@@ -117,9 +117,9 @@ func compareValues(op, datatype, sys, want string, pat *pattern) (Result, error)
 	case "ipv4_address", "ipv6_address":
 		return compareIP(op, datatype, sys, want)
 	default:
-		return Error, fmt.Errorf("datatype %q not supported", datatype)
+		return Error, fmt.Errorf("datatype %s not supported", quote(datatype))
 	}
-	return Error, fmt.Errorf("%w: %q on %s", errBadOperation, op, datatype)
+	return Error, fmt.Errorf("%w: %s on %s", errBadOperation, quote(op), datatype)
 }
 
 func boolResult(b bool) Result {
@@ -145,7 +145,7 @@ func ordered(op string, c int) (Result, error) {
 	case opLessEq:
 		return boolResult(c <= 0), nil
 	}
-	return Error, fmt.Errorf("%w: %q", errBadOperation, op)
+	return Error, fmt.Errorf("%w: %s", errBadOperation, quote(op))
 }
 
 func parseInt(s string) (*big.Int, error) {
@@ -155,7 +155,7 @@ func parseInt(s string) (*big.Int, error) {
 	}
 	n, ok := new(big.Int).SetString(s, 10)
 	if !ok {
-		return nil, fmt.Errorf("not an int: %q", s)
+		return nil, fmt.Errorf("not an int: %s", quote(s))
 	}
 	return n, nil
 }
@@ -423,7 +423,7 @@ func parsePrefix(s, datatype string) (netip.Prefix, error) {
 		return netip.Prefix{}, err
 	}
 	if (datatype == "ipv4_address") != a.Is4() {
-		return netip.Prefix{}, fmt.Errorf("%q is not an %s", s, datatype)
+		return netip.Prefix{}, fmt.Errorf("%s is not an %s", quote(s), datatype)
 	}
 	bits := a.BitLen()
 	if hasMask {
@@ -438,7 +438,7 @@ func parsePrefix(s, datatype string) (netip.Prefix, error) {
 				v <<= 1
 			}
 		} else {
-			return netip.Prefix{}, fmt.Errorf("bad netmask in %q", s)
+			return netip.Prefix{}, fmt.Errorf("bad netmask in %s", quote(s))
 		}
 	}
 	return a.Prefix(bits)
@@ -448,7 +448,7 @@ func compareIP(op, datatype, sys, want string) (Result, error) {
 	a, err1 := parsePrefix(sys, datatype)
 	b, err2 := parsePrefix(want, datatype)
 	if err1 != nil || err2 != nil {
-		return Error, fmt.Errorf("not an %s: %q vs %q", datatype, sys, want)
+		return Error, fmt.Errorf("not an %s: %s vs %s", datatype, quote(sys), quote(want))
 	}
 	switch op {
 	case opSubsetOf:
@@ -461,7 +461,7 @@ func compareIP(op, datatype, sys, want string) (Result, error) {
 		return boolResult(a != b), nil
 	}
 	if a.Bits() != b.Bits() {
-		return Error, fmt.Errorf("%s with different prefixes: %q vs %q", op, sys, want)
+		return Error, fmt.Errorf("%s with different prefixes: %s vs %s", op, quote(sys), quote(want))
 	}
 	return ordered(op, a.Addr().Compare(b.Addr()))
 }

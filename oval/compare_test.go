@@ -53,7 +53,7 @@ func TestCompareValues(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := compareValues(tc.op, tc.dt, tc.sys, tc.want, nil)
+			res, err := compareValues(nil, tc.op, tc.dt, tc.sys, tc.want, nil)
 			assert.Equal(t, tc.res.String(), res.String())
 			assert.Equal(t, tc.wantErr, err != nil, "error: %v", err)
 		})
@@ -78,7 +78,7 @@ func TestPatterns(t *testing.T) {
 			p, err := compilePattern(tc.src, tc.flags)
 			require.NoError(t, err)
 			assert.Equal(t, tc.fallback, p.std == nil)
-			ok, err := p.match(tc.text)
+			ok, err := p.match(nil, tc.text)
 			require.NoError(t, err)
 			assert.Equal(t, tc.match, ok)
 		})
@@ -90,7 +90,7 @@ func TestPatterns(t *testing.T) {
 func TestFindAllSkipsMatchAfterFinalNewline(t *testing.T) {
 	p, err := compilePattern(`^.*$`, "m")
 	require.NoError(t, err)
-	ms, err := p.findAll("a\nb\n")
+	ms, err := p.findAll(nil, "a\nb\n", 0)
 	require.NoError(t, err)
 	assert.Equal(t, [][]string{{"a"}, {"b"}}, ms)
 }

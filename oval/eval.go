@@ -32,6 +32,9 @@ type run struct {
 	facts    map[string]any // per-run cache of host fact gatherers
 	order    []string       // definitions in evaluation order
 	sawDNE   bool           // a variable being computed read a nonexistent object
+	limits   Limits         // with defaults filled
+	regex    *regexBudget
+	cached   int64 // bytes of file content in files
 }
 
 type collected struct {
@@ -52,7 +55,8 @@ type fileRead struct {
 
 func newRun(ctx context.Context, p *Prepared, h host.Host, ext ExternalVars) *run {
 	return &run{
-		ctx: ctx, p: p, h: h, ext: ext,
+		ctx: ctx, p: p, h: h, ext: ext, limits: p.limits,
+		regex:  &regexBudget{perObject: p.limits.RegexPerObject, perRun: p.limits.RegexPerRun},
 		defRes: map[string]*DefinitionResult{}, defBusy: map[string]bool{},
 		testRes: map[string]*TestResult{}, objs: map[string]*collected{}, objBusy: map[string]bool{},
 		vars: map[string]*varResult{}, varBusy: map[string]bool{},
@@ -82,13 +86,23 @@ func (r *run) definition(id string) *DefinitionResult {
 	}
 	r.defBusy[id] = true
 	dr := &DefinitionResult{ID: id, Version: d.Version, Class: d.Class}
-	if d.Criteria == nil {
-		dr.Result = NotEvaluated
-	} else {
-		dr.Criteria = r.criteria(d.Criteria, dr)
-		dr.Result = dr.Criteria.Result
-	}
-	delete(r.defBusy, id)
+	func() {
+		defer delete(r.defBusy, id)
+		defer func() {
+			// A panic in evaluating the definition (a probe's is its
+			// object's error already) is this definition's error.
+			if v := recover(); v != nil {
+				dr.Criteria, dr.Result = nil, Error
+				dr.Messages = append(dr.Messages, msg("%v", r.recovered("definition "+id, v)))
+			}
+		}()
+		if d.Criteria == nil {
+			dr.Result = NotEvaluated
+		} else {
+			dr.Criteria = r.criteria(d.Criteria, dr)
+			dr.Result = dr.Criteria.Result
+		}
+	}()
 	r.defRes[id] = dr
 	r.order = append(r.order, id)
 	return dr
@@ -245,6 +259,7 @@ func (r *run) testOutcome(t *Test, c *collected, check, checkExistence string, t
 
 // checkStates compares every item with the test's states.
 func (r *run) checkStates(t *Test, c *collected, check string, tr *TestResult) Result {
+	defer r.regex.leave(r.regex.enter())
 	irs := make([]Result, 0, len(c.items))
 	for i, it := range c.items {
 		var ir Result
@@ -424,7 +439,7 @@ func (r *run) compareEntity(e *Entity, datatype string, f *Field, want string) (
 	if f.withheld {
 		return Error, fmt.Errorf("%s was masked in the system characteristics: its value is not there to compare", f.Name)
 	}
-	res, err := compareValues(e.Operation, datatype, f.Value, want, pat)
+	res, err := compareValues(r.regex, e.Operation, datatype, f.Value, want, pat)
 	if err != nil && f.Mask {
 		// compareValues quotes the value it could not read; a masked
 		// one must not reach a message.

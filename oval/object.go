@@ -31,6 +31,7 @@ type QueryEntity struct {
 	*Entity
 	Values []string
 	pats   []*pattern
+	regex  *regexBudget // the run's
 }
 
 // Entity returns the named object entity, or nil when the object has none.
@@ -44,15 +45,41 @@ func (q *Query) Behavior(name, def string) string {
 	return def
 }
 
-// ReadFile reads a file from the host once per run.
+// ReadFile reads a file from the host once per run, at most the run's
+// MaxFileBytes of it: a larger file is an error matching host.ErrTooLarge
+// that names the path and the cap. What was read is kept for the run while
+// the kept content stays within MaxCachedFileBytes; past that, files are
+// read again when asked for again.
 func (q *Query) ReadFile(ctx context.Context, path string) ([]byte, error) {
-	if fr, ok := q.run.files[path]; ok {
+	r := q.run
+	if fr, ok := r.files[path]; ok {
 		return fr.data, fr.err
 	}
-	data, err := q.Host.ReadFile(ctx, path)
-	q.run.files[path] = fileRead{data, err}
+	data, err := host.ReadFileLimit(ctx, q.Host, path, r.limits.MaxFileBytes)
+	if err == nil && int64(len(data)) > r.limits.MaxFileBytes {
+		// A host that ignores the cap it was asked for.
+		data, err = nil, &host.TooLargeError{Path: path, Limit: r.limits.MaxFileBytes}
+	}
+	if r.cached+int64(len(data)) <= r.limits.MaxCachedFileBytes {
+		r.cached += int64(len(data))
+		r.files[path] = fileRead{data, err}
+	}
 	return data, err
 }
+
+// TooMany fails with an error naming the per-object item cap once n items
+// are more than it: probes that build items in a loop check as they go, so
+// an object matching millions of lines stops at the cap instead of
+// building them all first.
+func (q *Query) TooMany(n int) error {
+	if n > q.run.limits.MaxItems {
+		return tooManyItems(q.run.limits.MaxItems)
+	}
+	return nil
+}
+
+// MaxItems is the per-object item cap.
+func (q *Query) MaxItems() int { return q.run.limits.MaxItems }
 
 // Equals returns the literal values when the entity selects by equality,
 // so a probe can look them up directly instead of enumerating.
@@ -83,7 +110,7 @@ func (e *QueryEntity) Match(v string) (bool, error) {
 			pat = e.pats[i]
 		}
 		dt := e.Datatype
-		res, err := compareValues(e.Operation, dt, v, want, pat)
+		res, err := compareValues(e.regex, e.Operation, dt, v, want, pat)
 		if err != nil {
 			return false, fmt.Errorf("%s: %w", e.Name, err)
 		}
@@ -93,7 +120,7 @@ func (e *QueryEntity) Match(v string) (bool, error) {
 	case True:
 		return true, nil
 	case Error:
-		return false, fmt.Errorf("%s: cannot compare %q", e.Name, v)
+		return false, fmt.Errorf("%s: cannot compare %s", e.Name, quote(v))
 	}
 	return false, nil
 }
@@ -139,13 +166,7 @@ func (r *run) object(id string) *collected {
 	if r.objBusy[id] {
 		return &collected{co: &CollectedObject{ID: id, Version: o.Version, Flag: FlagError, Messages: []Message{msg("object %s refers to itself through a set", id)}}}
 	}
-	r.objBusy[id] = true
-	t0 := time.Now()
-	c := r.collect(o)
-	if d := time.Since(t0); d > 200*time.Millisecond {
-		r.p.log.Debug("slow object", "id", id, "took", d)
-	}
-	delete(r.objBusy, id)
+	c := r.collectOnce(id, o)
 	for _, e := range o.Entities {
 		if !e.Mask {
 			continue
@@ -159,6 +180,20 @@ func (r *run) object(id string) *collected {
 		c.co.ItemIDs = append(c.co.ItemIDs, it.ID)
 	}
 	r.objs[id] = c
+	return c
+}
+
+// collectOnce collects o with its own regex budget, marked busy (a set
+// that refers back to it is an error) until it returns or panics.
+func (r *run) collectOnce(id string, o *Object) *collected {
+	r.objBusy[id] = true
+	defer delete(r.objBusy, id)
+	defer r.regex.leave(r.regex.enter())
+	t0 := time.Now()
+	c := r.collect(o)
+	if d := time.Since(t0); d > 200*time.Millisecond {
+		r.p.log.Debug("slow object", "id", id, "took", d)
+	}
 	return c
 }
 
@@ -183,7 +218,7 @@ func (r *run) collect(o *Object) *collected {
 	q := &Query{Host: r.h, Object: o, run: r, ents: map[string]*QueryEntity{}}
 	co := &CollectedObject{}
 	for _, e := range o.Entities {
-		qe := &QueryEntity{Entity: e, Values: []string{e.Value}}
+		qe := &QueryEntity{Entity: e, Values: []string{e.Value}, regex: r.regex}
 		if e.VarRef != "" {
 			vr := r.variable(e.VarRef)
 			if vr.err != nil {
@@ -220,7 +255,10 @@ func (r *run) collect(o *Object) *collected {
 		}
 		q.ents[e.Name] = qe
 	}
-	items, err := probe.Collect(r.ctx, q)
+	items, err := r.safeCollect(probe, q)
+	if err == nil && len(items) > r.limits.MaxItems {
+		items, err = nil, tooManyItems(r.limits.MaxItems)
+	}
 	co.Messages = append(co.Messages, q.notes...)
 	if err != nil {
 		co.Flag = flagFromErr(err)

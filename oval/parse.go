@@ -72,7 +72,7 @@ func charsetReader(label string, in io.Reader) (io.Reader, error) {
 		}
 		return bytes.NewReader(out), nil
 	}
-	return nil, fmt.Errorf("unsupported charset %q", label)
+	return nil, fmt.Errorf("unsupported charset %s", quote(label))
 }
 
 // rootElement advances to the document element, refusing DTDs.

@@ -27,6 +27,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock for time_difference and result timestamps.
 	Now func() time.Time
+	// Limits bound each evaluation (zero fields: the defaults).
+	Limits Limits
 }
 
 // Probe collects the items of one object type from a host.
@@ -60,6 +62,7 @@ type Prepared struct {
 	badPatterns map[*Entity]error
 	cache       patternCache
 	problems    []error
+	limits      Limits // opts.Limits with defaults
 }
 
 // Prepare indexes defs and compiles what can be compiled once. Problems in
@@ -75,6 +78,7 @@ func Prepare(defs *Definitions, opts Options) (*Prepared, error) {
 		defByID: map[string]*Definition{}, tstByID: map[string]*Test{}, objByID: map[string]*Object{},
 		steByID: map[string]*State{}, varByID: map[string]*Variable{},
 		patterns: map[*Entity]*pattern{}, badPatterns: map[*Entity]error{},
+		limits: opts.Limits.withDefaults(),
 	}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
@@ -203,8 +207,15 @@ func (p *Prepared) probeFor(o *Object) Probe {
 // Evaluate evaluates the definitions named by ids (all of them when ids is
 // empty) against h. Content problems become error results; the returned
 // error is only for a cancelled context. ext supplies external variables.
-func (p *Prepared) Evaluate(ctx context.Context, h host.Host, ext ExternalVars, ids ...string) (*Results, error) {
+func (p *Prepared) Evaluate(ctx context.Context, h host.Host, ext ExternalVars, ids ...string) (res *Results, err error) {
 	r := newRun(ctx, p, h, ext)
+	defer func() {
+		// Definitions contain their own panics; this is for the rest
+		// (prefetch, system info), and fails the evaluation alone.
+		if v := recover(); v != nil {
+			res, err = nil, fmt.Errorf("oval: evaluate: %w", r.recovered("evaluation", v))
+		}
+	}()
 	if len(ids) == 0 {
 		for _, d := range p.defs.Definitions {
 			ids = append(ids, d.ID)

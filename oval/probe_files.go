@@ -3,6 +3,7 @@ package oval
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"strconv"
@@ -450,8 +451,11 @@ func textfilecontent54Probe(ctx context.Context, q *Query) ([]*Item, error) {
 		}
 		text := string(data)
 		for pi, pat := range pe.pats {
-			ms, err := pat.findAll(text)
+			ms, err := pat.findAll(pe.regex, text, q.MaxItems())
 			if err != nil {
+				return nil, fmt.Errorf("%s: %w", f.filepath, err)
+			}
+			if err := q.TooMany(len(items) + len(ms)); err != nil {
 				return nil, err
 			}
 			for i, m := range ms {
@@ -489,18 +493,21 @@ func textfilecontentProbe(ctx context.Context, q *Query) ([]*Item, error) {
 	for _, f := range refs {
 		data, err := q.ReadFile(ctx, f.filepath)
 		if err != nil {
+			if errors.Is(err, host.ErrTooLarge) {
+				q.noteFileErr(err) // not an absent file: the object is an error
+			}
 			continue
 		}
-		for _, line := range strings.Split(string(data), "\n") {
+		for line := range strings.SplitSeq(string(data), "\n") {
+			if err := q.TooMany(len(items)); err != nil {
+				return nil, err
+			}
 			for vi, want := range le.Values {
 				var ms [][]string
 				if le.Operation == opPattern {
-					ms, err = le.pats[vi].findAll(line)
+					ms, err = le.pats[vi].findFirst(le.regex, line)
 					if err != nil {
-						return nil, err
-					}
-					if len(ms) > 0 {
-						ms = ms[:1]
+						return nil, fmt.Errorf("%s: %w", f.filepath, err)
 					}
 				} else if line == want {
 					ms = [][]string{{line}}
@@ -516,7 +523,7 @@ func textfilecontentProbe(ctx context.Context, q *Query) ([]*Item, error) {
 			}
 		}
 	}
-	return items, nil
+	return items, q.fileErr
 }
 
 const (

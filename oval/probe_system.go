@@ -123,7 +123,7 @@ func environmentvariable58Probe(ctx context.Context, q *Query) ([]*Item, error) 
 		for _, v := range vals {
 			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 			if err != nil {
-				return nil, fmt.Errorf("pid %q: %w", v, err)
+				return nil, fmt.Errorf("pid %s is not an integer", quote(v))
 			}
 			pids = append(pids, n)
 		}
@@ -195,7 +195,7 @@ func xmlfilecontentProbe(ctx context.Context, q *Query) ([]*Item, error) {
 		for _, xp := range xe.Values {
 			expr, err := xpath.Compile(xp)
 			if err != nil {
-				return nil, fmt.Errorf("invalid xpath %q: %w", xp, err)
+				return nil, fmt.Errorf("invalid xpath %s: %w", quote(xp), err)
 			}
 			var vals []string
 			switch v := expr.Evaluate(xmlquery.CreateXPathNavigator(doc)).(type) {

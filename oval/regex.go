@@ -43,30 +43,85 @@ func compilePattern(src, flags string) (*pattern, error) {
 	}
 	re, err := regexp2.Compile(atomicPossessive(src), opt)
 	if err != nil {
-		return nil, fmt.Errorf("invalid regular expression %q: %w", src, err)
+		return nil, fmt.Errorf("invalid regular expression %s: %w", quote(src), err)
 	}
 	re.MatchTimeout = regexTimeout
 	return &pattern{src: src, alt: re}, nil
 }
 
-func (p *pattern) match(s string) (bool, error) {
+// match reports whether s matches, metered by b.
+func (p *pattern) match(b *regexBudget, s string) (bool, error) {
+	if err := b.check(); err != nil {
+		return false, err
+	}
+	t0 := time.Now()
+	defer func() { b.spend(time.Since(t0)) }()
 	if p.std != nil {
 		return p.std.MatchString(s), nil
 	}
-	return p.alt.MatchString(s)
+	if len(s) > maxBacktrackInput {
+		return false, backtrackTooLarge(p, s)
+	}
+	ok, err := p.alt.MatchString(s)
+	return ok, p.matchErr(err, s)
 }
 
-// findAll returns every non-overlapping match with its subexpressions.
-// As in PCRE, an empty match after a final newline is not a match.
-func (p *pattern) findAll(s string) ([][]string, error) {
+// maxBacktrackInput caps the text the backtracking engine is given: it
+// works on a copy of its input as runes, four bytes for each.
+const maxBacktrackInput = 16 << 20
+
+func backtrackTooLarge(p *pattern, s string) error {
+	return &limitError{text: fmt.Sprintf("regular expression %s needs the backtracking engine, which takes at most %d bytes of input, not %d", quote(p.src), maxBacktrackInput, len(s))}
+}
+
+// matchErr replaces the backtracking engine's error, whose text holds the
+// whole input, with one that gives its length.
+func (p *pattern) matchErr(err error, s string) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("regular expression %s: match gave up after %v on %d bytes of input", quote(p.src), regexTimeout, len(s))
+}
+
+// findAll returns every non-overlapping match with its subexpressions,
+// metered by b, and fails with tooManyItems past max matches (max <= 0:
+// no cap). As in PCRE, an empty match after a final newline is not a
+// match.
+func (p *pattern) findAll(b *regexBudget, s string, max int) ([][]string, error) {
+	return p.find(b, s, max, true)
+}
+
+// findFirst returns the first match with its subexpressions, if any.
+func (p *pattern) findFirst(b *regexBudget, s string) ([][]string, error) {
+	return p.find(b, s, 1, false)
+}
+
+// find returns up to max matches (max <= 0: all); past max, capErr says
+// whether that is a tooManyItems error or the end of the search.
+func (p *pattern) find(b *regexBudget, s string, max int, capErr bool) ([][]string, error) {
+	if err := b.check(); err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	defer func() { b.spend(time.Since(t0)) }()
 	trailing := func(start, end int) bool {
 		return start == end && start == len(s) && start > 0 && s[start-1] == '\n'
 	}
+	n := -1
+	if max > 0 {
+		n = max + 2 // one more than max, and the trailing empty match
+	}
 	var out [][]string
 	if p.std != nil {
-		for _, loc := range p.std.FindAllStringSubmatchIndex(s, -1) {
+		for _, loc := range p.std.FindAllStringSubmatchIndex(s, n) {
 			if trailing(loc[0], loc[1]) {
 				continue
+			}
+			if max > 0 && len(out) == max {
+				if !capErr {
+					return out, nil
+				}
+				return nil, tooManyItems(max)
 			}
 			row := make([]string, len(loc)/2)
 			for i := range row {
@@ -78,6 +133,9 @@ func (p *pattern) findAll(s string) ([][]string, error) {
 		}
 		return out, nil
 	}
+	if len(s) > maxBacktrackInput {
+		return nil, backtrackTooLarge(p, s)
+	}
 	m, err := p.alt.FindStringMatch(s)
 	for m != nil && err == nil {
 		groups := m.Groups()
@@ -86,11 +144,23 @@ func (p *pattern) findAll(s string) ([][]string, error) {
 			row[i] = g.String()
 		}
 		if !trailing(m.Index, m.Index+m.Length) {
+			if max > 0 && len(out) == max {
+				if !capErr {
+					return out, nil
+				}
+				return nil, tooManyItems(max)
+			}
 			out = append(out, row)
+		}
+		now := time.Now()
+		b.spend(now.Sub(t0))
+		t0 = now
+		if err := b.check(); err != nil {
+			return nil, err
 		}
 		m, err = p.alt.FindNextMatch(m)
 	}
-	return out, err
+	return out, p.matchErr(err, s)
 }
 
 // literalPrefix returns the literal text an anchored pattern must start

@@ -3,6 +3,7 @@ package oval
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"regexp"
 	"strconv"
@@ -34,6 +35,7 @@ func (r *run) variable(id string) *varResult {
 		return &varResult{err: fmt.Errorf("variable %s refers to itself", id)}
 	}
 	r.varBusy[id] = true
+	defer delete(r.varBusy, id)
 	outerDNE := r.sawDNE
 	r.sawDNE = false
 	vr := &varResult{}
@@ -62,7 +64,6 @@ func (r *run) variable(id string) *varResult {
 	}
 	vr.dne = vr.rejected || (r.sawDNE && len(vr.values) == 0)
 	r.sawDNE = outerDNE
-	delete(r.varBusy, id)
 	r.vars[id] = vr
 	return vr
 }
@@ -77,7 +78,7 @@ func (r *run) allowed(v *Variable, vals []string) []string {
 	for _, val := range vals {
 		ok := false
 		for _, pv := range v.PossibleValues {
-			if res, _ := compareValues(opEquals, v.Datatype, val, pv, nil); res == True {
+			if res, _ := compareValues(r.regex, opEquals, v.Datatype, val, pv, nil); res == True {
 				ok = true
 			}
 		}
@@ -88,7 +89,7 @@ func (r *run) allowed(v *Variable, vals []string) []string {
 				if c.Operation == opPattern {
 					pat, _ = r.p.cache.get(c.Value, "")
 				}
-				res, _ := compareValues(c.Operation, v.Datatype, val, c.Value, pat)
+				res, _ := compareValues(r.regex, c.Operation, v.Datatype, val, c.Value, pat)
 				rs = append(rs, res)
 			}
 			if combine(pr.Operator, rs) == True {
@@ -111,8 +112,10 @@ func convertValues(vals []string, datatype string) ([]string, error) {
 			n, err := parseInt(v)
 			if err != nil {
 				f, ferr := strconv.ParseFloat(strings.TrimSpace(v), 64)
-				if ferr != nil {
-					return nil, fmt.Errorf("value %q is not an int", v)
+				if ferr != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+					// NaN and infinities are floats with no integer
+					// value (big.NewFloat panics on NaN).
+					return nil, fmt.Errorf("value %s is not an int", quote(v))
 				}
 				n, _ = big.NewFloat(f).Int(nil)
 			}
@@ -122,13 +125,19 @@ func convertValues(vals []string, datatype string) ([]string, error) {
 	case "boolean":
 		for _, v := range vals {
 			if _, ok := parseBool(v); !ok {
-				return nil, fmt.Errorf("value %q is not a boolean", v)
+				return nil, fmt.Errorf("value %s is not a boolean", quote(v))
 			}
 		}
 	case "float":
 		for _, v := range vals {
-			if _, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil {
-				return nil, fmt.Errorf("value %q is not a float", v)
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				return nil, fmt.Errorf("value %s is not a float", quote(v))
+			}
+			if math.IsNaN(f) || math.IsInf(f, 0) {
+				// Comparisons with NaN are all false but "not equal",
+				// which would pass checks nobody meant to pass.
+				return nil, fmt.Errorf("value %s is not a finite float", quote(v))
 			}
 		}
 	}
@@ -278,7 +287,7 @@ func (r *run) component(c *Component) ([]string, error) {
 		}
 		var out []string
 		for _, v := range one() {
-			ms, err := pat.findAll(v)
+			ms, err := pat.findAll(r.regex, v, 0)
 			if err != nil {
 				return nil, err
 			}
@@ -313,7 +322,7 @@ func (r *run) component(c *Component) ([]string, error) {
 				s = 0
 			}
 			if s > len(rs) {
-				return "", fmt.Errorf("substring: start %d beyond %q", start, v)
+				return "", fmt.Errorf("substring: start %d beyond %s", start, quote(v))
 			}
 			e := len(rs)
 			if length >= 0 && s+length < e {
@@ -389,7 +398,7 @@ func arithmetic(op string, vs []string) (string, error) {
 	for _, v := range vs {
 		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 		if err != nil {
-			return "", fmt.Errorf("arithmetic: %q is not a number", v)
+			return "", fmt.Errorf("arithmetic: %s is not a number", quote(v))
 		}
 		if op == "add" {
 			acc += f
@@ -481,7 +490,7 @@ var monthNames = map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5
 // parseOVALTime reads a date-time in one of the OVAL DateTimeFormat forms.
 func parseOVALTime(v, format string) (time.Time, error) {
 	v = strings.TrimSpace(v)
-	bad := fmt.Errorf("time %q is not in %s format", v, format)
+	bad := fmt.Errorf("time %s is not in %s format", quote(v), format)
 	switch format {
 	case "seconds_since_epoch":
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -577,7 +586,7 @@ func parseOVALTime(v, format string) (time.Time, error) {
 		}
 		d, mo, y, hms = nums[0], nums[1], nums[2], nums[3:]
 	default:
-		return time.Time{}, fmt.Errorf("unknown date-time format %q", format)
+		return time.Time{}, fmt.Errorf("unknown date-time format %s", quote(format))
 	}
 	var h, mi, s int
 	if len(hms) > 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -47,8 +46,20 @@ func notExist(err error) error {
 // ReadFile returns the content of the regular file at p, following symlinks
 // (inside the root, for a root folder). Anything but a regular file is an
 // error, and is never opened: reading a FIFO would block, a device could
-// have side effects.
+// have side effects. A file over the host's cap is an error matching
+// host.ErrTooLarge.
 func (h *Host) ReadFile(ctx context.Context, p string) ([]byte, error) {
+	return h.ReadFileLimit(ctx, p, h.maxFileBytes)
+}
+
+// ReadFileLimit is ReadFile with a cap of limit bytes (never more than the
+// host's own). The file's size is checked before reading, and the read
+// stops one byte past the cap whatever the size said (/proc files say 0,
+// a sparse file says what its holes would read as).
+func (h *Host) ReadFileLimit(ctx context.Context, p string, limit int64) ([]byte, error) {
+	if limit <= 0 || limit > h.maxFileBytes {
+		limit = h.maxFileBytes
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, pathErr("read", p, err)
 	}
@@ -58,8 +69,16 @@ func (h *Host) ReadFile(ctx context.Context, p string) ([]byte, error) {
 	}
 	f := os.NewFile(uintptr(fd), p)
 	defer f.Close()
-	data, err := io.ReadAll(f)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return nil, pathErr("read", p, err)
+	}
+	data, err := host.ReadAllLimit(f, p, st.Size, limit)
 	if err != nil {
+		var tl *host.TooLargeError
+		if errors.As(err, &tl) {
+			return nil, fmt.Errorf("local: read %w", err)
+		}
 		return nil, pathErr("read", p, err)
 	}
 	return data, nil

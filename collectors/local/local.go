@@ -35,6 +35,27 @@ import (
 // open files and is safe for concurrent use.
 type Host struct {
 	root string // "" for the live machine; otherwise the root folder, absolute
+	// maxFileBytes caps every file read (host.DefaultMaxFileBytes unless
+	// an Option says otherwise).
+	maxFileBytes int64
+}
+
+// Option configures a Host.
+type Option func(*Host)
+
+// WithMaxFileBytes caps every file read at n bytes: a larger file is an
+// error matching host.ErrTooLarge, read no further than the cap. n <= 0
+// means host.DefaultMaxFileBytes.
+func WithMaxFileBytes(n int64) Option {
+	return func(h *Host) { h.maxFileBytes = host.EffectiveLimit(n) }
+}
+
+func newHost(root string, opts []Option) *Host {
+	h := &Host{root: root, maxFileBytes: host.DefaultMaxFileBytes}
+	for _, o := range opts {
+		o(h)
+	}
+	return h
 }
 
 var (
@@ -43,14 +64,15 @@ var (
 	_ host.Live          = (*Host)(nil)
 	_ host.StatFSer      = (*Host)(nil)
 	_ host.Unamer        = (*Host)(nil)
+	_ host.LimitedReader = (*Host)(nil)
 )
 
 // New returns the live local machine.
-func New() *Host { return &Host{} }
+func New(opts ...Option) *Host { return newHost("", opts) }
 
 // NewRoot returns the offline system in the folder dir. The folder must exist
 // and be a directory.
-func NewRoot(dir string) (*Host, error) {
+func NewRoot(dir string, opts ...Option) (*Host, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("local: root %s: %w", dir, err)
@@ -62,7 +84,7 @@ func NewRoot(dir string) (*Host, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("local: root %s: %w", abs, unix.ENOTDIR)
 	}
-	return &Host{root: abs}, nil
+	return newHost(abs, opts), nil
 }
 
 // IsLive reports whether h is the running machine rather than a root folder.

@@ -74,6 +74,11 @@ type Config struct {
 	// MaxSessions is 10 by default).
 	MaxSessions int
 
+	// MaxFileBytes caps every file read from the target: a larger file is
+	// an error matching host.ErrTooLarge, and no more than the cap of it
+	// crosses the connection. 0 means host.DefaultMaxFileBytes.
+	MaxFileBytes int64
+
 	// NoCache makes every call read the target afresh. By default a Host
 	// keeps what it read (listings, file metadata, small files) for its
 	// lifetime, one scan, and answers repeated and neighbouring reads from

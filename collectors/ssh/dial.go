@@ -37,6 +37,8 @@ type Host struct {
 	user        string // the login user, for messages
 	sudo        bool
 	cmdTimeout  time.Duration
+	maxFile     int64 // cap of one file read (Config.MaxFileBytes)
+	maxOutput   int64 // cap of one command's standard output
 	log         *slog.Logger
 	fingerprint string
 
@@ -138,6 +140,8 @@ func Dial(ctx context.Context, t Target, cfg Config) (*Host, error) {
 		user:        t.User,
 		sudo:        cfg.Sudo,
 		cmdTimeout:  cfg.CommandTimeout,
+		maxFile:     host.EffectiveLimit(cfg.MaxFileBytes),
+		maxOutput:   outputCap(cfg.MaxFileBytes),
 		log:         log,
 		fingerprint: fp,
 		client:      gossh.NewClient(c, chans, reqs),

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/stigscan/stigscan/collectors/host"
 	"io"
 	"strconv"
 	"strings"
@@ -77,8 +78,28 @@ type stream struct {
 	buf []byte // read but not yet consumed
 }
 
-// until returns what comes before marker and consumes both.
-func (s *stream) until(marker []byte) ([]byte, error) {
+// maxStderrBytes caps what a command may print on standard error (and a
+// login shell before its ready marker).
+const maxStderrBytes = 16 << 20
+
+// errOutputCap is a command's output growing past its cap; the session is
+// closed, so nothing more of it is read.
+var errOutputCap = errors.New("output over the cap")
+
+// outputCap is the cap of one command's standard output: room for one file
+// at the file cap, and for the listings and batches of small files that
+// other commands send, whichever is more.
+func outputCap(maxFileBytes int64) int64 {
+	return max(2*host.EffectiveLimit(maxFileBytes)+outputSlack, 256<<20)
+}
+
+// outputSlack is what a command prints besides a file's bytes (markers,
+// record codes).
+const outputSlack = 64 << 10
+
+// until returns what comes before marker and consumes both. Past limit
+// bytes (limit <= 0: none) without the marker it fails with errOutputCap.
+func (s *stream) until(marker []byte, limit int64) ([]byte, error) {
 	from := 0
 	chunk := make([]byte, 64<<10)
 	for {
@@ -87,6 +108,9 @@ func (s *stream) until(marker []byte) ([]byte, error) {
 			out := s.buf[:i:i]
 			s.buf = append([]byte(nil), s.buf[i+len(marker):]...)
 			return out, nil
+		}
+		if limit > 0 && int64(len(s.buf)) > limit+int64(len(marker)) {
+			return nil, errOutputCap
 		}
 		from = max(0, len(s.buf)-len(marker)+1)
 		n, err := s.r.Read(chunk)
@@ -103,6 +127,13 @@ func (sh *shell) close() { _ = sh.sess.Close() }
 // its output. A non-zero exit status is not an error here; what describes
 // the operation for messages.
 func (h *Host) exec(ctx context.Context, what, body string) (output, error) {
+	return h.execMax(ctx, what, body, h.maxOutput)
+}
+
+// execMax is exec with a cap of maxOut bytes on the command's standard
+// output: past it the session is closed and the error matches
+// errOutputCap.
+func (h *Host) execMax(ctx context.Context, what, body string, maxOut int64) (output, error) {
 	if err := h.broken(); err != nil {
 		return output{}, err
 	}
@@ -139,7 +170,7 @@ func (h *Host) exec(ctx context.Context, what, body string) (output, error) {
 		var out output
 		errc := make(chan error, 1)
 		go func() {
-			b, err := sh.stderr.until([]byte(end + "\x00"))
+			b, err := sh.stderr.until([]byte(end+"\x00"), maxStderrBytes)
 			out.stderr = string(b)
 			errc <- err
 		}()
@@ -149,10 +180,10 @@ func (h *Host) exec(ctx context.Context, what, body string) (output, error) {
 			done <- result{out, err}
 			return
 		}
-		b, err := sh.stdout.until([]byte(end + " "))
+		b, err := sh.stdout.until([]byte(end+" "), maxOut)
 		if err == nil {
 			var st []byte
-			st, err = sh.stdout.until([]byte{0})
+			st, err = sh.stdout.until([]byte{0}, 64)
 			if err == nil {
 				out.status, err = strconv.Atoi(string(st))
 			}
@@ -170,6 +201,9 @@ func (h *Host) exec(ctx context.Context, what, body string) (output, error) {
 	case r := <-done:
 		if r.err != nil {
 			sh.close()
+			if errors.Is(r.err, errOutputCap) {
+				return output{}, fmt.Errorf("ssh: %s: %s: %w (%d bytes)", h.name, what, r.err, maxOut)
+			}
 			return output{}, h.sessionError(what, r.err)
 		}
 		h.putShell(sh)
@@ -265,7 +299,7 @@ func (h *Host) startShell(ctx context.Context) (*shell, error) {
 	// may have exited before this write arrives, which then fails; its
 	// reason is read below all the same.
 	_, werr := io.WriteString(stdin, "printf '\\0stigscan-ready\\0'; printf '\\0stigscan-ready\\0' >&2\n")
-	if _, err := sh.stdout.until([]byte(readyMarker)); err != nil {
+	if _, err := sh.stdout.until([]byte(readyMarker), maxStderrBytes); err != nil {
 		// The shell never ran: collect why (sudo's refusal) and the
 		// status.
 		rest, _ := io.ReadAll(io.LimitReader(stderr, 64<<10))
@@ -288,7 +322,7 @@ func (h *Host) startShell(ctx context.Context) (*shell, error) {
 	}
 	// What a login shell wrote to standard error before is not any
 	// command's.
-	if _, err := sh.stderr.until([]byte(readyMarker)); err != nil {
+	if _, err := sh.stderr.until([]byte(readyMarker), maxStderrBytes); err != nil {
 		_ = sess.Close()
 		return nil, h.sessionError("start shell", err)
 	}
@@ -357,7 +391,12 @@ func (h *Host) ctxError(parent context.Context, what string) error {
 // script runs a POSIX sh script (in the C locale, with system directories
 // first in PATH) and returns the output after beginMarker.
 func (h *Host) script(ctx context.Context, what, body string) (output, error) {
-	out, err := h.exec(ctx, what, prelude+body)
+	return h.scriptMax(ctx, what, body, h.maxOutput)
+}
+
+// scriptMax is script with a cap on the standard output (see execMax).
+func (h *Host) scriptMax(ctx context.Context, what, body string, maxOut int64) (output, error) {
+	out, err := h.execMax(ctx, what, prelude+body, maxOut)
 	if err != nil {
 		return out, err
 	}

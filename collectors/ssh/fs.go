@@ -349,9 +349,13 @@ var errIsDir = &remoteError{text: "is a directory, not a regular file", kind: sy
 
 // readFileBody cats exactly one regular file (symlinks followed); anything
 // else exits 3 before cat could block on a FIFO or device.
-func readFileBody(p string) string {
+func readFileBody(p string, limit int64) string {
 	return "p=" + Quote(p) + `
-if [ -f "$p" ]; then exec cat -- "$p"; fi
+if [ -f "$p" ]; then
+	n=$(stat -L -c %s -- "$p" 2>/dev/null) || n=0
+	if [ "$n" -gt ` + strconv.FormatInt(limit, 10) + ` ] 2>/dev/null; then echo 'stigscan: too large' >&2; exit 4; fi
+	exec cat -- "$p"
+fi
 if [ -d "$p" ]; then echo 'stigscan: is a directory' >&2; exit 3; fi
 if [ -e "$p" ]; then echo 'stigscan: not a regular file' >&2; exit 3; fi
 exec cat -- "$p"
@@ -364,13 +368,24 @@ func (h *Host) readFileRemote(ctx context.Context, path string) ([]byte, error) 
 	if err := checkPath(path); err != nil {
 		return nil, fmt.Errorf("ssh: %s: read %q: %w", h.name, path, err)
 	}
-	res, err := h.script(ctx, "read "+path, readFileBody(path))
+	// The size is checked before cat starts; the output cap stops a file
+	// that grows, or a pseudo-file that says size 0, one slack past the
+	// cap.
+	res, err := h.scriptMax(ctx, "read "+path, readFileBody(path, h.maxFile), h.maxFile+outputSlack)
+	if errors.Is(err, errOutputCap) {
+		return nil, fmt.Errorf("ssh: %s: read %w", h.name, &host.TooLargeError{Path: path, Limit: h.maxFile})
+	}
 	if err != nil {
 		return nil, err
+	}
+	if res.status == 0 && int64(len(res.stdout)) > h.maxFile {
+		return nil, fmt.Errorf("ssh: %s: read %w", h.name, &host.TooLargeError{Path: path, Limit: h.maxFile})
 	}
 	if res.status != 0 {
 		var cause error
 		switch {
+		case res.status == 4 && strings.Contains(res.stderr, "stigscan: too large"):
+			return nil, fmt.Errorf("ssh: %s: read %w", h.name, &host.TooLargeError{Path: path, Limit: h.maxFile})
 		case res.status == 3 && strings.Contains(res.stderr, "stigscan: is a directory"):
 			cause = errIsDir
 		case res.status == 3 && strings.Contains(res.stderr, "stigscan: not a regular file"):
@@ -402,7 +417,7 @@ func (h *Host) readFileRemote(ctx context.Context, path string) ([]byte, error) 
 // after it; after such an error the parameters are marked R rather than S,
 // and readChunk reads each whose section is empty again alone (some
 // parameters are empty), which gives the error.
-func readFilesBody(paths []string) string {
+func readFilesBody(paths []string, limit int64) string {
 	var b strings.Builder
 	var sys strings.Builder
 	for _, p := range paths {
@@ -419,7 +434,9 @@ func readFilesBody(paths []string) string {
 		b.WriteString(" " + Quote(p))
 	}
 	b.WriteString(`; do
-	if [ -f "$p" ] && [ -s "$p" ]; then printf 'T\0'; set -- "$@" "$p"
+	if [ -f "$p" ] && [ -s "$p" ]; then
+		n=$(stat -L -c %s -- "$p" 2>/dev/null) || n=0
+		if [ "$n" -gt ` + strconv.FormatInt(limit, 10) + ` ] 2>/dev/null; then printf 'L\0'; else printf 'T\0'; set -- "$@" "$p"; fi
 	elif [ -f "$p" ]; then
 		case $p in
 		/proc/sys/*)
@@ -525,9 +542,25 @@ func (h *Host) ReadFiles(ctx context.Context, paths ...string) ([]FileResult, er
 }
 
 func (h *Host) readChunk(ctx context.Context, paths []string) (map[string]FileResult, error) {
-	res, err := h.script(ctx, "read files", readFilesBody(paths))
+	res, err := h.script(ctx, "read files", readFilesBody(paths, h.maxFile))
+	if errors.Is(err, errOutputCap) {
+		// Files that grew since their size was checked: each alone,
+		// under its own cap.
+		out := make(map[string]FileResult, len(paths))
+		for _, p := range paths {
+			data, err := h.readFileRemote(ctx, p)
+			if err != nil && !isPerFile(err) {
+				return nil, err
+			}
+			out[p] = FileResult{Path: p, Data: data, Err: err}
+		}
+		return out, nil
+	}
 	if err != nil {
 		return nil, err
+	}
+	tooLarge := func(p string) FileResult {
+		return FileResult{Path: p, Err: fmt.Errorf("ssh: %s: read %w", h.name, &host.TooLargeError{Path: p, Limit: h.maxFile})}
 	}
 	out := make(map[string]FileResult, len(paths))
 	r := fieldReader{b: res.stdout}
@@ -551,11 +584,16 @@ func (h *Host) readChunk(ctx context.Context, paths []string) (map[string]FileRe
 				return nil, fmt.Errorf("ssh: %s: read files: od output for %s: %w", h.name, p, err)
 			}
 			out[p] = FileResult{Path: p, Data: data}
+			if int64(len(data)) > h.maxFile {
+				out[p] = tooLarge(p)
+			}
 		case "S", "R":
 			inHead = append(inHead, p)
 			if code == "R" {
 				recheck[p] = true
 			}
+		case "L":
+			out[p] = tooLarge(p)
 		case "D":
 			out[p] = FileResult{Path: p, Err: fmt.Errorf("ssh: %s: %w", h.name, &fs.PathError{Op: "read", Path: p, Err: errIsDir})}
 		case "N":
@@ -599,6 +637,9 @@ func (h *Host) readChunk(ctx context.Context, paths []string) (map[string]FileRe
 	for _, p := range inTar {
 		if data, ok := got[strings.TrimLeft(p, "/")]; ok {
 			out[p] = FileResult{Path: p, Data: data}
+			if int64(len(data)) > h.maxFile {
+				out[p] = tooLarge(p)
+			}
 			continue
 		}
 		h.log.Debug("ssh: file not in batch archive, reading alone", "path", p)
@@ -614,7 +655,7 @@ func (h *Host) readChunk(ctx context.Context, paths []string) (map[string]FileRe
 // isPerFile tells a per-file failure from one that stops the whole host.
 func isPerFile(err error) bool {
 	var pe *fs.PathError
-	return errors.As(err, &pe)
+	return errors.As(err, &pe) || errors.Is(err, host.ErrTooLarge)
 }
 
 // untar reads what it can of an archive into name → content, names without

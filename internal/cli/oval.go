@@ -68,7 +68,7 @@ func runOVALEval(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	prep, err := oval.Prepare(defs, oval.Options{})
+	prep, err := oval.Prepare(defs, oval.Options{Limits: sshf.limits.oval()})
 	if err != nil {
 		return err
 	}

@@ -100,7 +100,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	for _, p := range sel.Problems {
 		fmt.Fprintln(e.stderr, "warning:", p)
 	}
-	opts := engine.Options{Library: lib, LibraryValues: libValues}
+	opts := engine.Options{Library: lib, LibraryValues: libValues, Limits: sf.ssh.limits.oval()}
 	if sf.cpeDict != "" {
 		if opts.CPEDictionary, err = xccdf.Open(sf.cpeDict, xccdf.Options{}); err != nil {
 			return err

@@ -21,6 +21,7 @@ type sshFlags struct {
 	passwordEnv, passwordFile, knownHost string
 	agent, acceptUnknown, sudo           bool
 	connectTimeout, commandTimeout       time.Duration
+	limits                               limitFlags
 }
 
 func (s *sshFlags) register(fs *flag.FlagSet) {
@@ -36,6 +37,7 @@ func (s *sshFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&s.sudo, "sudo", false, "run remote commands as root through sudo -n (the SSH user needs a NOPASSWD sudoers rule for /bin/sh; no sudo password is ever sent)")
 	fs.DurationVar(&s.connectTimeout, "connect-timeout", 15*time.Second, "bound on connecting and logging in to a target")
 	fs.DurationVar(&s.commandTimeout, "command-timeout", 2*time.Minute, "bound on each remote command")
+	s.limits.register(fs)
 }
 
 // config builds the SSH configuration for one target, applying its
@@ -103,9 +105,9 @@ func (s *sshFlags) opener(db *dbFlags) fleet.Opener {
 		}
 		switch {
 		case t.Spec == "local":
-			return local.New(), nil, nil
+			return local.New(local.WithMaxFileBytes(s.limits.maxFileBytes)), nil, nil
 		case strings.HasPrefix(t.Spec, "local:"):
-			h, err := local.NewRoot(strings.TrimPrefix(t.Spec, "local:"))
+			h, err := local.NewRoot(strings.TrimPrefix(t.Spec, "local:"), local.WithMaxFileBytes(s.limits.maxFileBytes))
 			return h, nil, err
 		case strings.HasPrefix(strings.ToLower(t.Spec), "ssh://"):
 			st, err := ssh.ParseTarget(t.Spec)
