@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/secret"
 	"github.com/stigscan/stigscan/oval"
 	"github.com/stigscan/stigscan/xccdf"
 )
@@ -260,7 +261,7 @@ func (b *Benchmark) Evaluate(ctx context.Context, h host.Host) (*Result, error) 
 		Profile:   b.sel.Profile,
 		Source:    b.content.Path,
 		Values:    b.sel.Values,
-		Target:    h.Describe(),
+		Target:    secret.RedactTarget(h.Describe()),
 		StartTime: b.now(),
 	}
 	if fp, ok := h.(host.FactsProvider); ok {
