@@ -267,6 +267,7 @@ func scanOne(ctx context.Context, b *engine.Benchmark, t Target, open Opener, wr
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
+	log.Debug("scanning", "target", s.Target, "name", t.Name)
 	h, closeFn, err := open(ctx, t)
 	if err != nil {
 		s.Error = err.Error()

@@ -58,11 +58,36 @@ func (h *Host) ReadFile(ctx context.Context, p string) ([]byte, error) {
 	}
 	f := os.NewFile(uintptr(fd), p)
 	defer f.Close()
-	data, err := io.ReadAll(f)
+	data, err := readAll(ctx, f)
 	if err != nil {
 		return nil, pathErr("read", p, err)
 	}
 	return data, nil
+}
+
+// readChunk bounds each read of readAll, between two checks of its context.
+const readChunk = 1 << 20
+
+// readAll is io.ReadAll that checks ctx before every read of at most
+// readChunk bytes: a huge file no longer holds a stopped scan.
+func readAll(ctx context.Context, r io.Reader) ([]byte, error) {
+	data := make([]byte, 0, 512)
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)] // grow as append does
+		}
+		n, err := r.Read(data[len(data):min(cap(data), len(data)+readChunk)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // Stat describes each path without following a final symlink.
