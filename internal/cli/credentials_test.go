@@ -88,8 +88,6 @@ func TestDatabasePasswordNeverOfferedToSSH(t *testing.T) {
 	}
 }
 
-
-
 // TestDatabasePasswordNeverOfferedToRealSSHD: the same against OpenSSH's
 // sshd with password and keyboard-interactive authentication enabled and
 // every attempt logged: the client attempts public key authentication
