@@ -201,4 +201,3 @@ func waitFor(t *testing.T, exited <-chan error, cond func() bool, what string) {
 		}
 	}
 }
-
