@@ -295,7 +295,7 @@ func (b *Benchmark) Evaluate(ctx context.Context, h host.Host) (*Result, error) 
 	}
 	for _, p := range b.plans {
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("engine: evaluate %s: %w", h.Describe(), err)
+			return nil, fmt.Errorf("engine: evaluate %s: %w", host.Describe(h), err)
 		}
 		res.Rules = append(res.Rules, ev.rule(p, applicable)...)
 	}
@@ -404,7 +404,7 @@ func (ev *evaluation) runOVAL() error {
 		res, err := r.doc.prep.Evaluate(ev.ctx, ev.h, r.ext, ids...)
 		if err != nil {
 			if ev.ctx.Err() != nil {
-				return fmt.Errorf("engine: evaluate %s: %w", ev.h.Describe(), err)
+				return fmt.Errorf("engine: evaluate %s: %w", host.Describe(ev.h), err)
 			}
 			r.err = err
 			continue
