@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/secret"
 	"github.com/stigscan/stigscan/oval"
 	"github.com/stigscan/stigscan/xccdf"
 )
@@ -276,7 +277,7 @@ func (b *Benchmark) Evaluate(ctx context.Context, h host.Host) (_ *Result, err e
 		Profile:   b.sel.Profile,
 		Source:    b.content.Path,
 		Values:    b.sel.Values,
-		Target:    h.Describe(),
+		Target:    secret.RedactTarget(h.Describe()),
 		StartTime: b.now(),
 	}
 	if fp, ok := h.(host.FactsProvider); ok {
@@ -310,7 +311,7 @@ func (b *Benchmark) Evaluate(ctx context.Context, h host.Host) (_ *Result, err e
 	}
 	for _, p := range b.plans {
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("engine: evaluate %s: %w", h.Describe(), err)
+			return nil, fmt.Errorf("engine: evaluate %s: %w", host.Describe(h), err)
 		}
 		res.Rules = append(res.Rules, ev.safeRule(p, applicable)...)
 	}
@@ -419,7 +420,7 @@ func (ev *evaluation) runOVAL() error {
 		res, err := r.doc.prep.Evaluate(ev.ctx, ev.h, r.ext, ids...)
 		if err != nil {
 			if ev.ctx.Err() != nil {
-				return fmt.Errorf("engine: evaluate %s: %w", ev.h.Describe(), err)
+				return fmt.Errorf("engine: evaluate %s: %w", host.Describe(ev.h), err)
 			}
 			r.err = err
 			continue

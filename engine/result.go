@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/secret"
 	"github.com/stigscan/stigscan/oval"
 	"github.com/stigscan/stigscan/xccdf"
 )
@@ -36,7 +37,10 @@ type Result struct {
 	// Values are the effective XCCDF Values of the profile.
 	Values map[string]string
 
-	Target    string // what the target is called (host.Describe)
+	// Target is what the target is called (host.Describe), redacted:
+	// every writer names the target from it, so none can repeat a
+	// password a target string held.
+	Target    secret.Target
 	Facts     host.Facts
 	FactsErr  string // why facts could not be read, if they could not
 	StartTime time.Time

@@ -23,23 +23,35 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/secret"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/oval"
 )
 
 // Target is one entry of an inventory.
 type Target struct {
-	Spec    string            // local, local:/path, ssh://user@host[:port], ...
+	// Spec is the target as written: local, local:/path,
+	// ssh://user@host[:port], ... It is for opening the target only;
+	// whatever is printed, logged or written names it by Redacted.
+	Spec    string
 	Name    string            // names the target's files and summary row
 	Options map[string]string // per-target settings (key=/path, sudo=true, ...)
 	Line    int               // line in the inventory, for messages
 }
 
+// Redacted is the target as every output names it: Spec without its
+// passwords and secret parameters.
+func (t Target) Redacted() secret.Target { return secret.RedactTarget(t.Spec) }
+
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
-// DefaultName derives a file-safe name from a target spec.
+// DefaultName derives a file-safe name from a target spec: its host, port
+// and path, never its user part or query (either may hold a secret).
 func DefaultName(spec string) string {
-	s := spec
+	s := secret.RedactTarget(spec).String()
+	if i := strings.IndexAny(s, "?#"); i >= 0 && !strings.HasPrefix(s, "local") {
+		s = s[:i]
+	}
 	for _, p := range []string{"ssh://", "local:", "postgres://", "postgresql://", "mongodb://", "mongodb+srv://", "oracle://"} {
 		s = strings.TrimPrefix(s, p)
 	}
@@ -71,10 +83,11 @@ func ParseInventory(r io.Reader, file string) ([]Target, error) {
 		}
 		fields := strings.Fields(line)
 		t := Target{Spec: fields[0], Options: map[string]string{}, Line: n}
-		for _, f := range fields[1:] {
+		for i, f := range fields[1:] {
 			k, v, ok := strings.Cut(f, "=")
 			if !ok || k == "" {
-				return nil, fmt.Errorf("fleet: %s:%d: setting %q is not key=value", file, n, f)
+				// The text is not repeated: a stray word may be a secret.
+				return nil, fmt.Errorf("fleet: %s:%d: setting %d is not key=value", file, n, i+1)
 			}
 			switch k {
 			case "password", "passphrase", "secret":
@@ -143,8 +156,10 @@ type Options struct {
 // Summary is one target's row: counts by status, time, files, or why the
 // target could not be scanned. It is all Run keeps of a target.
 type Summary struct {
-	Target   string                `json:"target"`
-	Name     string                `json:"name"`
+	Target secret.Target `json:"target"` // redacted: never a password
+	Name   string        `json:"name"`
+	// Status is StatusScanned, StatusError or StatusInterrupted.
+	Status   string                `json:"status"`
 	Counts   map[engine.Status]int `json:"counts"`
 	Score    float64               `json:"score"`
 	Duration time.Duration         `json:"duration_ns"`
@@ -152,6 +167,19 @@ type Summary struct {
 	Files    []string              `json:"files,omitempty"`
 	Start    time.Time             `json:"start"`
 }
+
+// Summary statuses.
+const (
+	// StatusScanned: every check ran; Error is empty.
+	StatusScanned = "scanned"
+	// StatusError: the target could not be opened or not fully scanned;
+	// Error says why.
+	StatusError = "error"
+	// StatusInterrupted: the run was stopped (SIGINT, SIGTERM) before the
+	// target's scan finished; Files lists what was written of it, if
+	// anything.
+	StatusInterrupted = "not scanned: interrupted"
+)
 
 // Progress hears about the run; implementations must be safe for
 // concurrent use.
@@ -182,7 +210,12 @@ func Run(ctx context.Context, b *engine.Benchmark, targets []Target, open Opener
 	}
 	prog.Begin(len(targets))
 	defer prog.End()
+	// Every row starts as not scanned, so a stopped run still names
+	// each target it did not reach.
 	out := make([]Summary, len(targets))
+	for i, t := range targets {
+		out[i] = interrupted(t, time.Time{})
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(par)
 	for i, t := range targets {
@@ -190,6 +223,9 @@ func Run(ctx context.Context, b *engine.Benchmark, targets []Target, open Opener
 			break
 		}
 		g.Go(func() error {
+			if gctx.Err() != nil {
+				return nil // stopped while waiting for a slot
+			}
 			out[i] = scanOne(gctx, b, t, open, opts.Write, opts.HostTimeout, now, log)
 			prog.Done(out[i])
 			return nil
@@ -197,17 +233,41 @@ func Run(ctx context.Context, b *engine.Benchmark, targets []Target, open Opener
 	}
 	_ = g.Wait()
 	if err := ctx.Err(); err != nil {
-		return out, fmt.Errorf("fleet: %w", err)
+		n := 0
+		for _, s := range out {
+			if s.Status == StatusInterrupted {
+				n++
+			}
+		}
+		return out, fmt.Errorf("fleet: interrupted: %d of %d targets not scanned: %w", n, len(out), err)
 	}
 	return out, nil
 }
 
+// interrupted is the summary of a target the run stopped before it was
+// scanned.
+func interrupted(t Target, start time.Time) Summary {
+	return Summary{Target: t.Redacted(), Name: t.Name, Status: StatusInterrupted, Error: StatusInterrupted, Start: start}
+}
+
 func scanOne(ctx context.Context, b *engine.Benchmark, t Target, open Opener, write Writer, timeout time.Duration, now func() time.Time, log *slog.Logger) (s Summary) {
-	s = Summary{Target: t.Spec, Name: t.Name, Start: now()}
-	defer func() { s.Duration = now().Sub(s.Start) }()
+	s = Summary{Target: t.Redacted(), Name: t.Name, Status: StatusScanned, Start: now()}
+	stopped := ctx // cancelled only when the whole run is stopped
+	defer func() {
+		s.Duration = now().Sub(s.Start)
+		if s.Error != "" && s.Status == StatusScanned {
+			s.Status = StatusError
+		}
+		if stopped.Err() != nil && s.Status != StatusScanned {
+			// Whatever failed, it failed because the run was stopped.
+			s = Summary{Target: s.Target, Name: s.Name, Status: StatusInterrupted, Error: StatusInterrupted,
+				Start: s.Start, Duration: s.Duration, Files: s.Files}
+		}
+	}()
 	defer func() {
 		// A panic while scanning one target (opening it, evaluating,
 		// writing) is that target's error; the other targets go on.
+		// Registered last, it runs first, before the status is decided.
 		if v := recover(); v != nil {
 			pe := oval.NewPanicError("scan of "+t.Name, v)
 			log.Debug("recovered panic", "target", t.Name, "panic", pe.Value, "stack", string(debug.Stack()))
@@ -221,10 +281,11 @@ func scanOne(ctx context.Context, b *engine.Benchmark, t Target, open Opener, wr
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
+	log.Debug("scanning", "target", s.Target, "name", t.Name)
 	h, closeFn, err := open(ctx, t)
 	if err != nil {
 		s.Error = err.Error()
-		log.Warn("target not scanned", "target", t.Name, "err", err)
+		log.Warn("target not scanned", "target", t.Name, "err", err.Error())
 		return s
 	}
 	if closeFn != nil {
@@ -233,7 +294,7 @@ func scanOne(ctx context.Context, b *engine.Benchmark, t Target, open Opener, wr
 	res, err := b.Evaluate(ctx, h)
 	if err != nil {
 		s.Error = err.Error()
-		log.Warn("scan ended early", "target", t.Name, "err", err)
+		log.Warn("scan ended early", "target", t.Name, "err", err.Error())
 		return s
 	}
 	s.Counts, s.Score = res.Counts(), res.Score

@@ -40,7 +40,7 @@ local:/srv/images/app
 
 	tests := []struct{ name, inv, msg string }{
 		{"secret inline", "ssh://a@b password=hunter2", "secrets are not written in an inventory"},
-		{"not key=value", "ssh://a@b sudo", `hosts.txt:1: setting "sudo" is not key=value`},
+		{"not key=value", "ssh://a@b sudo", `hosts.txt:1: setting 1 is not key=value`},
 		{"duplicate name", "ssh://a@b\nssh://c@b", `repeats line 1`},
 	}
 	for _, tc := range tests {
@@ -133,7 +133,7 @@ func TestRunFleet(t *testing.T) {
 	write := func(ctx context.Context, tg fleet.Target, res *engine.Result) ([]string, error) {
 		written.Add(1)
 		p := filepath.Join(out, tg.Name+".txt")
-		return []string{p}, os.WriteFile(p, []byte(res.Target), 0o644)
+		return []string{p}, os.WriteFile(p, []byte(res.Target.String()), 0o644)
 	}
 	var log bytes.Buffer
 	ss, err := fleet.Run(context.Background(), b, ts, open, fleet.Options{Parallel: 16, Write: write, Progress: &fleet.LineProgress{W: &log}})

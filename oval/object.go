@@ -428,7 +428,7 @@ func (r *run) systemInfo() SystemInfo {
 	if sc := r.p.opts.SystemCharacteristics; sc != nil {
 		return sc.SystemInfo
 	}
-	si := SystemInfo{OSName: "Linux", HostName: r.h.Describe()}
+	si := SystemInfo{OSName: "Linux", HostName: host.Describe(r.h)}
 	if fp, ok := r.h.(host.FactsProvider); ok {
 		if f, err := fp.Facts(r.ctx); err == nil {
 			if f.Hostname != "" {

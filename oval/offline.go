@@ -34,11 +34,11 @@ func offline(h host.Host) bool { return !host.IsLive(h) }
 // notApplicableOffline is the error of an object type that exists only on a
 // running system.
 func notApplicableOffline(q *Query, what string) error {
-	return fmt.Errorf("%w: %s describes a running system and %s is an offline root", ErrNotApplicable, what, q.Host.Describe())
+	return fmt.Errorf("%w: %s describes a running system and %s is an offline root", ErrNotApplicable, what, host.Describe(q.Host))
 }
 
 // noneOffline notes why an object of running state has no item on an
 // offline root.
 func noneOffline(q *Query, what string) {
-	q.Note("info", fmt.Sprintf("%s is an offline root: it has no %s.", q.Host.Describe(), what))
+	q.Note("info", fmt.Sprintf("%s is an offline root: it has no %s.", host.Describe(q.Host), what))
 }

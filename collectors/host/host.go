@@ -12,6 +12,8 @@ import (
 	"errors"
 	"io/fs"
 	"time"
+
+	"github.com/stigscan/stigscan/collectors/secret"
 )
 
 // ErrNotCollected reports that a host cannot provide a kind of data at all,
@@ -111,3 +113,9 @@ func FactsOf(ctx context.Context, h Host) (Facts, error) {
 	}
 	return f, err
 }
+
+// Describe is h.Describe() redacted (secret.RedactTarget): what results,
+// messages and logs name a host by. Describe implementations build their
+// text from parsed targets that hold no password; this is the second
+// fence, so that one that did could not reach a writer.
+func Describe(h Host) string { return secret.RedactTarget(h.Describe()).String() }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -73,7 +74,7 @@ func (h *Host) ReadFileLimit(ctx context.Context, p string, limit int64) ([]byte
 	if err := unix.Fstat(fd, &st); err != nil {
 		return nil, pathErr("read", p, err)
 	}
-	data, err := host.ReadAllLimit(f, p, st.Size, limit)
+	data, err := host.ReadAllLimit(ctxReader{ctx, f}, p, st.Size, limit)
 	if err != nil {
 		var tl *host.TooLargeError
 		if errors.As(err, &tl) {
@@ -82,6 +83,27 @@ func (h *Host) ReadFileLimit(ctx context.Context, p string, limit int64) ([]byte
 		return nil, pathErr("read", p, err)
 	}
 	return data, nil
+}
+
+// readChunk bounds each read of a ctxReader, between two checks of its
+// context.
+const readChunk = 1 << 20
+
+// ctxReader reads at most readChunk bytes at a time and checks ctx before
+// every read: a huge file no longer holds a stopped scan.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if len(p) > readChunk {
+		p = p[:readChunk]
+	}
+	return c.r.Read(p)
 }
 
 // Stat describes each path without following a final symlink.

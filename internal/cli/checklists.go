@@ -66,7 +66,7 @@ func (d *docFlags) document(res *engine.Result, w io.Writer) (*jsonres.Document,
 
 func (d *docFlags) cklOptions(res *engine.Result) ckl.Options {
 	o := ckl.Options{Role: d.role, Marking: d.marking, TechArea: d.techArea, Instance: d.instance, Site: d.site}
-	if isDatabase(res.Target) {
+	if isDatabase(res.Target.String()) {
 		o.Database = true
 	}
 	return o

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -29,6 +30,9 @@ type dbFlags struct {
 	prompted             *secret.Secret
 	sslMode, sslRootCert string
 	queryTimeout         time.Duration
+	// log receives connection events and queries (--log-level); nil
+	// discards them.
+	log *slog.Logger
 }
 
 func (d *dbFlags) register(fs *flag.FlagSet) {
@@ -53,20 +57,63 @@ func isDatabase(spec string) bool {
 	return false
 }
 
-// openDatabase connects to a database target; its server's files are read
-// through the --db-host (or the inventory's db-host=) host.
-func (d *dbFlags) openDatabase(ctx context.Context, t fleet.Target, hosts fleet.Opener) (host.Host, func() error, error) {
+// dbLogin is what one database connection may use: the sources of the
+// database password and the TLS and client settings. It goes to the
+// database driver only; the SSH login of the server's machine is an
+// sshLogin, built from other settings.
+type dbLogin struct {
+	passwordEnv, passwordFile string
+	sslMode, sslRootCert      string
+	tlsCAFile                 string
+	tnsAdmin, oracleHome      string
+	// files is where the server's files are read (db-host=, --db-host).
+	files string
+}
+
+// dbKeys are the inventory settings of a database line besides name= and
+// the ssh- settings of its db-host= machine.
+var dbKeys = []string{"password-env", "password-file", "sslmode", "sslrootcert", "tlscafile", "tns-admin", "oracle-home", "db-host"}
+
+// login is the database login of one target: the flags, overridden by
+// its inventory settings.
+func (d *dbFlags) login(opts map[string]string) dbLogin {
 	get := func(k, def string) string {
-		if v, ok := t.Options[k]; ok {
+		if v, ok := opts[k]; ok {
 			return v
 		}
 		return def
 	}
-	filesSpec := get("db-host", d.files)
+	l := dbLogin{
+		passwordEnv: d.passwordEnv, passwordFile: d.passwordFile,
+		sslMode: get("sslmode", d.sslMode), sslRootCert: get("sslrootcert", d.sslRootCert),
+		tlsCAFile: get("tlscafile", d.sslRootCert), tnsAdmin: get("tns-admin", ""), oracleHome: get("oracle-home", ""),
+		files: get("db-host", d.files),
+	}
+	if v, ok := opts["password-env"]; ok {
+		l.passwordEnv, l.passwordFile = v, ""
+	}
+	if v, ok := opts["password-file"]; ok {
+		l.passwordFile, l.passwordEnv = v, ""
+	}
+	return l
+}
+
+// openDatabase connects to a database target; its server's files are read
+// through the --db-host (or the inventory's db-host=) machine, logged in
+// to with the SSH flags and the line's ssh- settings only.
+func (d *dbFlags) openDatabase(ctx context.Context, t fleet.Target, machines *sshFlags) (host.Host, func() error, error) {
+	l := d.login(t.Options)
 	var files host.Host = host.Unavailable{Name: "database server of " + t.Name, Reason: "no access to the server machine was configured (--db-host)"}
 	var closeFiles func() error
-	if filesSpec != "" {
-		h, c, err := hosts(ctx, fleet.Target{Spec: filesSpec, Name: t.Name + "-host", Options: t.Options})
+	if l.files != "" {
+		if isDatabase(l.files) {
+			return nil, nil, usageErr("%s: db-host names the server's machine (local, local:/root, ssh://), not a database", t.Name)
+		}
+		sl, err := machines.login(t.Options, "ssh-")
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: server files: %w", t.Name, err)
+		}
+		h, c, err := machines.openMachine(ctx, l.files, sl)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: server files: %w", t.Name, err)
 		}
@@ -89,7 +136,7 @@ func (d *dbFlags) openDatabase(ctx context.Context, t fleet.Target, hosts fleet.
 		}
 		return nil, nil, err
 	}
-	password, err := d.password(get("password-env", d.passwordEnv), get("password-file", d.passwordFile))
+	password, err := d.password(l.passwordEnv, l.passwordFile)
 	if err != nil {
 		return fail(err)
 	}
@@ -103,12 +150,12 @@ func (d *dbFlags) openDatabase(ctx context.Context, t fleet.Target, hosts fleet.
 		if err != nil {
 			return fail(err)
 		}
-		cfg := postgres.Config{SSLMode: get("sslmode", d.sslMode), SSLRootCert: get("sslrootcert", d.sslRootCert), QueryTimeout: d.queryTimeout, Password: password}
+		cfg := postgres.Config{SSLMode: l.sslMode, SSLRootCert: l.sslRootCert, QueryTimeout: d.queryTimeout, Password: password, Logger: d.log}
 		if tg, err = postgres.Open(ctx, ep, cfg, files); err != nil {
 			return fail(err)
 		}
 	case strings.HasPrefix(s, "mongodb://"), strings.HasPrefix(s, "mongodb+srv://"):
-		cfg := mongodb.Config{TLSCAFile: get("tlscafile", d.sslRootCert), Password: password}
+		cfg := mongodb.Config{TLSCAFile: l.tlsCAFile, Password: password, Logger: d.log}
 		if tg, err = mongodb.Open(ctx, t.Spec, cfg, files); err != nil {
 			return fail(err)
 		}
@@ -117,12 +164,12 @@ func (d *dbFlags) openDatabase(ctx context.Context, t fleet.Target, hosts fleet.
 		if err != nil {
 			return fail(err)
 		}
-		cfg := oracle.Config{QueryTimeout: d.queryTimeout, TNSAdmin: get("tns-admin", ""), OracleHome: get("oracle-home", ""), Password: password}
+		cfg := oracle.Config{QueryTimeout: d.queryTimeout, TNSAdmin: l.tnsAdmin, OracleHome: l.oracleHome, Password: password, Logger: d.log}
 		if tg, err = oracle.Open(ctx, ep, cfg, files); err != nil {
 			return fail(err)
 		}
 	default:
-		return fail(fmt.Errorf("%s: unknown database target", redactTarget(t.Spec)))
+		return fail(fmt.Errorf("%s: unknown database target", secret.RedactTarget(t.Spec)))
 	}
 	return tg, closeAll(tg.Close), nil
 }

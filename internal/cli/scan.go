@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/stigscan/stigscan/collectors/secret"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/fleet"
 	"github.com/stigscan/stigscan/report/jsonres"
@@ -36,6 +37,7 @@ type scanFlags struct {
 	progress    string
 	hostTimeout time.Duration
 	cpeDict     string
+	logLevel    string
 	out         outputFlags
 	ssh         sshFlags
 	db          dbFlags
@@ -67,6 +69,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&sf.progress, "progress", "auto", "progress display: auto (a bar on a terminal, lines otherwise), bar, lines, none")
 	fs.DurationVar(&sf.hostTimeout, "host-timeout", 0, "bound on each target's whole scan (0: none)")
 	fs.StringVar(&sf.cpeDict, "cpe", "", "CPE dictionary deciding platform applicability for a benchmark that is not a data stream (as oscap's --cpe)")
+	fs.StringVar(&sf.logLevel, "log-level", "none", "log records written to standard error: none, error, warn, info or debug (targets and errors are logged redacted, secrets never)")
 	sf.out.register(fs)
 	sf.ssh.register(fs)
 	sf.db.register(fs)
@@ -78,6 +81,11 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		return usageErr("scan: unexpected argument %q (name content with --benchmark, targets with --target)", pos[0])
 	}
+	log, err := newLogger(sf.logLevel, e.stderr)
+	if err != nil {
+		return err
+	}
+	sf.ssh.log, sf.db.log = log, log
 	targets, err := sf.targetList()
 	if err != nil {
 		return err
@@ -117,7 +125,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if len(targets) == 1 && sf.inventory == "" && sf.outDir == "" {
 		return sf.scanOne(ctx, e, b, src, targets[0])
 	}
-	return sf.scanFleet(ctx, e, b, c, src, targets)
+	return sf.scanFleet(ctx, e, b, c, src, targets, log)
 }
 
 // targetList gathers --target and --targets, then applies --shard.
@@ -127,7 +135,7 @@ func (sf *scanFlags) targetList() ([]fleet.Target, error) {
 	for _, spec := range sf.targets {
 		name := fleet.DefaultName(spec)
 		if seen[name] {
-			return nil, usageErr("scan: target %s given twice", redactTarget(spec))
+			return nil, usageErr("scan: target %s given twice", secret.RedactTarget(spec))
 		}
 		seen[name] = true
 		ts = append(ts, fleet.Target{Spec: spec, Name: name, Options: map[string]string{}})
@@ -146,6 +154,11 @@ func (sf *scanFlags) targetList() ([]fleet.Target, error) {
 	}
 	if len(ts) == 0 {
 		ts = []fleet.Target{{Spec: "local", Name: "local", Options: map[string]string{}}}
+	}
+	for _, t := range ts {
+		if err := checkSettings(t); err != nil {
+			return nil, err
+		}
 	}
 	if sf.shard != "" {
 		k, n, err := fleet.ParseShard(sf.shard)
@@ -192,7 +205,7 @@ func (sf *scanFlags) scanOne(ctx context.Context, e *env, b *engine.Benchmark, s
 	return err
 }
 
-func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark, c *xccdf.Content, src *source, targets []fleet.Target) error {
+func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark, c *xccdf.Content, src *source, targets []fleet.Target, log *slog.Logger) error {
 	if sf.out.xccdfResults != "" || sf.out.ovalResults != "" || sf.out.arf != "" {
 		return usageErr("scan: with several targets results go to --out DIR (one ARF per target); --arf, --xccdf-results and --oval-results name single files")
 	}
@@ -251,7 +264,6 @@ func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark,
 	default:
 		return usageErr("scan: --progress %q: want auto, bar, lines or none", mode)
 	}
-	log := slog.New(slog.DiscardHandler)
 	ss, err := fleet.Run(ctx, b, targets, sf.ssh.opener(&sf.db), fleet.Options{
 		Parallel: sf.parallel, Progress: prog, Write: write, HostTimeout: sf.hostTimeout, Logger: log,
 	})
@@ -260,9 +272,6 @@ func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark,
 	}
 	fleet.Table(e.stdout, ss)
 	fmt.Fprintf(e.stdout, "results: %s\n", dir)
-	if err != nil {
-		return err
-	}
 	if sf.docs.html != "" {
 		var docs []*jsonres.Document
 		for _, s := range ss {
@@ -270,10 +279,17 @@ func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark,
 				docs = append(docs, d)
 			}
 		}
-		if err := fleetHTML(sf.docs.html, docs); err != nil {
-			return err
+		if herr := fleetHTML(sf.docs.html, docs); herr != nil && err == nil {
+			err = herr
+		} else if herr == nil {
+			fmt.Fprintf(e.stdout, "HTML report: %s\n", sf.docs.html)
 		}
-		fmt.Fprintf(e.stdout, "HTML report: %s\n", sf.docs.html)
+	}
+	if err != nil {
+		// A stopped run (SIGINT, SIGTERM) wrote what it finished; the
+		// rest is marked not scanned. main turns this into the signal's
+		// exit code.
+		return &ExitError{Code: ExitError1, Err: fmt.Errorf("scan: %w", err)}
 	}
 	for _, s := range ss {
 		if s.Error != "" {
@@ -281,6 +297,26 @@ func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark,
 		}
 	}
 	return nil
+}
+
+// newLogger is the --log-level logger: text records on w, or none.
+func newLogger(level string, w io.Writer) (*slog.Logger, error) {
+	var l slog.Level
+	switch level {
+	case "none", "":
+		return slog.New(slog.DiscardHandler), nil
+	case "error":
+		l = slog.LevelError
+	case "warn":
+		l = slog.LevelWarn
+	case "info":
+		l = slog.LevelInfo
+	case "debug":
+		l = slog.LevelDebug
+	default:
+		return nil, usageErr("scan: --log-level %q: want none, error, warn, info or debug", level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
 
 func countErrors(ss []fleet.Summary) int {

@@ -4,12 +4,16 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/stigscan/stigscan/collectors/host"
 	"github.com/stigscan/stigscan/collectors/local"
+	"github.com/stigscan/stigscan/collectors/secret"
 	"github.com/stigscan/stigscan/collectors/ssh"
 	"github.com/stigscan/stigscan/fleet"
 )
@@ -22,6 +26,8 @@ type sshFlags struct {
 	agent, acceptUnknown, sudo           bool
 	connectTimeout, commandTimeout       time.Duration
 	limits                               limitFlags
+	// log receives connection events (--log-level); nil discards them.
+	log *slog.Logger
 }
 
 func (s *sshFlags) register(fs *flag.FlagSet) {
@@ -40,41 +46,93 @@ func (s *sshFlags) register(fs *flag.FlagSet) {
 	s.limits.register(fs)
 }
 
-// config builds the SSH configuration for one target, applying its
-// inventory settings over the flags.
-func (s *sshFlags) config(opts map[string]string) (ssh.Config, error) {
-	get := func(k, def string) string {
-		if v, ok := opts[k]; ok {
-			return v
+// sshLogin is what one SSH login may use: the machine's user, port and
+// key, the sources of its passphrase and password, its known_hosts file
+// and sudo. It is the only thing sshFlags.dial takes besides the target, so
+// only settings meant for SSH reach the SSH server: a database line's
+// password settings are a dbLogin, a different type, and cannot be passed
+// here by construction.
+type sshLogin struct {
+	user, key, knownHosts         string
+	passphraseEnv, passphraseFile string
+	passwordEnv, passwordFile     string
+	sudo                          bool
+	port                          int
+}
+
+// sshKeys are the inventory settings of an SSH login. A machine line
+// writes them as they are (key=, password-env=); a database line writes
+// them for its db-host= machine with the "ssh-" prefix (ssh-key=,
+// ssh-password-env=), since its own password-env= is the database's.
+var sshKeys = []string{"user", "port", "key", "known-hosts", "passphrase-env", "passphrase-file", "password-env", "password-file", "sudo"}
+
+// login is the SSH login of one target: the flags, overridden by the
+// inventory settings prefix+key of sshKeys (prefix "" for a machine line,
+// "ssh-" for a database line's db-host). sudo is read unprefixed on both:
+// it is not a credential and says how the machine is read.
+func (s *sshFlags) login(opts map[string]string, prefix string) (sshLogin, error) {
+	l := sshLogin{user: s.user, key: s.key, knownHosts: s.knownHost,
+		passphraseEnv: s.keyPassEnv, passphraseFile: s.keyPassFile,
+		passwordEnv: s.passwordEnv, passwordFile: s.passwordFile, sudo: s.sudo}
+	for _, k := range sshKeys {
+		name := prefix + k
+		if k == "sudo" {
+			name = k
 		}
-		return def
+		v, ok := opts[name]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "user":
+			l.user = v
+		case "key":
+			l.key = v
+		case "known-hosts":
+			l.knownHosts = v
+		case "passphrase-env":
+			l.passphraseEnv, l.passphraseFile = v, ""
+		case "passphrase-file":
+			l.passphraseFile, l.passphraseEnv = v, ""
+		case "password-env":
+			l.passwordEnv, l.passwordFile = v, ""
+		case "password-file":
+			l.passwordFile, l.passwordEnv = v, ""
+		case "sudo":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return l, fmt.Errorf("%s=%q: want true or false", name, v)
+			}
+			l.sudo = b
+		case "port":
+			p, err := strconv.Atoi(v)
+			if err != nil || p < 1 || p > 65535 {
+				return l, fmt.Errorf("%s=%q: not a port number", name, v)
+			}
+			l.port = p
+		}
 	}
+	return l, nil
+}
+
+// config is the SSH configuration of one login; it reads the login's
+// secrets from their files or environment variables.
+func (s *sshFlags) config(l sshLogin) (ssh.Config, error) {
 	cfg := ssh.Config{
-		User:                         get("user", s.user),
-		KeyFile:                      get("key", s.key),
+		User:                         l.user,
+		Port:                         l.port,
+		KeyFile:                      l.key,
 		UseAgent:                     s.agent,
-		KnownHostsFile:               get("known-hosts", s.knownHost),
+		KnownHostsFile:               l.knownHosts,
 		InsecureAcceptUnknownHostKey: s.acceptUnknown,
-		Sudo:                         s.sudo,
+		Sudo:                         l.sudo,
 		ConnectTimeout:               s.connectTimeout,
 		CommandTimeout:               s.commandTimeout,
-	}
-	if v, ok := opts["sudo"]; ok {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return cfg, fmt.Errorf("sudo=%q: want true or false", v)
-		}
-		cfg.Sudo = b
-	}
-	if v, ok := opts["port"]; ok {
-		p, err := strconv.Atoi(v)
-		if err != nil {
-			return cfg, fmt.Errorf("port=%q: not a number", v)
-		}
-		cfg.Port = p
+		Logger:                       s.log,
+		MaxFileBytes:                 s.limits.maxFileBytes,
 	}
 	var err error
-	secret := func(env, file string) (ssh.Secret, error) {
+	read := func(env, file string) (ssh.Secret, error) {
 		switch {
 		case env != "":
 			return ssh.SecretFromEnv(env)
@@ -83,61 +141,114 @@ func (s *sshFlags) config(opts map[string]string) (ssh.Config, error) {
 		}
 		return ssh.Secret{}, nil
 	}
-	if cfg.KeyPassphrase, err = secret(get("passphrase-env", s.keyPassEnv), get("passphrase-file", s.keyPassFile)); err != nil {
+	if cfg.KeyPassphrase, err = read(l.passphraseEnv, l.passphraseFile); err != nil {
 		return cfg, err
 	}
-	if cfg.Password, err = secret(get("password-env", s.passwordEnv), get("password-file", s.passwordFile)); err != nil {
+	if cfg.Password, err = read(l.passwordEnv, l.passwordFile); err != nil {
 		return cfg, err
 	}
 	return cfg, nil
 }
 
+// dial logs in to an ssh:// target with one login.
+func (s *sshFlags) dial(ctx context.Context, spec string, l sshLogin) (host.Host, func() error, error) {
+	st, err := ssh.ParseTarget(spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg, err := s.config(l)
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err := ssh.Dial(ctx, st, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, h.Close, nil
+}
+
+// openMachine opens a machine target (local, local:/root, ssh://) with
+// the SSH login l.
+func (s *sshFlags) openMachine(ctx context.Context, spec string, l sshLogin) (host.Host, func() error, error) {
+	switch {
+	case spec == "local":
+		return local.New(local.WithMaxFileBytes(s.limits.maxFileBytes)), nil, nil
+	case strings.HasPrefix(spec, "local:"):
+		h, err := local.NewRoot(strings.TrimPrefix(spec, "local:"), local.WithMaxFileBytes(s.limits.maxFileBytes))
+		return h, nil, err
+	case strings.HasPrefix(strings.ToLower(spec), "ssh://"):
+		return s.dial(ctx, spec, l)
+	}
+	return nil, nil, usageErr("unknown target %q (use local, local:/path/to/root, ssh://user@host[:port], postgres://, mongodb://, oracle://)", secret.RedactTarget(spec))
+}
+
 // opener connects to fleet targets: machines, and databases (whose
 // server's files are reached through a machine target).
 func (s *sshFlags) opener(db *dbFlags) fleet.Opener {
-	var open fleet.Opener
-	open = func(ctx context.Context, t fleet.Target) (host.Host, func() error, error) {
+	return func(ctx context.Context, t fleet.Target) (host.Host, func() error, error) {
 		if isDatabase(t.Spec) {
 			if db == nil {
 				return nil, nil, usageErr("database targets are scanned with 'stigscan scan'")
 			}
-			return db.openDatabase(ctx, t, open)
+			return db.openDatabase(ctx, t, s)
 		}
-		switch {
-		case t.Spec == "local":
-			return local.New(local.WithMaxFileBytes(s.limits.maxFileBytes)), nil, nil
-		case strings.HasPrefix(t.Spec, "local:"):
-			h, err := local.NewRoot(strings.TrimPrefix(t.Spec, "local:"), local.WithMaxFileBytes(s.limits.maxFileBytes))
-			return h, nil, err
-		case strings.HasPrefix(strings.ToLower(t.Spec), "ssh://"):
-			st, err := ssh.ParseTarget(t.Spec)
-			if err != nil {
-				return nil, nil, err
-			}
-			cfg, err := s.config(t.Options)
-			if err != nil {
-				return nil, nil, fmt.Errorf("%s: %w", t.Name, err)
-			}
-			h, err := ssh.Dial(ctx, st, cfg)
-			if err != nil {
-				return nil, nil, err
-			}
-			return h, h.Close, nil
+		l, err := s.login(t.Options, "")
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", t.Name, err)
 		}
-		return nil, nil, usageErr("unknown target %q (use local, local:/path/to/root, ssh://user@host[:port], postgres://, mongodb://, oracle://)", redactTarget(t.Spec))
+		return s.openMachine(ctx, t.Spec, l)
 	}
-	return open
 }
 
-// redactTarget drops any user-info password from a target for messages.
-func redactTarget(s string) string {
-	if i := strings.Index(s, "://"); i >= 0 {
-		rest := s[i+3:]
-		if at := strings.LastIndexByte(rest, '@'); at >= 0 {
-			if c := strings.IndexByte(rest[:at], ':'); c >= 0 {
-				return s[:i+3] + rest[:c] + ":[redacted]" + rest[at:]
-			}
+// checkSettings refuses inventory settings a target's kind does not have,
+// so that a setting meant for one system (a database password source)
+// is never silently read as another's. The error names the line and the
+// setting's key only when the key is one stigscan knows: an unknown word
+// might be a secret.
+func checkSettings(t fleet.Target) error {
+	allowed := map[string]bool{"name": true}
+	kind := "machine"
+	switch {
+	case isDatabase(t.Spec):
+		kind = "database"
+		for _, k := range dbKeys {
+			allowed[k] = true
+		}
+		for _, k := range sshKeys {
+			allowed["ssh-"+k] = k != "sudo"
+		}
+		allowed["sudo"] = true
+	case strings.HasPrefix(strings.ToLower(t.Spec), "ssh://"):
+		for _, k := range sshKeys {
+			allowed[k] = true
 		}
 	}
-	return s
+	keys := make([]string, 0, len(t.Options))
+	for k := range t.Options {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if allowed[k] {
+			continue
+		}
+		where := t.Name
+		if t.Line > 0 {
+			where = fmt.Sprintf("line %d (%s)", t.Line, t.Name)
+		}
+		switch {
+		case kind == "database" && slices.Contains(sshKeys, k):
+			return usageErr("scan: %s: %s= is an SSH setting; on a database line the SSH login of db-host= is set with ssh-%s=", where, k, k)
+		case known(k):
+			return usageErr("scan: %s: a %s target has no %s= setting", where, kind, k)
+		}
+		return usageErr("scan: %s: a setting is not one a %s target has (the key is not repeated: it could be a secret)", where, kind)
+	}
+	return nil
+}
+
+// known reports whether k is a setting of some target kind.
+func known(k string) bool {
+	return k == "name" || slices.Contains(sshKeys, k) || slices.Contains(dbKeys, k) ||
+		(strings.HasPrefix(k, "ssh-") && slices.Contains(sshKeys, strings.TrimPrefix(k, "ssh-")))
 }

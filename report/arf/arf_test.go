@@ -17,6 +17,7 @@ import (
 
 	"github.com/stigscan/stigscan/collectors/host"
 	"github.com/stigscan/stigscan/collectors/local"
+	"github.com/stigscan/stigscan/collectors/secret"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testutil"
 	"github.com/stigscan/stigscan/oval"
@@ -87,7 +88,7 @@ func scan(t *testing.T, tc arfCase) (*engine.Result, arf.Writer) {
 	res, err := b.Evaluate(context.Background(), wordsRoot(t))
 	require.NoError(t, err)
 	res.Source = filepath.Base(tc.file)
-	res.Target = "local:/srv/image"
+	res.Target = secret.RedactTarget("local:/srv/image")
 	doc, err := os.ReadFile(tc.file)
 	require.NoError(t, err)
 	w := arf.Writer{

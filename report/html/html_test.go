@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 	xhtml "golang.org/x/net/html"
 
+	"github.com/stigscan/stigscan/collectors/secret"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testutil"
 	"github.com/stigscan/stigscan/report/carry"
@@ -39,7 +40,7 @@ func postgres(t *testing.T) *jsonres.Document {
 	res := jsonrestest.Result(t, jsonrestest.DISA(t, "U_PGS_SQL_9-x_STIG_V2R5_Manual-xccdf.xml"), "", func(i int, r *xccdf.Rule) jsonrestest.Outcome {
 		return jsonrestest.Assign(i+5, r)
 	})
-	res.Facts.Hostname, res.Target = "db02", "ssh://db02.example.mil"
+	res.Facts.Hostname, res.Target = "db02", secret.RedactTarget("ssh://db02.example.mil")
 	return jsonres.FromResult(res, jsonres.Options{Version: "0.1.0"})
 }
 

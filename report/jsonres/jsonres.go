@@ -306,7 +306,7 @@ func FromResult(r *engine.Result, opt Options) *Document {
 		Schema:    Schema,
 		Generator: Generator{Product: report.Product, Version: opt.Version},
 		Target: Target{
-			Name: r.Target, Hostname: r.Facts.Hostname, FQDN: r.Facts.FQDN,
+			Name: r.Target.String(), Hostname: r.Facts.Hostname, FQDN: r.Facts.FQDN,
 			IPv4: sortedCopy(r.Facts.IPv4), IPv6: sortedCopy(r.Facts.IPv6), MACs: sortedCopy(r.Facts.MACs),
 			OS: r.Facts.OS, FactsError: r.FactsErr,
 		},

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stigscan/stigscan/collectors/secret"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testutil"
 	"github.com/stigscan/stigscan/report/jsonres"
@@ -38,7 +39,7 @@ func TestSchema(t *testing.T) {
 		write(name+".json", jsonres.FromResult(res, jsonres.Options{Version: "0.1.0"}))
 	}
 	rule := &xccdf.Rule{ID: "xccdf_x_rule_multi", Severity: "low"}
-	multi := jsonres.FromResult(&engine.Result{Benchmark: &xccdf.Benchmark{ID: "x"}, Target: "local", Rules: []*engine.RuleResult{
+	multi := jsonres.FromResult(&engine.Result{Benchmark: &xccdf.Benchmark{ID: "x"}, Target: secret.RedactTarget("local"), Rules: []*engine.RuleResult{
 		{Rule: rule, Status: engine.Pass, Instance: "oval:x:def:1", Check: &engine.CheckOutcome{System: "oval", Href: "x.xml", Name: "oval:x:def:1"}},
 		{Rule: rule, Status: engine.Error, Instance: "oval:x:def:2", Messages: []engine.Message{{Severity: "error", Text: "boom"}}},
 	}}, jsonres.Options{})

@@ -130,8 +130,8 @@ func Targets(r *engine.Result) []string {
 	if r.Facts.Hostname != "" {
 		out = append(out, r.Facts.Hostname)
 	}
-	if r.Target != "" && r.Target != r.Facts.Hostname {
-		out = append(out, r.Target)
+	if t := r.Target.String(); t != "" && t != r.Facts.Hostname {
+		out = append(out, t)
 	}
 	if len(out) == 0 {
 		out = append(out, "unknown")

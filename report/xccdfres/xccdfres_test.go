@@ -17,6 +17,7 @@ import (
 
 	"github.com/stigscan/stigscan/collectors/host"
 	"github.com/stigscan/stigscan/collectors/local"
+	"github.com/stigscan/stigscan/collectors/secret"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testutil"
 	"github.com/stigscan/stigscan/report"
@@ -110,7 +111,7 @@ func TestGolden(t *testing.T) {
 			// The source path differs between machines; the golden file
 			// records a stable one.
 			r.Source = filepath.Base(tc.file)
-			r.Target = "local:/srv/image"
+			r.Target = secret.RedactTarget("local:/srv/image")
 			got := write(t, tc, r)
 			golden := filepath.Join("testdata", "golden", tc.name+".xml")
 			if *update {
@@ -202,7 +203,7 @@ func TestRuleResults(t *testing.T) {
 		for _, n := range xmlquery.Find(tr, "*[local-name()='target-address']") {
 			addrs = append(addrs, n.InnerText())
 		}
-		assert.Equal(t, []string{"web-01", r.Target}, targets)
+		assert.Equal(t, []string{"web-01", r.Target.String()}, targets)
 		assert.Equal(t, []string{"10.0.0.5", "192.0.2.10", "2001:db8::10", "fe80::1"}, addrs)
 		assert.Equal(t, "xccdf_io.stigscan_testresult_xccdf_io.stigscan.test_profile_MAC-1_Classified", tr.SelectAttr("id"))
 		assert.Equal(t, "cpe:/a:stigscan:stigscan:0.1.0", tr.SelectAttr("test-system"))

@@ -50,7 +50,7 @@ func Probes(opts Options) map[string]oval.Probe {
 func database(q *oval.Query) (host.MongoDatabase, error) {
 	m, ok := q.Host.(host.MongoDatabase)
 	if !ok {
-		return nil, fmt.Errorf("%w: %s is not a MongoDB target (%s)", host.ErrNotCollected, q.Host.Describe(), q.Object.Type)
+		return nil, fmt.Errorf("%w: %s is not a MongoDB target (%s)", host.ErrNotCollected, host.Describe(q.Host), q.Object.Type)
 	}
 	return m, nil
 }

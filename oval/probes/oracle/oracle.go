@@ -92,7 +92,7 @@ func resolve(ctx context.Context, h host.Host, v string, loc *netconf.Location, 
 			return "", err
 		}
 		if l.OracleHome == "" {
-			return "", fmt.Errorf("%w: ORACLE_HOME of %s is not known (only TNS_ADMIN was given)", host.ErrNotCollected, h.Describe())
+			return "", fmt.Errorf("%w: ORACLE_HOME of %s is not known (only TNS_ADMIN was given)", host.ErrNotCollected, host.Describe(h))
 		}
 		return path.Join(l.OracleHome, strings.TrimPrefix(v, "$ORACLE_HOME/")), nil
 	case strings.HasPrefix(v, "$TNS_ADMIN/"):

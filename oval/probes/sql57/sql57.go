@@ -64,7 +64,7 @@ func canonicalEngine(s string) string {
 func (Probe) Collect(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
 	db, ok := q.Host.(host.SQLDatabase)
 	if !ok {
-		return nil, fmt.Errorf("%w: sql57: %s is not a SQL database target", host.ErrNotCollected, q.Host.Describe())
+		return nil, fmt.Errorf("%w: sql57: %s is not a SQL database target", host.ErrNotCollected, host.Describe(q.Host))
 	}
 	sqlEnt := q.Entity("sql")
 	stmts, ok := sqlEnt.Equals()
@@ -82,7 +82,7 @@ func (Probe) Collect(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
 	}
 	if !match {
 		return nil, fmt.Errorf("%w: sql57: the object is for engine %s; %s is %s", host.ErrNotCollected,
-			strings.Join(engEnt.Values, ", "), q.Host.Describe(), engine)
+			strings.Join(engEnt.Values, ", "), host.Describe(q.Host), engine)
 	}
 	versions := []string{""}
 	if ve := q.Entity("version"); ve != nil && !ve.Nil {

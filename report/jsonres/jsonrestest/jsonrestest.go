@@ -12,6 +12,7 @@ import (
 
 	"github.com/stigscan/stigscan/builtin"
 	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/secret"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testutil"
 	"github.com/stigscan/stigscan/xccdf"
@@ -91,7 +92,7 @@ func Result(t testing.TB, c *xccdf.Content, profile string, decide func(i int, r
 	}
 	res := &engine.Result{
 		Benchmark: b, Profile: sel.Profile, Source: c.Path, Values: sel.Values,
-		Target: "ssh://db01.example.mil", Facts: Facts,
+		Target: secret.RedactTarget("ssh://db01.example.mil"), Facts: Facts,
 		StartTime: Start, EndTime: Start.Add(1500 * time.Millisecond),
 	}
 	for i, r := range b.Rules {

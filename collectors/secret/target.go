@@ -1,0 +1,170 @@
+package secret
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strings"
+)
+
+// Target is a target string (ssh://, postgres://, mongodb://, oracle://,
+// local:...) with its secrets removed: the password of the user part, the
+// values of query parameters that are not known to be harmless, and any
+// fragment. It is what summaries, progress lines, logs, errors and reports
+// write in place of the string a user typed; every way of printing it
+// (String, fmt verbs, JSON, text, slog) gives the redacted form. The zero
+// Target is the empty string.
+//
+// Redaction keeps by allow-list: a query parameter's value is kept only
+// when the parameter is one of publicParams, its name only when it is one
+// of those or a known secret parameter; anything else becomes
+// "[redacted]", as a mistyped name may itself be a secret.
+type Target struct{ s string }
+
+// MaxTargetLen bounds a redacted target: longer input is cut, so an
+// unbounded inventory line never reaches a log whole.
+const MaxTargetLen = 256
+
+// publicParams are the query parameters whose values are written as given
+// (lower case): connection modes, names and file paths, never a secret.
+var publicParams = map[string]bool{
+	// PostgreSQL
+	"sslmode": true, "sslrootcert": true, "sslcert": true, "sslkey": true, "connect_timeout": true,
+	"application_name": true, "target_session_attrs": true,
+	// MongoDB
+	"authsource": true, "authmechanism": true, "replicaset": true, "tls": true, "ssl": true,
+	"tlscafile": true, "tlscertificatekeyfile": true, "tlsinsecure": true, "tlsallowinvalidcertificates": true,
+	"tlsallowinvalidhostnames": true, "directconnection": true, "readpreference": true, "appname": true,
+	"connecttimeoutms": true, "serverselectiontimeoutms": true, "sockettimeoutms": true, "retrywrites": true,
+	"retryreads": true, "w": true, "loadbalanced": true, "compressors": true, "maxpoolsize": true,
+	// Oracle
+	"service_name": true, "sid": true,
+}
+
+// secretParams are query parameters known to carry a secret: their name
+// is kept and their value redacted, so the reader sees what was refused.
+var secretParams = map[string]bool{
+	"password": true, "pwd": true, "passwd": true, "pass": true, "sslpassword": true, "passfile": true,
+	"passphrase": true, "secret": true, "token": true, "wallet_password": true,
+	"tlscertificatekeyfilepassword": true, "sslpemkeypassword": true, "sslclientcertificatekeypassword": true,
+	"authmechanismproperties": true,
+}
+
+// RedactTarget removes the secrets from a target string. It is idempotent:
+// a redacted form redacts to itself.
+func RedactTarget(s string) Target { return Target{s: redactTarget(s)} }
+
+func redactTarget(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '_'
+		}
+		return r
+	}, s)
+	if s == "local" || strings.HasPrefix(s, "local:") {
+		// A path on this machine: the grammar has no place for a
+		// secret in it.
+		return bound(s)
+	}
+	prefix, rest := "", s
+	if i := strings.Index(s, "://"); i >= 0 {
+		prefix, rest = s[:i+3], s[i+3:]
+	}
+	// A password may hold any character, '/', '?', '#' and '@' included:
+	// a ':' anywhere before the last '@' starts one, and everything up to
+	// that '@' goes. This redacts too much in odd cases (an '@' in a query
+	// value), never too little.
+	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
+		if c := strings.IndexByte(rest[:at], ':'); c >= 0 {
+			rest = rest[:c] + ":" + redacted + rest[at:]
+		}
+	}
+	fragment := ""
+	if i := strings.IndexByte(rest, '#'); i >= 0 {
+		rest, fragment = rest[:i], "#"+redacted
+	}
+	if i := strings.IndexByte(rest, '?'); i >= 0 {
+		rest = rest[:i] + "?" + redactQuery(rest[i+1:])
+	}
+	return bound(prefix + rest + fragment)
+}
+
+func redactQuery(q string) string {
+	var b strings.Builder
+	start := 0
+	for i := 0; i <= len(q); i++ {
+		if i < len(q) && q[i] != '&' && q[i] != ';' {
+			continue
+		}
+		pair := q[start:i]
+		k, _, hasValue := strings.Cut(pair, "=")
+		name, err := url.QueryUnescape(k)
+		name = strings.ToLower(name)
+		switch {
+		case pair == "" || pair == redacted:
+			b.WriteString(pair)
+		case err != nil:
+			b.WriteString(redacted)
+		case publicParams[name]:
+			b.WriteString(pair)
+		case secretParams[name] && hasValue:
+			b.WriteString(k + "=" + redacted)
+		default:
+			b.WriteString(redacted)
+		}
+		if i < len(q) {
+			b.WriteByte(q[i])
+		}
+		start = i + 1
+	}
+	return b.String()
+}
+
+func bound(s string) string {
+	if len(s) <= MaxTargetLen {
+		return s
+	}
+	cut := MaxTargetLen
+	for cut > 0 && s[cut]&0xc0 == 0x80 { // not inside a UTF-8 sequence
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// String is the redacted target.
+func (t Target) String() string { return t.s }
+
+// GoString implements fmt.GoStringer with the redacted form.
+func (t Target) GoString() string { return fmt.Sprintf("%q", t.s) }
+
+// Format implements fmt.Formatter: every verb prints the redacted form (%q
+// quoted).
+func (t Target) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		_, _ = fmt.Fprintf(f, "%q", t.s)
+		return
+	}
+	_, _ = io.WriteString(f, t.s)
+}
+
+// MarshalJSON implements json.Marshaler.
+func (t Target) MarshalJSON() ([]byte, error) { return json.Marshal(t.s) }
+
+// UnmarshalJSON implements json.Unmarshaler; what is read is redacted
+// again, so a file written by hand cannot bring a secret back.
+func (t *Target) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	*t = RedactTarget(s)
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (t Target) MarshalText() ([]byte, error) { return []byte(t.s), nil }
+
+// LogValue implements slog.LogValuer.
+func (t Target) LogValue() slog.Value { return slog.StringValue(t.s) }
