@@ -97,7 +97,7 @@ func TestNoSecretInOutputs(t *testing.T) {
 	require.NoError(t, jsonres.Writer{}.Write(&all, res))
 	require.Contains(t, all.String(), "sql57_item")
 	require.Contains(t, all.String(), "oracle-sys:sqlnet_item")
-	all.WriteString(res.Target + tg.Describe() + fmt.Sprintf("%v %+v", tg.Endpoint(), oracle.Config{Password: secret}))
+	all.WriteString(res.Target.String() + tg.Describe() + fmt.Sprintf("%v %+v", tg.Endpoint(), oracle.Config{Password: secret}))
 	all.Write(logs.Bytes())
 	for _, s := range []string{pw, testpg.Password} {
 		assert.NotContains(t, all.String(), s, "a secret reached the outputs")

@@ -223,7 +223,7 @@ func checkNoSecret(t *testing.T, res *engine.Result, r *running) {
 			}
 		}
 	}
-	all.WriteString(res.Target)
+	all.WriteString(res.Target.String())
 	// What a scan writes: ARF (with the OVAL results and collected items)
 	// and the JSON results.
 	var out bytes.Buffer
