@@ -270,6 +270,9 @@ func (b *Benchmark) Evaluate(ctx context.Context, h host.Host) (*Result, error) 
 		}
 		res.Facts = facts
 	}
+	if w, ok := h.(host.Warner); ok {
+		res.Warnings = append([]string(nil), w.Warnings()...)
+	}
 	ev := &evaluation{b: b, ctx: ctx, h: h, res: res, runs: map[string]*ovalRun{}}
 	applicable := ev.applicability()
 

@@ -36,9 +36,12 @@ type Result struct {
 	// Values are the effective XCCDF Values of the profile.
 	Values map[string]string
 
-	Target    string // what the target is called (host.Describe)
-	Facts     host.Facts
-	FactsErr  string // why facts could not be read, if they could not
+	Target   string // what the target is called (host.Describe)
+	Facts    host.Facts
+	FactsErr string // why facts could not be read, if they could not
+	// Warnings are what the target said about how it was scanned
+	// (host.Warner), e.g. that a database scan ran as a superuser.
+	Warnings  []string
 	StartTime time.Time
 	EndTime   time.Time
 

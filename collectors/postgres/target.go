@@ -43,6 +43,7 @@ type Target struct {
 	versionNum int    // server_version_num
 	serverAddr string // inet_server_addr(), "" over a Unix socket
 	tls        bool
+	warnings   []string
 }
 
 // kind names PostgreSQL to the shared target code.
@@ -53,6 +54,7 @@ var (
 	_ host.SQLDatabase   = (*Target)(nil)
 	_ host.FactsProvider = (*Target)(nil)
 	_ host.Live          = (*Target)(nil)
+	_ host.Warner        = (*Target)(nil)
 )
 
 // Open connects to the server at ep as ep.User and checks the login; files
@@ -247,8 +249,34 @@ func (t *Target) learn(ctx context.Context) error {
 	t.versionNum, _ = strconv.Atoi(str(r[1]))
 	t.serverAddr = str(r[2])
 	t.tls = str(r[3]) == "t"
+	_, rows, err = t.query(ctx, powerQuery, true)
+	if err != nil {
+		return err
+	}
+	if len(rows) == 1 && len(rows[0]) == 1 && str(rows[0][0]) != "" {
+		t.warnings = append(t.warnings, fmt.Sprintf("the scan connected as %s, which %s: a scanning role needs only pg_monitor (see docs/security.md)", t.ep.User, str(rows[0][0])))
+	}
 	return nil
 }
+
+// powerQuery names what makes the connected role more than a scanner
+// needs: superuser, or membership in a role that reads or writes server
+// files or runs programs on the server. "" when none.
+var powerQuery = `SELECT pg_catalog.concat_ws(', ',
+	CASE WHEN r.rolsuper THEN 'is a superuser' END` +
+	memberOf("pg_read_server_files") + memberOf("pg_write_server_files") + memberOf("pg_execute_server_program") + `)
+FROM pg_catalog.pg_roles r WHERE r.rolname = current_user`
+
+// memberOf is a powerQuery term naming membership in a predefined role,
+// on servers that have it (PostgreSQL 11 and later).
+func memberOf(role string) string {
+	return `,
+	CASE WHEN NOT r.rolsuper AND CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = '` + role + `')
+		THEN pg_catalog.pg_has_role('` + role + `', 'USAGE') ELSE false END THEN 'is a member of ` + role + `' END`
+}
+
+// Warnings says when the scan's role has more privilege than it needs.
+func (t *Target) Warnings() []string { return append([]string(nil), t.warnings...) }
 
 // Close releases the connections. Later queries fail with ErrClosed; file
 // reads still go to the files host.
