@@ -368,8 +368,15 @@ func TestLeastPrivilegedScan(t *testing.T) {
 	assert.NotEmpty(t, super.Warnings)
 
 	s := statuses(super)
+	evidence := map[string]string{}
+	for _, rr := range super.Rules {
+		evidence[rr.Rule.ID] = strings.Join(rr.Evidence, "\n")
+	}
 	var differ []string
 	for _, rr := range least.Rules {
+		if ev := strings.Join(rr.Evidence, "\n"); ev != evidence[rr.Rule.ID] {
+			t.Logf("%s: evidence differs:\nsuperuser: %s\nmonitor:   %s", rr.Identity.VulnID, evidence[rr.Rule.ID], ev)
+		}
 		if s[rr.Rule.ID] != rr.Status {
 			var msgs []string
 			for _, m := range rr.Messages {

@@ -164,6 +164,20 @@ type pgFrame struct {
 	from    bool // inside this query's FROM clause: a comma starts a relation
 	joined  bool // a parenthesized joined table: its items are relations
 	bracket bool // [ ... ]
+	args    bool // extract(... FROM ...) and the like: FROM separates arguments
+}
+
+// isDistinctFrom reports whether the FROM at toks[i] ends IS [NOT]
+// DISTINCT FROM (SELECT DISTINCT FROM t, with an empty list, is a FROM
+// clause).
+func isDistinctFrom(toks []token, i int) bool {
+	return i >= 2 && isWord(toks[i-1], "distinct") && (isWord(toks[i-2], "is") || isWord(toks[i-2], "not"))
+}
+
+// fromArgs are the functions whose special syntax uses FROM between
+// arguments.
+func fromArgs(t token) bool {
+	return isWord(t, "extract") || isWord(t, "substring") || isWord(t, "trim") || isWord(t, "overlay")
 }
 
 // checkPostgres applies the allow-list to a lexed PostgreSQL statement.
@@ -179,6 +193,7 @@ func checkPostgres(query string, toks []token) error {
 		case isPunct(t, "(") || isPunct(t, "["):
 			f := pgFrame{bracket: t.text == "["}
 			if !f.bracket {
+				f.args = i > 0 && fromArgs(toks[i-1])
 				if i+1 < len(toks) && (isWord(toks[i+1], "select") || isWord(toks[i+1], "with") || isWord(toks[i+1], "values")) {
 					f.query = true
 				} else if expectRel {
@@ -204,7 +219,10 @@ func checkPostgres(query string, toks []token) error {
 			w := strings.ToLower(t.text)
 			switch w {
 			case "from":
-				if (top.query || top.joined) && !(i > 0 && isWord(toks[i-1], "distinct")) {
+				// Anywhere but between a special function's arguments, and
+				// but IS DISTINCT FROM, FROM begins relations: read
+				// strictly, so that no frame the guard misjudges hides one.
+				if !top.args && !isDistinctFrom(toks, i) {
 					top.from, expectRel = true, true
 					continue
 				}
@@ -237,6 +255,9 @@ func checkPostgres(query string, toks []token) error {
 		default:
 			expectRel = false
 		}
+	}
+	if len(stack) != 1 {
+		return refuse(len(query), "unbalanced parentheses or brackets")
 	}
 	return nil
 }
