@@ -2,7 +2,7 @@ package sqlguard
 
 import "strings"
 
-//go:generate go test -run TestPostgresCatalogIsGenerated -update .
+//go:generate go test . -run TestPostgresCatalogIsGenerated -update
 
 // The PostgreSQL allow-list. A query may call only functions of
 // pg_catalog that pgCatalogFunction lists, and read only relations of
