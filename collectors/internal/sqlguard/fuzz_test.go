@@ -110,7 +110,9 @@ func FuzzPostgresAllowList(f *testing.F) {
 			if !reviewed && restrictedName(tk.name()) != "" {
 				t.Fatalf("accepted %q naming restricted relation %s", q, tk.name())
 			}
-			if i > 0 && ((isWord(toks[i-1], "from") && !inArgs && !isDistinctFrom(toks, i-1)) || isWord(toks[i-1], "join")) &&
+			// After '.', FROM and JOIN are names (x.from is a column).
+			label := i >= 2 && isPunct(toks[i-2], ".")
+			if i > 0 && !label && ((isWord(toks[i-1], "from") && !inArgs && !isDistinctFrom(toks, i-1)) || isWord(toks[i-1], "join")) &&
 				i+2 < len(toks) && isPunct(toks[i+1], ".") && isName(toks[i+2]) {
 				if s := tk.name(); s != "pg_catalog" && s != "information_schema" {
 					t.Fatalf("accepted %q reading a relation of schema %s", q, s)
