@@ -287,6 +287,9 @@ func (b *Benchmark) Evaluate(ctx context.Context, h host.Host) (_ *Result, err e
 		}
 		res.Facts = facts
 	}
+	if w, ok := h.(host.Warner); ok {
+		res.Warnings = append([]string(nil), w.Warnings()...)
+	}
 	ev := &evaluation{b: b, ctx: ctx, h: h, res: res, runs: map[string]*ovalRun{}}
 	applicable := ev.applicability()
 

@@ -40,9 +40,12 @@ type Result struct {
 	// Target is what the target is called (host.Describe), redacted:
 	// every writer names the target from it, so none can repeat a
 	// password a target string held.
-	Target    secret.Target
-	Facts     host.Facts
-	FactsErr  string // why facts could not be read, if they could not
+	Target   secret.Target
+	Facts    host.Facts
+	FactsErr string // why facts could not be read, if they could not
+	// Warnings are what the target said about how it was scanned
+	// (host.Warner), e.g. that a database scan ran as a superuser.
+	Warnings  []string
 	StartTime time.Time
 	EndTime   time.Time
 

@@ -86,6 +86,14 @@ type FactsProvider interface {
 	Facts(ctx context.Context) (Facts, error)
 }
 
+// Warner is an optional ability: a Host that knows something the report
+// should say about how it was scanned (a database scan connected with
+// more privilege than it needs) says so. The engine copies the warnings
+// into the result.
+type Warner interface {
+	Warnings() []string
+}
+
 // Live is an optional ability: a Host that is a running system (as opposed to
 // an offline image) says so, so probes of running state (processes, sysctl,
 // systemd) know whether to try.

@@ -16,6 +16,8 @@ const (
 	DefaultMaxConns       = dbtarget.DefaultMaxConns
 	MaxMaxConns           = dbtarget.MaxMaxConns
 	DefaultMaxRows        = dbtarget.DefaultMaxRows
+	DefaultMaxValueBytes  = dbtarget.DefaultMaxValueBytes
+	DefaultMaxResultBytes = dbtarget.DefaultMaxResultBytes
 )
 
 // Config says how to log in and how long to wait. A Config is safe to
@@ -45,6 +47,11 @@ type Config struct {
 	MaxConns int
 	// MaxRows bounds the rows one query may return; default 100000.
 	MaxRows int
+	// MaxValueBytes bounds one value of a result; default 1 MiB.
+	// MaxResultBytes bounds every value of one result together, and no
+	// row larger is read off the wire; default 16 MiB. A query over
+	// either fails with ErrResultTooLarge naming the cap.
+	MaxValueBytes, MaxResultBytes int
 
 	// ConfigFile and HBAFile are postgresql.conf and pg_hba.conf on the
 	// server machine, for roles that may not read the config_file and
@@ -67,6 +74,7 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("postgres: Config.SSLCert and Config.SSLKey go together")
 	}
 	dbtarget.Limits{ConnectTimeout: &c.ConnectTimeout, QueryTimeout: &c.QueryTimeout,
-		MaxConns: &c.MaxConns, MaxRows: &c.MaxRows, Logger: &c.Logger}.SetDefaults()
+		MaxConns: &c.MaxConns, MaxRows: &c.MaxRows,
+		MaxValueBytes: &c.MaxValueBytes, MaxResultBytes: &c.MaxResultBytes, Logger: &c.Logger}.SetDefaults()
 	return c, nil
 }

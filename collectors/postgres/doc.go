@@ -12,9 +12,22 @@
 //     command read goes to the files host given to Open: the local machine,
 //     an SSH host or host.Unavailable), a host.SQLDatabase (engine
 //     "postgresql") and a host.FactsProvider.
-//   - QueryRows runs only what sqlguard accepts for the PostgreSQL dialect,
-//     inside BEGIN READ ONLY with a statement_timeout, always rolled back;
-//     values come back in the server's text form, NULL as nil.
+//   - QueryRows runs only what sqlguard accepts for the PostgreSQL dialect
+//     (an allow-list of pg_catalog functions and catalog relations),
+//     inside BEGIN READ ONLY with statement_timeout, lock_timeout and
+//     idle_in_transaction_session_timeout, always rolled back; values come
+//     back in the server's text form, NULL as nil, bounded by MaxRows,
+//     MaxValueBytes and MaxResultBytes (no larger row is read off the wire).
+//   - Every connection's session is pinned in the startup packet and
+//     checked before use (see pinned): search_path pg_catalog, pg_temp;
+//     client_encoding UTF8; standard_conforming_strings and
+//     default_transaction_read_only on. ALTER ROLE/DATABASE SET cannot
+//     change them; a session found otherwise is refused.
+//   - Warnings (host.Warner) says when the role is a superuser or a member
+//     of pg_read_server_files, pg_write_server_files or
+//     pg_execute_server_program; a scan needs only pg_monitor, plus SELECT
+//     on pg_hba_file_rules and EXECUTE on pg_hba_file_rules() in each
+//     scanned database (only the password-storage check needs a superuser).
 //   - Settings, Roles, Sessions, HBARules and ConfigFile collect what the
 //     built-in checks and their evidence need. Each says which privilege is
 //     missing (PrivilegeError, matching host.ErrNotCollected) rather than
@@ -23,10 +36,8 @@
 //     (with their includes) from any host.Host.
 //
 // Nothing here writes to the server. Outside the read-only transactions
-// the target sends only BEGIN/ROLLBACK, its own statement_timeout, and,
-// on a server still configured with standard_conforming_strings off, a
-// session-level SET turning it on (the guard reads backslashes in '...'
-// literally). Sessions show application_name "stigscan". PG* environment
+// the target sends only BEGIN/ROLLBACK with its SET LOCAL timeouts and
+// the query that checks the pinned session. Sessions show application_name "stigscan". PG* environment
 // variables and ~/.postgresql files are ignored: the target and Config
 // alone say where and how to connect.
 //

@@ -18,6 +18,13 @@ var (
 	ErrPrivilege = errors.New("postgres: insufficient privilege")
 	// ErrTooManyRows: a query returned more than Config.MaxRows rows.
 	ErrTooManyRows = errors.New("postgres: too many rows")
+	// ErrResultTooLarge: a value or a result was larger than
+	// Config.MaxValueBytes or Config.MaxResultBytes.
+	ErrResultTooLarge = errors.New("postgres: result too large")
+	// ErrSessionNotPinned: a new connection's session was not as the scan
+	// pinned it (search_path, client_encoding, read-only); the connection
+	// is refused.
+	ErrSessionNotPinned = errors.New("postgres: session not as pinned")
 	// ErrClosed: the Target was closed.
 	ErrClosed = errors.New("postgres: target closed")
 )

@@ -204,9 +204,11 @@ func TestQueryRowsValuesAsText(t *testing.T) {
 	assert.Empty(t, rows)
 
 	_, _, err = tg.QueryRows(context.Background(), "SELECT * FROM no_such_table")
+	assert.ErrorIs(t, err, sqlguard.ErrRefused, "only catalog relations may be read")
+	_, _, err = tg.QueryRows(context.Background(), "SELECT 1 / 0")
 	var pe *pgconn.PgError
 	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, "42P01", pe.Code)
+	assert.Equal(t, "22012", pe.Code)
 	_, rows, err = tg.QueryRows(context.Background(), "SELECT 1")
 	require.NoError(t, err, "the connection survives a failed query")
 	assert.Equal(t, "1", *rows[0][0])
@@ -214,12 +216,11 @@ func TestQueryRowsValuesAsText(t *testing.T) {
 
 func TestQueryRowsLimits(t *testing.T) {
 	db := testpg.Start(t)
-	db.Exec(t, fmt.Sprintf(`CREATE FUNCTION nap() RETURNS int LANGUAGE sql AS 'SELECT 1 FROM pg_sleep(30)';
-		ALTER FUNCTION nap() OWNER TO %s`, db.User))
 	tg := openAs(t, db, db.User, Config{QueryTimeout: 300 * time.Millisecond, MaxRows: 5}, nil)
 	ctx := context.Background()
 
-	_, _, err := tg.QueryRows(ctx, "SELECT nap()")
+	// Ten billion rows to count: minutes of work, stopped at 300 ms.
+	_, _, err := tg.QueryRows(ctx, "SELECT count(*) FROM generate_series(1, 10000000000)")
 	var pe *pgconn.PgError
 	require.ErrorAs(t, err, &pe, "statement_timeout cancels the statement on the server")
 	assert.Equal(t, "57014", pe.Code)
@@ -241,9 +242,9 @@ func TestQueryRowsLimits(t *testing.T) {
 
 // Every mutating statement is refused by the guard before it reaches the
 // server: the server, logging every statement, never sees them; a role
-// that owns the table and could write cannot change anything; and what
-// the guard cannot know (a function that writes) the read-only
-// transaction stops.
+// that owns the table and could write cannot change anything, not even
+// through a function of its own (the guard admits only catalog functions;
+// the read-only transaction stays behind it).
 func TestQueryRowsCannotWrite(t *testing.T) {
 	db := testpg.Start(t)
 	db.Exec(t, fmt.Sprintf(`CREATE TABLE t (id int PRIMARY KEY, v text);
@@ -291,6 +292,9 @@ func TestQueryRowsCannotWrite(t *testing.T) {
 		"SELECT $$ /*probe-20*/ $$; DELETE FROM t",
 		`SELECT E'\''; DELETE FROM t; --' /*probe-21*/`,
 		"select 1 /* nested /* comment */ ; delete from t; */ ; delete from t /*probe-22*/",
+		"SELECT wipe() /*probe-23*/",
+		"SELECT public.wipe() /*probe-24*/",
+		"SELECT count(*) FROM t /*probe-25*/",
 	}
 	for i, q := range refused {
 		_, _, err := tg.QueryRows(ctx, q)
@@ -302,25 +306,15 @@ func TestQueryRowsCannotWrite(t *testing.T) {
 		assert.NotContains(t, tg.log.String(), fmt.Sprintf("probe-%d*", i+1), "refused queries are not logged as run")
 	}
 
-	// What passes the guard but would write is stopped by the server.
-	_, _, err = tg.QueryRows(ctx, "SELECT wipe() /*probe-ok-1*/")
-	var pe *pgconn.PgError
-	require.ErrorAs(t, err, &pe)
-	assert.Equal(t, "25006", pe.Code, "read_only_sql_transaction")
-	n, sum := count()
-	assert.Equal(t, n0, n)
-	assert.Equal(t, sum0, sum)
-
-	_, rows, err := tg.QueryRows(ctx, "SELECT count(*) FROM t /*probe-ok-2*/")
+	_, rows, err := tg.QueryRows(ctx, "SELECT count(*) FROM pg_catalog.pg_roles WHERE rolname = current_user /*probe-ok-2*/")
 	require.NoError(t, err)
-	assert.Equal(t, "10", *rows[0][0])
+	assert.Equal(t, "1", *rows[0][0])
 
 	// The server logged what it was sent (log_statement = all for the
 	// role): the accepted queries, never a refused one.
 	require.Eventually(t, func() bool { return strings.Contains(db.Log(), "probe-ok-2") }, 10*time.Second, 50*time.Millisecond,
 		"the server log shows accepted queries, so its silence about refused ones means something")
 	serverLog := db.Log()
-	assert.Contains(t, serverLog, "probe-ok-1")
 	for i := range refused {
 		assert.NotContains(t, serverLog, fmt.Sprintf("probe-%d*", i+1), refused[i])
 	}

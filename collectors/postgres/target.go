@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
+	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/stigscan/stigscan/collectors/host"
@@ -42,16 +43,18 @@ type Target struct {
 	versionNum int    // server_version_num
 	serverAddr string // inet_server_addr(), "" over a Unix socket
 	tls        bool
+	warnings   []string
 }
 
 // kind names PostgreSQL to the shared target code.
-var kind = dbtarget.Kind{Name: "postgres", Dialect: sqlguard.PostgreSQL, ErrClosed: ErrClosed, ErrTooManyRows: ErrTooManyRows}
+var kind = dbtarget.Kind{Name: "postgres", Dialect: sqlguard.PostgreSQL, ErrClosed: ErrClosed, ErrTooManyRows: ErrTooManyRows, ErrTooLarge: ErrResultTooLarge}
 
 var (
 	_ host.Host          = (*Target)(nil)
 	_ host.SQLDatabase   = (*Target)(nil)
 	_ host.FactsProvider = (*Target)(nil)
 	_ host.Live          = (*Target)(nil)
+	_ host.Warner        = (*Target)(nil)
 )
 
 // Open connects to the server at ep as ep.User and checks the login; files
@@ -127,28 +130,104 @@ func poolConfig(ep Endpoint, cfg Config) (*pgxpool.Config, error) {
 	}
 	cc := pcfg.ConnConfig
 	cc.Password = cfg.Password.Reveal()
+	// The session is pinned in the startup packet, which overrides ALTER
+	// ROLE / ALTER DATABASE SET, and checked again in AfterConnect before
+	// the connection serves a query.
 	cc.RuntimeParams = map[string]string{"application_name": applicationName}
+	for _, p := range pinned {
+		cc.RuntimeParams[p.name] = p.value
+	}
 	cc.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
 		// Cancel the server's work when a query's context ends, then
 		// drop the connection if the server does not answer.
 		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, CancelRequestDelay: 0, DeadlineDelay: 2 * time.Second}
 	}
 	cc.Tracer = nil
+	// No server message larger than a whole result (plus the protocol's
+	// framing) is read into memory: a huge row fails at its header.
+	cc.MaxProtocolMessageBodyLen = cfg.MaxResultBytes + maxFraming
 	pcfg.MaxConns = int32(cfg.MaxConns)
 	pcfg.MinConns = 0
 	pcfg.MaxConnIdleTime = 5 * time.Minute
 	pcfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
-		// The guard reads a backslash in '...' as an ordinary character,
-		// which is true only with standard_conforming_strings on (the
-		// default since 9.1); make sure of it.
-		if c.PgConn().ParameterStatus("standard_conforming_strings") != "on" {
-			if err := c.PgConn().Exec(ctx, "SET standard_conforming_strings = on").Close(); err != nil {
-				return err
-			}
-		}
-		return nil
+		return verifyPinned(ctx, c.PgConn())
 	}
 	return pcfg, nil
+}
+
+// maxFraming is what a protocol message may hold beyond its values: the
+// row header and the length of each column.
+const maxFraming = 64 << 10
+
+// pinned is the session every connection of the scan runs in, whatever
+// the role's or database's own settings say:
+//
+//   - search_path pg_catalog, pg_temp: unqualified names (functions,
+//     operators, types, relations) resolve to the built-in catalog only, so
+//     objects a user created in public cannot stand in for them
+//     (CVE-2018-1058); pg_temp last, and never for functions and operators;
+//   - client_encoding UTF8 and standard_conforming_strings on: the server
+//     reads literals exactly as sqlguard does (in SJIS, a backslash can be
+//     the second byte of a character and end a literal early);
+//   - default_transaction_read_only on: even a statement outside the
+//     scan's own BEGIN READ ONLY cannot write.
+//
+// The timeouts (statement_timeout, lock_timeout,
+// idle_in_transaction_session_timeout) are set per transaction instead
+// (SET LOCAL in query): as startup parameters they would become the
+// settings' reset_val, which the checks read as the server's value.
+var pinned = [...]struct{ name, value string }{
+	{"search_path", "pg_catalog, pg_temp"},
+	{"client_encoding", "UTF8"},
+	{"standard_conforming_strings", "on"},
+	{"default_transaction_read_only", "on"},
+}
+
+// verifyPinned refuses a connection whose session is not as pinned: the
+// server reports client_encoding and standard_conforming_strings at login;
+// the others are read back.
+func verifyPinned(ctx context.Context, pc *pgconn.PgConn) error {
+	for _, name := range [...]string{"client_encoding", "standard_conforming_strings"} {
+		want := ""
+		for _, p := range pinned {
+			if p.name == name {
+				want = p.value
+			}
+		}
+		if got := pc.ParameterStatus(name); got != want {
+			return fmt.Errorf("%w: the server reports %s = %q, not %q", ErrSessionNotPinned, name, truncate(got), want)
+		}
+	}
+	res, err := pc.Exec(ctx, "SELECT pg_catalog.current_setting('search_path'), pg_catalog.current_setting('default_transaction_read_only'), pg_catalog.current_schemas(true)::pg_catalog.text").ReadAll()
+	if err != nil {
+		return fmt.Errorf("verify the session: %w", err)
+	}
+	if len(res) != 1 || len(res[0].Rows) != 1 || len(res[0].Rows[0]) != 3 {
+		return fmt.Errorf("%w: unexpected answer reading the session's settings", ErrSessionNotPinned)
+	}
+	row := res[0].Rows[0]
+	got := map[string]string{"search_path": string(row[0]), "default_transaction_read_only": string(row[1])}
+	for _, p := range pinned {
+		if v, ok := got[p.name]; ok && v != p.value {
+			return fmt.Errorf("%w: %s = %q, not %q", ErrSessionNotPinned, p.name, truncate(v), p.value)
+		}
+	}
+	// current_schemas(true) lists what unqualified names resolve in:
+	// pg_catalog and at most this session's own temporary schema.
+	for _, s := range strings.Split(strings.Trim(string(row[2]), "{}"), ",") {
+		if s != "pg_catalog" && !strings.HasPrefix(s, "pg_temp_") {
+			return fmt.Errorf("%w: schema %q is on the effective search path", ErrSessionNotPinned, truncate(s))
+		}
+	}
+	return nil
+}
+
+// truncate bounds what a server said before it goes into an error.
+func truncate(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "..."
+	}
+	return s
 }
 
 // learn logs in once, so that bad credentials fail Open, and records what
@@ -156,8 +235,9 @@ func poolConfig(ep Endpoint, cfg Config) (*pgxpool.Config, error) {
 func (t *Target) learn(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, t.cfg.ConnectTimeout+t.cfg.QueryTimeout)
 	defer cancel()
-	_, rows, err := t.query(ctx, `SELECT current_setting('server_version'), current_setting('server_version_num'),
-		host(inet_server_addr()), (SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid())`, true)
+	_, rows, err := t.query(ctx, `SELECT pg_catalog.current_setting('server_version'), pg_catalog.current_setting('server_version_num'),
+		pg_catalog.host(pg_catalog.inet_server_addr()),
+		(SELECT ssl FROM pg_catalog.pg_stat_ssl WHERE pid = pg_catalog.pg_backend_pid())`, true)
 	if err != nil {
 		return err
 	}
@@ -169,8 +249,34 @@ func (t *Target) learn(ctx context.Context) error {
 	t.versionNum, _ = strconv.Atoi(str(r[1]))
 	t.serverAddr = str(r[2])
 	t.tls = str(r[3]) == "t"
+	_, rows, err = t.query(ctx, powerQuery, true)
+	if err != nil {
+		return err
+	}
+	if len(rows) == 1 && len(rows[0]) == 1 && str(rows[0][0]) != "" {
+		t.warnings = append(t.warnings, fmt.Sprintf("the scan connected as %s, which %s: a scanning role needs only pg_monitor (see docs/security.md)", t.ep.User, str(rows[0][0])))
+	}
 	return nil
 }
+
+// powerQuery names what makes the connected role more than a scanner
+// needs: superuser, or membership in a role that reads or writes server
+// files or runs programs on the server. "" when none.
+var powerQuery = `SELECT pg_catalog.concat_ws(', ',
+	CASE WHEN r.rolsuper THEN 'is a superuser' END` +
+	memberOf("pg_read_server_files") + memberOf("pg_write_server_files") + memberOf("pg_execute_server_program") + `)
+FROM pg_catalog.pg_roles r WHERE r.rolname = current_user`
+
+// memberOf is a powerQuery term naming membership in a predefined role,
+// on servers that have it (PostgreSQL 11 and later).
+func memberOf(role string) string {
+	return `,
+	CASE WHEN NOT r.rolsuper AND CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = '` + role + `')
+		THEN pg_catalog.pg_has_role('` + role + `', 'USAGE') ELSE false END THEN 'is a member of ` + role + `' END`
+}
+
+// Warnings says when the scan's role has more privilege than it needs.
+func (t *Target) Warnings() []string { return append([]string(nil), t.warnings...) }
 
 // Close releases the connections. Later queries fail with ErrClosed; file
 // reads still go to the files host.
@@ -225,7 +331,9 @@ func (t *Target) QueryRows(ctx context.Context, query string) ([]string, [][]*st
 // for the transaction (Settings reads without it, so that the scan's own
 // setting does not show up in what it reports).
 func (t *Target) query(ctx context.Context, query string, timeout bool) ([]string, [][]*string, error) {
-	return t.base.Query(ctx, query, t.cfg.QueryTimeout+5*time.Second, t.cfg.MaxRows, func(ctx context.Context, add func([]*string) error) (cols []string, err error) {
+	b := dbtarget.Bounds{Timeout: t.cfg.QueryTimeout + 5*time.Second, MaxRows: t.cfg.MaxRows,
+		MaxValueBytes: t.cfg.MaxValueBytes, MaxResultBytes: t.cfg.MaxResultBytes}
+	return t.base.QueryBounded(ctx, query, b, func(ctx context.Context, add func([]*string) error) (cols []string, err error) {
 		conn, err := t.pool.Acquire(ctx)
 		if err != nil {
 			return nil, t.wrap("connect", err)
@@ -237,7 +345,8 @@ func (t *Target) query(ctx context.Context, query string, timeout bool) ([]strin
 
 		begin := "BEGIN READ ONLY"
 		if timeout {
-			begin += fmt.Sprintf("; SET LOCAL statement_timeout = %d", t.cfg.QueryTimeout.Milliseconds())
+			ms := t.cfg.QueryTimeout.Milliseconds()
+			begin += fmt.Sprintf("; SET LOCAL statement_timeout = %d; SET LOCAL lock_timeout = %d; SET LOCAL idle_in_transaction_session_timeout = %d", ms, ms, ms+5000)
 		}
 		if _, err := pc.Exec(ctx, begin).ReadAll(); err != nil {
 			return nil, t.wrap("begin read-only transaction", err)
@@ -276,6 +385,10 @@ func (t *Target) query(ctx context.Context, query string, timeout bool) ([]strin
 			}
 		}
 		if _, err := rr.Close(); err != nil {
+			var big *pgproto3.ExceededMaxBodyLenErr
+			if errors.As(err, &big) {
+				return nil, fmt.Errorf("%w: %s: a row is larger than the cap of %d bytes per result", ErrResultTooLarge, t.Describe(), t.cfg.MaxResultBytes)
+			}
 			return nil, t.wrap("query", err)
 		}
 		return cols, nil

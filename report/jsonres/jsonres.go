@@ -93,6 +93,8 @@ type Target struct {
 	MACs       []string `json:"macs,omitempty"`
 	OS         string   `json:"os,omitempty"`
 	FactsError string   `json:"facts_error,omitempty"`
+	// Warnings are what the target said about how it was scanned.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Totals count rules by status and by severity.
@@ -308,7 +310,7 @@ func FromResult(r *engine.Result, opt Options) *Document {
 		Target: Target{
 			Name: r.Target.String(), Hostname: r.Facts.Hostname, FQDN: r.Facts.FQDN,
 			IPv4: sortedCopy(r.Facts.IPv4), IPv6: sortedCopy(r.Facts.IPv6), MACs: sortedCopy(r.Facts.MACs),
-			OS: r.Facts.OS, FactsError: r.FactsErr,
+			OS: r.Facts.OS, FactsError: r.FactsErr, Warnings: r.Warnings,
 		},
 		StartTime: r.StartTime,
 		EndTime:   r.EndTime,

@@ -39,10 +39,11 @@ func TestSchema(t *testing.T) {
 		write(name+".json", jsonres.FromResult(res, jsonres.Options{Version: "0.1.0"}))
 	}
 	rule := &xccdf.Rule{ID: "xccdf_x_rule_multi", Severity: "low"}
-	multi := jsonres.FromResult(&engine.Result{Benchmark: &xccdf.Benchmark{ID: "x"}, Target: secret.RedactTarget("local"), Rules: []*engine.RuleResult{
-		{Rule: rule, Status: engine.Pass, Instance: "oval:x:def:1", Check: &engine.CheckOutcome{System: "oval", Href: "x.xml", Name: "oval:x:def:1"}},
-		{Rule: rule, Status: engine.Error, Instance: "oval:x:def:2", Messages: []engine.Message{{Severity: "error", Text: "boom"}}},
-	}}, jsonres.Options{})
+	multi := jsonres.FromResult(&engine.Result{Benchmark: &xccdf.Benchmark{ID: "x"}, Target: secret.RedactTarget("local"),
+		Warnings: []string{"the scan connected as scanner, which is a superuser"}, Rules: []*engine.RuleResult{
+			{Rule: rule, Status: engine.Pass, Instance: "oval:x:def:1", Check: &engine.CheckOutcome{System: "oval", Href: "x.xml", Name: "oval:x:def:1"}},
+			{Rule: rule, Status: engine.Error, Instance: "oval:x:def:2", Messages: []engine.Message{{Severity: "error", Text: "boom"}}},
+		}}, jsonres.Options{})
 	multi.Rules[0].Review = &jsonres.Review{Status: "notapplicable", MatchedBy: "stig-id", Source: "old.cklb"}
 	write("multi.json", multi)
 

@@ -29,6 +29,11 @@ const (
 	DefaultMaxConns       = 2
 	MaxMaxConns           = 4
 	DefaultMaxRows        = 100000
+	// DefaultMaxValueBytes bounds one value of a SQL result: a setting, a
+	// name or a privilege list is far smaller.
+	DefaultMaxValueBytes = 1 << 20
+	// DefaultMaxResultBytes bounds the values of one SQL result together.
+	DefaultMaxResultBytes = 16 << 20
 )
 
 // Limits points at the bounds of one database's Config, so that
@@ -39,6 +44,8 @@ type Limits struct {
 	QueryTimeout   *time.Duration
 	MaxConns       *int
 	MaxRows        *int
+	MaxValueBytes  *int
+	MaxResultBytes *int
 	Logger         **slog.Logger
 }
 
@@ -61,6 +68,12 @@ func (l Limits) SetDefaults() {
 	}
 	if l.MaxRows != nil && *l.MaxRows <= 0 {
 		*l.MaxRows = DefaultMaxRows
+	}
+	if l.MaxValueBytes != nil && *l.MaxValueBytes <= 0 {
+		*l.MaxValueBytes = DefaultMaxValueBytes
+	}
+	if l.MaxResultBytes != nil && *l.MaxResultBytes <= 0 {
+		*l.MaxResultBytes = DefaultMaxResultBytes
 	}
 	if l.Logger != nil && *l.Logger == nil {
 		*l.Logger = slog.New(slog.DiscardHandler)

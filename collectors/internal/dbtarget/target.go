@@ -2,6 +2,7 @@ package dbtarget
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -24,6 +25,20 @@ type Kind struct {
 	// ErrClosed and ErrTooManyRows are the database's sentinels for a
 	// query after Close and for more rows than allowed.
 	ErrClosed, ErrTooManyRows error
+	// ErrTooLarge is the database's sentinel for a value or a result over
+	// its byte cap; nil means ErrResultTooLarge.
+	ErrTooLarge error
+}
+
+// ErrResultTooLarge is a value or a result over its byte cap, for kinds
+// that name no sentinel of their own.
+var ErrResultTooLarge = errors.New("dbtarget: result too large")
+
+func (k Kind) errTooLarge() error {
+	if k.ErrTooLarge != nil {
+		return k.ErrTooLarge
+	}
+	return ErrResultTooLarge
 }
 
 // CheckEndpoint refuses to open a target without a user or a host.
@@ -89,12 +104,32 @@ func (t *Target) Errorf(format string, args ...any) error {
 // returns the column names.
 type RunFunc func(ctx context.Context, add func(row []*string) error) (cols []string, err error)
 
-// Query runs one statement the way every SQL target does: refused unless
-// sqlguard accepts it for the dialect, refused after Close, bounded by
-// timeout, failing with ErrTooManyRows past maxRows rows, and logged at
-// debug level with its row count and time once it succeeded. run does
-// the driver's part.
+// Bounds are what one SQL query may take. Zero fields take the defaults
+// (DefaultQueryTimeout, DefaultMaxRows, DefaultMaxValueBytes,
+// DefaultMaxResultBytes).
+type Bounds struct {
+	Timeout        time.Duration
+	MaxRows        int
+	MaxValueBytes  int // one value's text
+	MaxResultBytes int // every value of the result together
+}
+
+// Query is QueryBounded with timeout, maxRows and the default byte caps.
 func (t *Target) Query(ctx context.Context, query string, timeout time.Duration, maxRows int, run RunFunc) ([]string, [][]*string, error) {
+	return t.QueryBounded(ctx, query, Bounds{Timeout: timeout, MaxRows: maxRows}, run)
+}
+
+// QueryBounded runs one statement the way every SQL target does: refused
+// unless sqlguard accepts it for the dialect, refused after Close, bounded
+// by b.Timeout, failing with ErrTooManyRows past b.MaxRows rows and with
+// the kind's ErrTooLarge past b.MaxValueBytes in a value or
+// b.MaxResultBytes in the whole result (the error names the cap, never the
+// data), and logged at debug level with its row count and time once it
+// succeeded. run does the driver's part; it should also keep the driver
+// from reading a row larger than b.MaxResultBytes off the wire.
+func (t *Target) QueryBounded(ctx context.Context, query string, b Bounds, run RunFunc) ([]string, [][]*string, error) {
+	Limits{QueryTimeout: &b.Timeout, MaxRows: &b.MaxRows, MaxValueBytes: &b.MaxValueBytes, MaxResultBytes: &b.MaxResultBytes}.SetDefaults()
+	timeout, maxRows := b.Timeout, b.MaxRows
 	if err := sqlguard.CheckDialect(t.kind.Dialect, query); err != nil {
 		return nil, nil, t.Errorf("%w", err)
 	}
@@ -105,9 +140,22 @@ func (t *Target) Query(ctx context.Context, query string, timeout time.Duration,
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var rows [][]*string
+	total := 0
 	cols, err := run(ctx, func(row []*string) error {
 		if len(rows) >= maxRows {
 			return fmt.Errorf("%w: %s: more than %d rows", t.kind.ErrTooManyRows, t.desc, maxRows)
+		}
+		for i, v := range row {
+			if v == nil {
+				continue
+			}
+			if len(*v) > b.MaxValueBytes {
+				return fmt.Errorf("%w: %s: row %d column %d is larger than the cap of %d bytes per value", t.kind.errTooLarge(), t.desc, len(rows)+1, i+1, b.MaxValueBytes)
+			}
+			total += len(*v)
+		}
+		if total > b.MaxResultBytes {
+			return fmt.Errorf("%w: %s: the result is larger than the cap of %d bytes per result (at row %d)", t.kind.errTooLarge(), t.desc, b.MaxResultBytes, len(rows)+1)
 		}
 		rows = append(rows, row)
 		return nil

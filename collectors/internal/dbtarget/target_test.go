@@ -139,3 +139,41 @@ func TestCompleteFacts(t *testing.T) {
 		})
 	}
 }
+
+// A value or a result over its byte cap is an error naming the cap,
+// never the data; kinds without their own sentinel get ErrResultTooLarge.
+func TestQueryByteCaps(t *testing.T) {
+	tg := New(testKind, "test://u@h/db", slog.New(slog.DiscardHandler), func() error { return nil })
+	secret := "s3cret-" + string(bytes.Repeat([]byte("v"), 600))
+	run := func(n int) RunFunc {
+		return func(ctx context.Context, add func([]*string) error) ([]string, error) {
+			for i := 0; i < n; i++ {
+				if err := add([]*string{&secret, nil}); err != nil {
+					return nil, err
+				}
+			}
+			return []string{"a", "b"}, nil
+		}
+	}
+	b := Bounds{Timeout: time.Second, MaxRows: 10, MaxValueBytes: 1000, MaxResultBytes: 2000}
+	_, rows, err := tg.QueryBounded(context.Background(), "SELECT 1", b, run(3))
+	require.NoError(t, err)
+	assert.Len(t, rows, 3)
+
+	_, rows, err = tg.QueryBounded(context.Background(), "SELECT 1", b, run(4))
+	require.ErrorIs(t, err, ErrResultTooLarge)
+	assert.Nil(t, rows)
+	assert.Contains(t, err.Error(), "cap of 2000 bytes per result (at row 4)")
+	assert.NotContains(t, err.Error(), "s3cret")
+
+	b.MaxValueBytes = 500
+	_, _, err = tg.QueryBounded(context.Background(), "SELECT 1", b, run(1))
+	require.ErrorIs(t, err, ErrResultTooLarge)
+	assert.Contains(t, err.Error(), "row 1 column 1 is larger than the cap of 500 bytes per value")
+
+	// Query keeps the default caps.
+	var value, result int
+	Limits{MaxValueBytes: &value, MaxResultBytes: &result}.SetDefaults()
+	assert.Equal(t, DefaultMaxValueBytes, value)
+	assert.Equal(t, DefaultMaxResultBytes, result)
+}

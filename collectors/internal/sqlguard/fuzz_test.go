@@ -53,3 +53,86 @@ func asError(err error, target **Error) bool {
 	}
 	return ok
 }
+
+// FuzzPostgresAllowList checks, for every query the PostgreSQL guard
+// accepts, with a reading of the tokens simpler than the guard's own:
+//
+//   - every name directly before '(' is an allow-listed pg_catalog
+//     function (unqualified or qualified with pg_catalog), a keyword of
+//     the grammar, or stands where a type or an alias does (after AS or
+//     ::, or as a CTE's name);
+//   - no restricted relation is named anywhere (unless the statement is
+//     the reviewed password-storage query);
+//   - no name is qualified with a schema other than pg_catalog or
+//     information_schema where a relation is read (after FROM or JOIN).
+//
+// Seeds are the built-in checks' queries and the attacks of issue 10.
+func FuzzPostgresAllowList(f *testing.F) {
+	for _, q := range builtinQueries(f) {
+		f.Add(q)
+	}
+	for _, q := range []string{
+		"SELECT 'schema ' || n.nspname FROM pg_catalog.pg_namespace n",
+		"SELECT 'a' OPERATOR(public.||) 'b'::name",
+		"SELECT public.trojan_cat('a', 'b')",
+		"SELECT brin_summarize_new_values('i'::regclass)",
+		"SELECT heap_force_kill('t'::regclass, ARRAY['(0,1)']::tid[])",
+		`SELECT E'Á\' AS x, pg_terminate_backend(pid) FROM pg_stat_activity --'`,
+		"SELECT pg_read_file('x'), rolpassword FROM pg_authid",
+		"SELECT * FROM pg_ls_dir('.') AS f(x)",
+		"WITH x(a) AS (SELECT 1) SELECT a FROM x, LATERAL unnest(ARRAY[1]) AS u(v)",
+		"SELECT 1 FROM (pg_roles r JOIN app.t x ON true)",
+		"SELECT CAST('1' AS numeric(10,2)), '1'::pg_catalog.int4",
+	} {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		if CheckDialect(PostgreSQL, q) != nil {
+			return
+		}
+		toks, err := lex(PostgreSQL, q)
+		if err != nil {
+			t.Fatalf("accepted a query the lexer refuses: %v", err)
+		}
+		reviewed := pgReviewedStatement(q)
+		var opens []int // indexes of the open '('
+		for i, tk := range toks {
+			switch {
+			case isPunct(tk, "("):
+				opens = append(opens, i)
+			case isPunct(tk, ")") && len(opens) > 0:
+				opens = opens[:len(opens)-1]
+			}
+			if !isName(tk) {
+				continue
+			}
+			inArgs := len(opens) > 0 && opens[len(opens)-1] > 0 && fromArgs(toks[opens[len(opens)-1]-1])
+			if !reviewed && restrictedName(tk.name()) != "" {
+				t.Fatalf("accepted %q naming restricted relation %s", q, tk.name())
+			}
+			// After '.', FROM and JOIN are names (x.from is a column).
+			label := i >= 2 && isPunct(toks[i-2], ".")
+			if i > 0 && !label && ((isWord(toks[i-1], "from") && !inArgs && !isDistinctFrom(toks, i-1)) || isWord(toks[i-1], "join")) &&
+				i+2 < len(toks) && isPunct(toks[i+1], ".") && isName(toks[i+2]) {
+				if s := tk.name(); s != "pg_catalog" && s != "information_schema" {
+					t.Fatalf("accepted %q reading a relation of schema %s", q, s)
+				}
+			}
+			if i+1 >= len(toks) || !isPunct(toks[i+1], "(") {
+				continue
+			}
+			start := chainStart(toks, i)
+			if start > 0 && (isWord(toks[start-1], "as") || isCast(toks, start) ||
+				isWord(toks[start-1], "with") || isWord(toks[start-1], "recursive")) {
+				continue
+			}
+			qualified := start != i
+			if qualified && !(start+2 == i && toks[start].name() == "pg_catalog") {
+				t.Fatalf("accepted %q calling a function qualified with another schema", q)
+			}
+			if n := tk.name(); !pgCatalogFunction(n) && !(tk.kind == kWord && pgSyntaxWord(n)) {
+				t.Fatalf("accepted %q calling %s, which is not allow-listed", q, n)
+			}
+		}
+	})
+}

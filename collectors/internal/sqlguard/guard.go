@@ -15,16 +15,20 @@
 //   - INTO (SELECT ... INTO creates a table);
 //   - row-locking clauses (FOR UPDATE, FOR SHARE, FOR NO KEY UPDATE,
 //     FOR KEY SHARE);
-//   - calls to built-in functions with side effects (terminating or
-//     cancelling sessions, changing settings, reloading configuration,
-//     large-object and file writes, replication slots, dynamic SQL that
-//     would escape this check, sleeping).
+//   - for Oracle, calls to built-in packages and functions with side
+//     effects (a deny-list, functions.go);
+//   - for PostgreSQL, anything not on an allow-list (pgallow.go): calls to
+//     functions other than the side-effect-free pg_catalog ones, reads of
+//     relations other than the catalog's (minus those holding password
+//     hashes, user-mapping options or copies of table data), and types or
+//     operators qualified with another schema. The list is generated from
+//     a real server's catalog (pgcatalog_gen.go).
 //
 // Keywords are matched as words outside literals, so a column that happens
-// to be named like one must be written as a quoted identifier. Functions a
-// site defines itself are not known here: the read-only transaction keeps
-// them from writing, and the scanning role's privileges keep them from
-// signalling other sessions.
+// to be named like one must be written as a quoted identifier. The
+// PostgreSQL allow-list assumes the session the postgres collector pins
+// (search_path = pg_catalog, pg_temp), so that unqualified names resolve
+// to the catalog.
 package sqlguard
 
 import (
@@ -137,6 +141,10 @@ func CheckDialect(d Dialect, query string) error {
 				}
 			}
 		}
+	}
+	if d == PostgreSQL {
+		// An allow-list of functions and relations (pgallow.go).
+		return checkPostgres(query, toks)
 	}
 	return checkCalls(d, toks)
 }
