@@ -38,6 +38,7 @@ type scanFlags struct {
 	hostTimeout time.Duration
 	cpeDict     string
 	logLevel    string
+	stderr      io.Writer // e.stderr behind a lock, for log records and progress
 	out         outputFlags
 	ssh         sshFlags
 	db          dbFlags
@@ -81,7 +82,10 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		return usageErr("scan: unexpected argument %q (name content with --benchmark, targets with --target)", pos[0])
 	}
-	log, err := newLogger(sf.logLevel, e.stderr)
+	// Log records and progress lines come from many goroutines; they
+	// share one lock on stderr.
+	sf.stderr = &lockedWriter{w: e.stderr}
+	log, err := newLogger(sf.logLevel, sf.stderr)
 	if err != nil {
 		return err
 	}
@@ -258,9 +262,9 @@ func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark,
 	switch mode := sf.progress; {
 	case sf.quiet || mode == "none":
 	case mode == "bar" || (mode == "auto" && isTerminal(e.stderr)):
-		prog = &fleet.BarProgress{W: e.stderr}
+		prog = &fleet.BarProgress{W: sf.stderr}
 	case mode == "lines" || mode == "auto":
-		prog = &fleet.LineProgress{W: e.stderr}
+		prog = &fleet.LineProgress{W: sf.stderr}
 	default:
 		return usageErr("scan: --progress %q: want auto, bar, lines or none", mode)
 	}
@@ -297,6 +301,18 @@ func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark,
 		}
 	}
 	return nil
+}
+
+// lockedWriter serializes writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // newLogger is the --log-level logger: text records on w, or none.
