@@ -62,7 +62,10 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	sf.content.register(fs)
 	fs.StringVar(&sf.benchmark, "benchmark", "", "benchmark, data stream or DISA zip (default: the built-in Linux baseline)")
 	fs.Var(&sf.targets, "target", "what to scan (repeatable): local, local:/path/to/root (an offline image), ssh://user@host[:port]")
-	fs.StringVar(&sf.inventory, "targets", "", "inventory file: one target per line, optional key=value settings (key=, user=, port=, sudo=, password-env=, name=)")
+	fs.StringVar(&sf.inventory, "targets", "", "inventory file: one target per line, optional key=value settings of its kind:\n"+
+		"ssh:// user=, port=, key=, known-hosts=, passphrase-env/-file=, password-env/-file=, sudo=, name=;\n"+
+		"databases password-env/-file= (the database's), sslmode=, sslrootcert=, tlscafile=, tns-admin=, oracle-home=,\n"+
+		"db-host=, name=, and ssh-user=, ssh-key=, ssh-password-env=, ... for the SSH login of db-host=; local name=")
 	fs.IntVar(&sf.parallel, "parallel", 4, "targets scanned at once")
 	fs.StringVar(&sf.shard, "shard", "", "scan only shard K of N of the inventory (K/N), for batch systems")
 	fs.StringVar(&sf.outDir, "out", "", "directory for per-target results (fleet mode)")
