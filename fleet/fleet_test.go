@@ -262,3 +262,70 @@ func TestFleetNaNValueAndPanickingHost(t *testing.T) {
 		assert.Contains(t, fmt.Sprint(nan.Messages), `variable oval:t:var:n: value "NaN" is not an int`)
 	}
 }
+
+// TestRunInterrupted: a run stopped while one target is being opened
+// keeps the finished target's row, and marks the one in progress and the
+// ones never started "not scanned: interrupted", each still named, with
+// the target redacted.
+func TestRunInterrupted(t *testing.T) {
+	b := builtinBenchmark(t)
+	root := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "etc"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "etc", "passwd"), []byte("root:x:0:0:root:/root:/bin/sh\n"), 0o644))
+	ts := []fleet.Target{
+		{Spec: "local:" + root, Name: "done"},
+		{Spec: "ssh://root:Pw-Stuck-1@stuck", Name: "stuck"},
+		{Spec: "postgres://u@later/x?password=Pw-Later-2", Name: "later"},
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	open := func(ctx context.Context, tg fleet.Target) (host.Host, func() error, error) {
+		if tg.Name == "done" {
+			h, err := local.NewRoot(root)
+			return h, nil, err
+		}
+		cancel() // the signal arrives while this target is opened
+		<-ctx.Done()
+		return nil, nil, fmt.Errorf("open %s: %w", tg.Name, ctx.Err())
+	}
+	ss, err := fleet.Run(ctx, b, ts, open, fleet.Options{Parallel: 1})
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Contains(t, err.Error(), "interrupted: 2 of 3 targets not scanned")
+	require.Len(t, ss, 3)
+	assert.Equal(t, fleet.StatusScanned, ss[0].Status)
+	assert.Positive(t, ss[0].Counts[engine.Pass])
+	for _, s := range ss[1:] {
+		assert.Equal(t, fleet.StatusInterrupted, s.Status, s.Name)
+		assert.Equal(t, "not scanned: interrupted", s.Error, s.Name)
+	}
+	assert.Equal(t, []string{"done", "stuck", "later"}, []string{ss[0].Name, ss[1].Name, ss[2].Name})
+	assert.Equal(t, "ssh://root:[redacted]@stuck", ss[1].Target.String())
+	assert.Equal(t, "postgres://u@later/x?password=[redacted]", ss[2].Target.String())
+
+	dir := t.TempDir()
+	require.NoError(t, fleet.WriteSummaries(dir, ss))
+	var table bytes.Buffer
+	fleet.Table(&table, ss)
+	assert.Regexp(t, `(?m)^later .*not scanned: interrupted$`, table.String())
+	merged, err := fleet.Merge(dir)
+	require.NoError(t, err)
+	require.Len(t, merged, 3)
+	for _, s := range merged {
+		data, err := os.ReadFile(filepath.Join(dir, s.Name+".summary.json"))
+		require.NoError(t, err)
+		assert.NotContains(t, string(data), "Pw-")
+	}
+}
+
+func TestDefaultNameHoldsNoSecret(t *testing.T) {
+	tests := []struct{ spec, want string }{
+		{"ssh://root:Pw-1@h1:22", "h1_22"},
+		{"postgres://u@db/app?sslmode=require&password=Pw-2", "db_app"},
+		{"mongodb://u:Pw-3@m1,m2/admin?authSource=admin", "m1_m2_admin"},
+		{"oracle://u@ora:1521/ORCL?wallet_password=Pw-4", "ora_1521_ORCL"},
+		{"local:/srv/img?x", "srv_img_x"},
+	}
+	for _, tc := range tests {
+		assert.Equal(t, tc.want, fleet.DefaultName(tc.spec), tc.spec)
+	}
+}

@@ -34,12 +34,32 @@ func New(s string) Secret {
 	return Secret{v: &value{b: []byte(s)}}
 }
 
+// MaxFileSize bounds a secret file: a password or passphrase is short, and
+// a path naming something else (a device, a huge file) must not hold the
+// scan.
+const MaxFileSize = 64 << 10
+
 // FromFile reads a secret from a file, dropping one trailing newline. The
 // error names the file, never its content.
 func FromFile(path string) (Secret, error) {
-	b, err := os.ReadFile(path)
+	// Checked before opening too: opening a FIFO would wait for a writer.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return Secret{}, fmt.Errorf("secret file %s is not a regular file", path)
+	}
+	f, err := os.Open(path)
 	if err != nil {
 		return Secret{}, fmt.Errorf("secret file: %w", err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && !st.Mode().IsRegular() {
+		return Secret{}, fmt.Errorf("secret file %s is not a regular file", path)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return Secret{}, fmt.Errorf("secret file: %w", err)
+	}
+	if len(b) > MaxFileSize {
+		return Secret{}, fmt.Errorf("secret file %s is larger than %d bytes", path, MaxFileSize)
 	}
 	b = bytes.TrimSuffix(b, []byte("\n"))
 	b = bytes.TrimSuffix(b, []byte("\r"))

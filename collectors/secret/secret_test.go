@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -64,4 +65,21 @@ func TestSources(t *testing.T) {
 	_, err = FromEnv("STIGSCAN_SECRET_UNSET")
 	assert.ErrorContains(t, err, "not set")
 	assert.True(t, Secret{}.IsZero())
+}
+
+func TestFromFileBounded(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big")
+	f, err := os.Create(big)
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(1<<40)) // sparse: a huge file costs nothing
+	require.NoError(t, f.Close())
+	_, err = FromFile(big)
+	assert.EqualError(t, err, "secret file "+big+" is larger than 65536 bytes")
+	_, err = FromFile("/dev/zero")
+	assert.EqualError(t, err, "secret file /dev/zero is not a regular file")
+	fifo := filepath.Join(dir, "fifo")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	_, err = FromFile(fifo)
+	assert.EqualError(t, err, "secret file "+fifo+" is not a regular file", "a FIFO is not waited on")
 }

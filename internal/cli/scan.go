@@ -38,6 +38,7 @@ type scanFlags struct {
 	hostTimeout time.Duration
 	cpeDict     string
 	logLevel    string
+	stderr      io.Writer // e.stderr behind a lock, for log records and progress
 	out         outputFlags
 	ssh         sshFlags
 	db          dbFlags
@@ -61,7 +62,10 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	sf.content.register(fs)
 	fs.StringVar(&sf.benchmark, "benchmark", "", "benchmark, data stream or DISA zip (default: the built-in Linux baseline)")
 	fs.Var(&sf.targets, "target", "what to scan (repeatable): local, local:/path/to/root (an offline image), ssh://user@host[:port]")
-	fs.StringVar(&sf.inventory, "targets", "", "inventory file: one target per line, optional key=value settings (key=, user=, port=, sudo=, password-env=, name=)")
+	fs.StringVar(&sf.inventory, "targets", "", "inventory file: one target per line, optional key=value settings of its kind:\n"+
+		"ssh:// user=, port=, key=, known-hosts=, passphrase-env/-file=, password-env/-file=, sudo=, name=;\n"+
+		"databases password-env/-file= (the database's), sslmode=, sslrootcert=, tlscafile=, tns-admin=, oracle-home=,\n"+
+		"db-host=, name=, and ssh-user=, ssh-key=, ssh-password-env=, ... for the SSH login of db-host=; local name=")
 	fs.IntVar(&sf.parallel, "parallel", 4, "targets scanned at once")
 	fs.StringVar(&sf.shard, "shard", "", "scan only shard K of N of the inventory (K/N), for batch systems")
 	fs.StringVar(&sf.outDir, "out", "", "directory for per-target results (fleet mode)")
@@ -81,7 +85,10 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		return usageErr("scan: unexpected argument %q (name content with --benchmark, targets with --target)", pos[0])
 	}
-	log, err := newLogger(sf.logLevel, e.stderr)
+	// Log records and progress lines come from many goroutines; they
+	// share one lock on stderr.
+	sf.stderr = &lockedWriter{w: e.stderr}
+	log, err := newLogger(sf.logLevel, sf.stderr)
 	if err != nil {
 		return err
 	}
@@ -258,9 +265,9 @@ func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark,
 	switch mode := sf.progress; {
 	case sf.quiet || mode == "none":
 	case mode == "bar" || (mode == "auto" && isTerminal(e.stderr)):
-		prog = &fleet.BarProgress{W: e.stderr}
+		prog = &fleet.BarProgress{W: sf.stderr}
 	case mode == "lines" || mode == "auto":
-		prog = &fleet.LineProgress{W: e.stderr}
+		prog = &fleet.LineProgress{W: sf.stderr}
 	default:
 		return usageErr("scan: --progress %q: want auto, bar, lines or none", mode)
 	}
@@ -297,6 +304,18 @@ func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark,
 		}
 	}
 	return nil
+}
+
+// lockedWriter serializes writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // newLogger is the --log-level logger: text records on w, or none.
