@@ -35,6 +35,7 @@ func FuzzParseURI(f *testing.F) {
 		"mongodb://scan@db1.example.com:27017/admin", "mongodb+srv://scan@cluster0.example.net/?authSource=admin",
 		"mongodb://CN%3Dscanner%2COU%3Dscans@h/?authMechanism=MONGODB-X509", "mongodb://scan:pw@h/admin",
 		"mongodb://a%zz@h/", "mongodb://h/?tlsCertificateKeyFilePassword=x", "mongodb://@/", "mongodb://a@b@c/d?e=f&g",
+		"mongodb://%3A@0", "mongodb://h/a%40b",
 	} {
 		f.Add(s)
 	}
