@@ -138,7 +138,13 @@ func CheckDialect(d Dialect, query string) error {
 			}
 		}
 	}
-	return checkCalls(d, toks)
+	if err := checkCalls(d, toks); err != nil {
+		return err
+	}
+	if d == Oracle {
+		return checkOracleAllowed(query, toks)
+	}
+	return nil
 }
 
 // checkLead requires the statement to begin, after any opening
