@@ -31,9 +31,13 @@ func TestMain(m *testing.M) { os.Exit(testpg.Main(m)) }
 func TestQueryRowsIsReadOnly(t *testing.T) {
 	db := oracletest.Load(t, []string{oracletest.Pass},
 		"CREATE SEQUENCE scan_seq",
-		"CREATE TABLE scratch (n integer)",
-		"CREATE FUNCTION sneaky() RETURNS integer LANGUAGE sql AS 'INSERT INTO scratch VALUES (1) RETURNING n'")
-	db.Exec(t, "GRANT USAGE ON SEQUENCE scan_seq TO "+db.User+"; GRANT INSERT ON scratch TO "+db.User+"; GRANT EXECUTE ON FUNCTION sneaky() TO "+db.User)
+		"CREATE TABLE dba_scratch (n integer)",
+		"CREATE FUNCTION sneaky() RETURNS integer LANGUAGE sql AS 'INSERT INTO dba_scratch VALUES (1) RETURNING n'",
+		// Views the allow-list accepts by name, standing for what the
+		// guard cannot see into: a dictionary view whose body writes.
+		"CREATE VIEW dba_sneaky AS SELECT sneaky() AS n",
+		"CREATE VIEW v$sneaky_seq AS SELECT nextval('scan_seq') AS n")
+	db.Exec(t, "GRANT USAGE ON SEQUENCE scan_seq TO "+db.User+"; GRANT INSERT ON dba_scratch TO "+db.User+"; GRANT EXECUTE ON FUNCTION sneaky() TO "+db.User)
 	tg := db.Target(t, oracle.Config{}, nil)
 	ctx := context.Background()
 
@@ -43,18 +47,19 @@ func TestQueryRowsIsReadOnly(t *testing.T) {
 	require.Len(t, rows, 1)
 	assert.Equal(t, "TRUE", *rows[0][1])
 
-	for _, q := range []string{"DELETE FROM dual", "SELECT 1 FROM dual; DROP TABLE dual", "UPDATE dual SET dummy = 'Y'", "SELECT * INTO x FROM dual"} {
+	for _, q := range []string{"DELETE FROM dual", "SELECT 1 FROM dual; DROP TABLE dual", "UPDATE dual SET dummy = 'Y'", "SELECT * INTO x FROM dual",
+		"SELECT sneaky() FROM dual", "SELECT nextval('scan_seq') FROM dual", "SELECT n FROM scratch"} {
 		_, _, err := tg.QueryRows(ctx, q)
 		assert.True(t, errors.Is(err, sqlguard.ErrRefused), "%q: %v", q, err)
 	}
-	// What the guard cannot know (a site's own function, a sequence) the
-	// read-only transaction refuses.
-	for _, q := range []string{"SELECT sneaky() FROM dual", "SELECT nextval('scan_seq') FROM dual"} {
+	// What the guard cannot know (a view's body) the read-only
+	// transaction refuses.
+	for _, q := range []string{"SELECT n FROM dba_sneaky", "SELECT n FROM v$sneaky_seq"} {
 		_, _, err := tg.QueryRows(ctx, q)
 		require.Error(t, err, q)
 		assert.Contains(t, err.Error(), "read-only transaction", q)
 	}
-	_, rows, err = tg.QueryRows(ctx, "SELECT COUNT(*) FROM scratch")
+	_, rows, err = tg.QueryRows(ctx, "SELECT COUNT(*) FROM dba_scratch")
 	require.NoError(t, err)
 	assert.Equal(t, "0", *rows[0][0])
 
