@@ -71,6 +71,29 @@ func TestQueryRowsIsReadOnly(t *testing.T) {
 	assert.True(t, errors.Is(err, oracle.ErrClosed))
 }
 
+// A scan as a privileged account says so; a least-privileged one does
+// not. The stand-in's SYS_CONTEXT, SESSION_ROLES and SESSION_PRIVS answer
+// as Oracle's would for a DBA connected AS SYSDBA as SYSTEM.
+func TestPrivilegedAccountWarns(t *testing.T) {
+	plain := oracletest.Load(t, []string{oracletest.Pass},
+		"CREATE TABLE session_roles (role text)", "INSERT INTO session_roles VALUES ('SELECT_CATALOG_ROLE'), ('AUDIT_VIEWER')",
+		"CREATE TABLE session_privs (privilege text)", "INSERT INTO session_privs VALUES ('CREATE SESSION')")
+	assert.Empty(t, plain.Target(t, oracle.Config{}, nil).Warnings())
+
+	dba := oracletest.Load(t, []string{oracletest.Pass},
+		"CREATE TABLE session_roles (role text)", "INSERT INTO session_roles VALUES ('DBA'), ('SELECT_CATALOG_ROLE')",
+		"CREATE TABLE session_privs (privilege text)", "INSERT INTO session_privs VALUES ('CREATE SESSION'), ('SELECT ANY TABLE')",
+		"CREATE FUNCTION sys_context(ns text, p text) RETURNS text LANGUAGE sql AS $$SELECT CASE p WHEN 'ISDBA' THEN 'TRUE' ELSE 'SYSTEM' END$$")
+	w := dba.Target(t, oracle.Config{}, nil).Warnings()
+	require.Len(t, w, 4, "%q", w)
+	all := strings.Join(w, "\n")
+	for _, want := range []string{"AS SYSDBA", "is SYSTEM", "has role DBA", "has system privilege SELECT ANY TABLE"} {
+		assert.Contains(t, all, want)
+	}
+	assert.NotContains(t, all, "has role SELECT_CATALOG_ROLE", "a needed role is not a warning")
+	assert.Contains(t, w[0], oracle.LeastPrivilege)
+}
+
 func TestMaxRows(t *testing.T) {
 	db := oracletest.Load(t, []string{oracletest.Fail})
 	tg := db.Target(t, oracle.Config{MaxRows: 5}, nil)

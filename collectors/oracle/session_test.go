@@ -69,7 +69,10 @@ func (c *fakeConn) QueryContext(_ context.Context, q string, _ []driver.NamedVal
 	if err := c.r.add(q); err != nil {
 		return nil, err
 	}
-	return &fakeRows{cols: []string{"INSTANCE_NAME", "HOST_NAME", "VERSION"}, rows: [][]driver.Value{{"ORCL", "db1", "19.22.0.0.0"}}}, nil
+	if strings.Contains(q, "v$instance") {
+		return &fakeRows{cols: []string{"INSTANCE_NAME", "HOST_NAME", "VERSION"}, rows: [][]driver.Value{{"ORCL", "db1", "19.22.0.0.0"}}}, nil
+	}
+	return &fakeRows{cols: []string{"X"}}, nil
 }
 
 type fakeTx struct{ r *recorder }

@@ -40,6 +40,7 @@ type Target struct {
 
 	// Learned at open; read-only after.
 	instance, hostName, version string
+	warnings                    []string
 
 	netMu  sync.Mutex
 	net    *netconf.Location
@@ -118,6 +119,9 @@ func open(ctx context.Context, ep Endpoint, db *sql.DB, cfg Config, files host.H
 		return nil, err
 	}
 	t.log.Info("oracle: connected", "instance", t.instance, "version", t.version, "files", files.Describe())
+	for _, w := range t.warnings {
+		t.log.Warn(w)
+	}
 	return t, nil
 }
 
@@ -136,6 +140,7 @@ func (t *Target) learn(ctx context.Context) error {
 	case err != nil && !errors.Is(err, ErrPrivilege):
 		return err
 	}
+	t.warnings = t.learnPrivileges(ctx)
 	return nil
 }
 
