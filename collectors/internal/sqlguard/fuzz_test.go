@@ -86,12 +86,7 @@ func FuzzOracleAllowList(f *testing.F) {
 		if err != nil {
 			t.Fatalf("accepted %q the lexer refuses: %v", q, err)
 		}
-		ctes := map[string]bool{}
-		for i, tk := range toks {
-			if cteEnd(toks, i) > 0 {
-				ctes[oraIdent(tk)] = true
-			}
-		}
+		ctes := leadingCTEs(toks)
 		var opens []string // per open '(': the word before it
 		for i, tk := range toks {
 			word := func(j int) string {
@@ -118,7 +113,7 @@ func FuzzOracleAllowList(f *testing.F) {
 					}
 					continue
 				}
-				if !oracleFunction(prev) && !oracleWordBeforeParen(prev) && !oracleTypeWord(prev, prevTok(toks, i-1)) && prev != "SYS_CONTEXT" && !ctes[prev] && !(prev == "" && toks[i-1].kind != kWord) {
+				if !oracleFunction(prev) && !oracleWordBeforeParen(prev, prevTok(toks, i-1)) && !oracleTypeWord(toks, i-1) && prev != "SYS_CONTEXT" && !cteAt(ctes, prev, i-1) && !(prev == "" && toks[i-1].kind != kWord) {
 					t.Fatalf("accepted a call of %s: %q", prev, q)
 				}
 			case tk.kind == kPunct && tk.text == ")":
@@ -135,7 +130,8 @@ func FuzzOracleAllowList(f *testing.F) {
 				if (w == "FROM" && !inCall || w == "JOIN") && i+1 < len(toks) && (toks[i+1].kind == kWord || toks[i+1].kind == kQuoted) {
 					end := nameEnd(toks, i+1)
 					last := oraIdent(toks[end-1])
-					if ok, _ := oracleRelation(last); !ok && !(end == i+2 && ctes[last]) {
+					at, isCTE := ctes[last]
+					if ok, _ := oracleRelation(last); !ok && !(end == i+2 && isCTE && at < i+1) {
 						t.Fatalf("accepted relation %s: %q", last, q)
 					}
 					if end > i+2 && (end != i+4 || oraIdent(toks[i+1]) != "SYS") {

@@ -80,32 +80,42 @@ func oracleFunction(name string) bool {
 }
 
 // oracleWordBeforeParen reports whether an unquoted upper-case word may
-// stand before '(' without being a call: SQL keywords that open a
-// subquery, a list or a condition.
-func oracleWordBeforeParen(w string) bool {
+// stand before '(' without being a call, given the token before it: SQL
+// reserved words and operators that open a subquery, a list or a
+// condition; OVER and KEEP only after an aggregate's ')', GROUP only in
+// WITHIN GROUP. Words Oracle does not reserve are not listed, since it
+// would read them as a function's name.
+func oracleWordBeforeParen(w string, prev token) bool {
 	switch w {
 	case "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "EXISTS", "ANY", "SOME", "ALL",
-		"AS", "ON", "USING", "JOIN", "UNION", "INTERSECT", "MINUS", "WHEN", "THEN", "ELSE",
-		"CASE", "BETWEEN", "LIKE", "IS", "BY", "HAVING", "GROUP", "OVER", "KEEP", "PRIOR",
-		"DISTINCT", "UNIQUE", "ESCAPE", "WITH", "RETURN", "END", "NULLS", "FIRST", "LAST":
+		"AS", "ON", "UNION", "INTERSECT", "MINUS", "WHEN", "THEN", "ELSE", "CASE", "BETWEEN",
+		"LIKE", "IS", "BY", "HAVING", "PRIOR", "DISTINCT", "UNIQUE", "WITH":
 		return true
+	case "OVER", "KEEP":
+		return prev.kind == kPunct && prev.text == ")"
+	case "GROUP":
+		return prev.kind == kWord && strings.EqualFold(prev.text, "WITHIN")
 	}
 	return false
 }
 
-// oracleTypeWord reports whether w followed by '(' is a type's precision,
-// given the token before w: CAST(x AS VARCHAR2(30)), INTERVAL DAY(2) TO
-// SECOND(6).
-func oracleTypeWord(w string, prev token) bool {
-	pw := ""
-	if prev.kind == kWord {
-		pw = strings.ToUpper(prev.text)
+// oracleTypeWord reports whether toks[i], followed by '(', is a type's
+// precision: CAST(x AS VARCHAR2(30)), CAST(x AS INTERVAL DAY(2) TO
+// SECOND(6)), INTERVAL '5' DAY(3).
+func oracleTypeWord(toks []token, i int) bool {
+	w := strings.ToUpper(toks[i].text)
+	word := func(j int) string {
+		if j >= 0 && toks[j].kind == kWord {
+			return strings.ToUpper(toks[j].text)
+		}
+		return ""
 	}
 	switch w {
 	case "VARCHAR2", "VARCHAR", "NVARCHAR2", "CHAR", "NCHAR", "NUMBER", "FLOAT", "RAW", "UROWID", "TIMESTAMP":
-		return pw == "AS"
+		return word(i-1) == "AS"
 	case "DAY", "YEAR", "HOUR", "MINUTE", "SECOND", "MONTH":
-		return pw == "INTERVAL" || pw == "TO" || prev.kind == kString
+		return word(i-1) == "INTERVAL" || word(i-1) == "TO" ||
+			i >= 2 && toks[i-1].kind == kString && word(i-2) == "INTERVAL"
 	}
 	return false
 }
@@ -248,10 +258,10 @@ type qualifiedRef struct {
 // checkOracleAllowed applies the Oracle allow-lists to a query the generic
 // checks accepted; q is the query, toks its tokens without a final ';'.
 func checkOracleAllowed(q string, toks []token) error {
-	ctes, err := scanOracleNames(toks)
-	if err != nil {
+	if err := scanOracleNames(toks); err != nil {
 		return err
 	}
+	ctes := leadingCTEs(toks)
 	blocks := []oracleBlock{{parent: -1, names: map[string]bool{}}}
 	newBlock := func(parent int, isolated bool) int {
 		blocks = append(blocks, oracleBlock{parent: parent, isolated: isolated, names: map[string]bool{}})
@@ -342,7 +352,7 @@ func checkOracleAllowed(q string, toks []token) error {
 		callNext := end < len(toks) && toks[end].kind == kPunct && toks[end].text == "("
 		if f.wantRef {
 			f.wantRef = false
-			if err := checkOracleRelation(parts, ctes); err != nil {
+			if err := checkOracleRelation(parts, ctes, i); err != nil {
 				return err
 			}
 			if callNext {
@@ -375,8 +385,8 @@ func checkOracleAllowed(q string, toks []token) error {
 			return refuse(t.pos, "call of quoted name "+clip(t.text)+" is not allowed")
 		}
 		switch {
-		case oracleWordBeforeParen(w), oracleTypeWord(w, prevTok(toks, i)):
-		case ctes[w] && cteEnd(toks, i) > 0:
+		case oracleWordBeforeParen(w, prevTok(toks, i)), oracleTypeWord(toks, i):
+		case cteAt(ctes, w, i) && cteEnd(toks, i) > 0:
 			// WITH t (a, b) AS (...): a column list, names only.
 			i = cteEnd(toks, i) - 1
 		case w == "SYS_CONTEXT":
@@ -402,14 +412,12 @@ func checkOracleAllowed(q string, toks []token) error {
 }
 
 // scanOracleNames refuses database links, star projections and the
-// identifiers no query may hold, and returns the names of the query's
-// CTEs.
-func scanOracleNames(toks []token) (map[string]bool, error) {
-	ctes := map[string]bool{}
+// identifiers no query may hold.
+func scanOracleNames(toks []token) error {
 	for i, t := range toks {
 		switch {
 		case t.kind == kPunct && t.text == "@":
-			return nil, refuse(t.pos, "database links (@) are not allowed")
+			return refuse(t.pos, "database links (@) are not allowed")
 		case t.kind == kPunct && t.text == "*" && i > 0:
 			p := toks[i-1]
 			pw := ""
@@ -417,33 +425,79 @@ func scanOracleNames(toks []token) (map[string]bool, error) {
 				pw = strings.ToUpper(p.text)
 			}
 			if pw == "SELECT" || pw == "DISTINCT" || pw == "UNIQUE" || pw == "ALL" || p.kind == kPunct && p.text == "." {
-				return nil, refuse(t.pos, "SELECT * is not allowed: name the columns")
+				return refuse(t.pos, "SELECT * is not allowed: name the columns")
 			}
 		case t.kind == kWord || t.kind == kQuoted:
 			for k := 0; k < len(t.text); k++ {
 				if t.text[k] >= 0x80 {
-					return nil, refuse(t.pos, "non-ASCII identifiers are not allowed")
+					return refuse(t.pos, "non-ASCII identifiers are not allowed")
 				}
 			}
 			n := oraIdent(t)
 			if n == "" {
-				return nil, refuse(t.pos, "empty quoted identifier")
+				return refuse(t.pos, "empty quoted identifier")
 			}
 			if strings.Contains(n, "$") && !strings.HasPrefix(n, "V$") && !strings.HasPrefix(n, "GV$") {
-				return nil, refuse(t.pos, "name "+clip(n)+" is not allowed (SYS base tables and X$ fixed tables)")
+				return refuse(t.pos, "name "+clip(n)+" is not allowed (SYS base tables and X$ fixed tables)")
 			}
 			if oracleSecretColumn(n) {
-				return nil, refuse(t.pos, "column "+n+" holds secrets and may not be read")
-			}
-			if i > 0 && cteEnd(toks, i) > 0 {
-				p := toks[i-1]
-				if p.kind == kWord && strings.EqualFold(p.text, "WITH") || p.kind == kPunct && p.text == "," && i > 1 && toks[i-2].kind == kPunct && toks[i-2].text == ")" {
-					ctes[n] = true
-				}
+				return refuse(t.pos, "column "+n+" holds secrets and may not be read")
 			}
 		}
 	}
-	return ctes, nil
+	return nil
+}
+
+// leadingCTEs returns the names the statement's leading WITH clause
+// defines, each with the index of its defining token. Only that clause
+// is read: a WITH inside a subquery defines nothing here, so its names
+// are refused as relations (fail closed), and a name is a CTE only after
+// its definition starts, as Oracle scopes it (a CTE may use itself and
+// earlier ones; before that the name is a table's).
+func leadingCTEs(toks []token) map[string]int {
+	ctes := map[string]int{}
+	i := 0
+	for i < len(toks) && toks[i].kind == kPunct && toks[i].text == "(" {
+		i++
+	}
+	if i >= len(toks) || toks[i].kind != kWord || !strings.EqualFold(toks[i].text, "WITH") {
+		return ctes
+	}
+	i++
+	for i < len(toks) {
+		as := cteEnd(toks, i)
+		if as == 0 {
+			return ctes
+		}
+		if _, dup := ctes[oraIdent(toks[i])]; !dup {
+			ctes[oraIdent(toks[i])] = i
+		}
+		// Past the body's parentheses.
+		k, depth := as+1, 0
+		for ; k < len(toks); k++ {
+			if toks[k].kind == kPunct && toks[k].text == "(" {
+				depth++
+			} else if toks[k].kind == kPunct && toks[k].text == ")" {
+				depth--
+				if depth == 0 {
+					break
+				}
+			}
+		}
+		k++
+		if k < len(toks) && toks[k].kind == kPunct && toks[k].text == "," {
+			i = k + 1
+			continue
+		}
+		return ctes
+	}
+	return ctes
+}
+
+// cteAt reports whether toks[i] is the defining name of a CTE.
+func cteAt(ctes map[string]int, name string, i int) bool {
+	at, ok := ctes[name]
+	return ok && at == i
 }
 
 // isCallOrDotted reports whether the name at i is followed by '(' or '.'.
@@ -466,13 +520,14 @@ func blockSees(blocks []oracleBlock, b int, name string) bool {
 	return false
 }
 
-// checkOracleRelation accepts a FROM item's name: an allowed dictionary
-// view, bare or qualified with SYS, or one of the query's CTEs (bare).
-func checkOracleRelation(parts []token, ctes map[string]bool) error {
+// checkOracleRelation accepts a FROM item's name at token index use: an
+// allowed dictionary view, bare or qualified with SYS, or a CTE of the
+// leading WITH clause defined before use (bare).
+func checkOracleRelation(parts []token, ctes map[string]int, use int) error {
 	name := oraIdent(parts[len(parts)-1])
 	switch len(parts) {
 	case 1:
-		if ctes[name] {
+		if at, ok := ctes[name]; ok && at < use {
 			return nil
 		}
 	case 2:

@@ -40,6 +40,7 @@ func TestOracleAllowListAccepts(t *testing.T) {
 		{"cte", "WITH r AS (SELECT grantee FROM dba_role_privs WHERE granted_role = 'DBA') SELECT r.grantee FROM r"},
 		{"recursive cte with columns", "WITH t (n) AS (SELECT 1 FROM dual UNION ALL SELECT t.n + 1 FROM t WHERE t.n < 5) SELECT n FROM t"},
 		{"two ctes", "WITH a AS (SELECT 1 AS n FROM dual), b AS (SELECT a.n FROM a) SELECT b.n FROM b"},
+		{"cte in parentheses", "(WITH a AS (SELECT 1 AS n FROM dual) SELECT a.n FROM a)"},
 		{"old outer join", "SELECT u.username FROM dba_users u, dba_profiles p WHERE u.profile = p.profile(+)"},
 		{"quoted column", `SELECT p."LIMIT" FROM dba_profiles p`},
 		{"hint and comments", "SELECT /*+ FIRST_ROWS(1) */ -- first\n name FROM v$parameter"},
@@ -126,6 +127,16 @@ func TestOracleAllowListRefuses(t *testing.T) {
 		{"non-ascii identifier", "SELECT 1 FROM dba_uſers", "non-ASCII"},
 		{"empty quoted identifier", `SELECT "" FROM dual`, "empty quoted"},
 		{"unbalanced", "SELECT 1 FROM dual)", "unbalanced"},
+		// CTE scope: a name is a CTE only where Oracle reads it as one.
+		{"nested with does not cover the outer query", "SELECT 1 FROM (WITH emp AS (SELECT 1 AS n FROM dual) SELECT n FROM emp) x, emp", "relation EMP"},
+		{"cte used before its definition", "WITH a AS (SELECT 1 FROM emp2), emp2 AS (SELECT 1 FROM dual) SELECT 1 FROM a", "relation EMP2"},
+		{"with in a subquery defines nothing", "SELECT 1 FROM dual WHERE EXISTS (WITH e AS (SELECT 1 FROM dual) SELECT 1 FROM e)", "relation E"},
+		// Unreserved words before '(' are calls.
+		{"over without an aggregate", "SELECT OVER(1) FROM dual", "function OVER"},
+		{"first is a call", "SELECT FIRST(1) FROM dual", "function FIRST"},
+		{"join outside from is a call", "SELECT JOIN(1) FROM dual", "function JOIN"},
+		{"group outside within group", "SELECT GROUP(1) FROM dual", "function GROUP"},
+		{"day after a string without interval", "SELECT 'a' DAY(1) FROM dual", "function DAY"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
