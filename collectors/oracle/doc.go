@@ -47,5 +47,6 @@
 // is specific to go-ora's wire protocol is tested only when ORACLE_URL
 // names a live database; everything above it (guard, read-only
 // transaction, collection queries, secrets) is tested against PostgreSQL
-// views shaped like Oracle's through OpenDB.
+// views shaped like Oracle's through OpenDB, and the session setup with a
+// recording driver under the real connector.
 package oracle
