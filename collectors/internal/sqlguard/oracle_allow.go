@@ -330,7 +330,12 @@ func checkOracleAllowed(q string, toks []token) error {
 			case w == "FROM" && !f.call:
 				f.inFrom, f.wantRef = true, true
 				continue
-			case f.inFrom && w == "JOIN":
+			case w == "JOIN":
+				if !f.inFrom {
+					// Oracle would read a column named JOIN; refused so that
+					// every JOIN the guard passes is one it walked.
+					return refuse(t.pos, "JOIN outside a FROM clause")
+				}
 				f.wantRef = true
 				continue
 			case f.inFrom && (oracleJoinWord(w) || w == "ON" || w == "USING"):

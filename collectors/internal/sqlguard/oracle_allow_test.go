@@ -134,7 +134,8 @@ func TestOracleAllowListRefuses(t *testing.T) {
 		// Unreserved words before '(' are calls.
 		{"over without an aggregate", "SELECT OVER(1) FROM dual", "function OVER"},
 		{"first is a call", "SELECT FIRST(1) FROM dual", "function FIRST"},
-		{"join outside from is a call", "SELECT JOIN(1) FROM dual", "function JOIN"},
+		{"join outside from", "SELECT JOIN(1) FROM dual", "JOIN outside a FROM clause"},
+		{"join as a column", "SELECT JOIN a", "JOIN outside a FROM clause"},
 		{"group outside within group", "SELECT GROUP(1) FROM dual", "function GROUP"},
 		{"day after a string without interval", "SELECT 'a' DAY(1) FROM dual", "function DAY"},
 	}
