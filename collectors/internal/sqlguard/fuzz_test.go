@@ -127,7 +127,8 @@ func FuzzOracleAllowList(f *testing.F) {
 				}
 				w := word(i)
 				inCall := len(opens) > 0 && oracleFunction(opens[len(opens)-1])
-				if (w == "FROM" && !inCall || w == "JOIN") && i+1 < len(toks) && (toks[i+1].kind == kWord || toks[i+1].kind == kQuoted) {
+				afterDot := i > 0 && toks[i-1].kind == kPunct && toks[i-1].text == "."
+				if (w == "FROM" && !inCall || w == "JOIN") && !afterDot && i+1 < len(toks) && (toks[i+1].kind == kWord || toks[i+1].kind == kQuoted) {
 					end := nameEnd(toks, i+1)
 					last := oraIdent(toks[end-1])
 					at, isCTE := ctes[last]
