@@ -130,3 +130,9 @@ func TestScrubUsers(t *testing.T) {
 	assert.Contains(t, string(js), `"user":"a"`)
 	assert.Contains(t, string(js), `"role":"read"`)
 }
+
+func TestPinCommandAggregate(t *testing.T) {
+	got := pinCommand(cmd(t, `{"aggregate": 1, "pipeline": [{"$currentOp": {}}], "cursor": {}}`), time.Second)
+	assert.True(t, hasKey(got, "readConcern"))
+	assert.False(t, hasKey(got, "maxTimeMS"), "FerretDB drops the connection on it")
+}

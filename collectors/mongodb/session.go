@@ -10,8 +10,9 @@ import (
 
 // pinCommand returns what RunCommand sends for a command CheckCommand
 // accepted (which refuses these fields from content): the target's own
-// time limit, maxTimeMS from Config.CommandTimeout, so the server stops
-// the command even if the client's context is lost; read concern "local"
+// time limit, maxTimeMS from Config.CommandTimeout (not on aggregate, see
+// below), so the server stops the command even if the client's context
+// is lost; read concern "local"
 // where the command reads documents, so what is read never waits on
 // replication; and usersInfo asked explicitly for neither credentials nor
 // custom data. The read preference is the client's (the URI's, else
@@ -24,7 +25,13 @@ func pinCommand(cmd bson.D, timeout time.Duration) bson.D {
 	if ms < 1 {
 		ms = 1
 	}
-	out = append(out, bson.E{Key: "maxTimeMS", Value: ms})
+	if cmd[0].Key != "aggregate" {
+		// FerretDB 1.24 drops the connection on an aggregate with
+		// maxTimeMS whose first stage it lacks ($listSessions); the
+		// session stages read no collection, and Config.CommandTimeout's
+		// context deadline still bounds the call.
+		out = append(out, bson.E{Key: "maxTimeMS", Value: ms})
+	}
 	switch cmd[0].Key {
 	case "find", "aggregate":
 		out = append(out, bson.E{Key: "readConcern", Value: bson.D{{Key: "level", Value: "local"}}})
