@@ -305,6 +305,10 @@ func checkOracleAllowed(q string, toks []token) error {
 				if f.inFrom {
 					f.wantRef = true
 				}
+			case ".":
+				// Names are read whole (a.b.c), so a '.' seen here follows
+				// a keyword or nothing: LEFT.f(1) would be package LEFT.
+				return refuse(t.pos, "'.' must join the parts of a name")
 			}
 			continue
 		case kString, kNumber, kParam:

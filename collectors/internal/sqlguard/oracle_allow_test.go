@@ -136,6 +136,8 @@ func TestOracleAllowListRefuses(t *testing.T) {
 		{"first is a call", "SELECT FIRST(1) FROM dual", "function FIRST"},
 		{"join outside from", "SELECT JOIN(1) FROM dual", "JOIN outside a FROM clause"},
 		{"join as a column", "SELECT JOIN a", "JOIN outside a FROM clause"},
+		{"keyword as a package", "SELECT 1 FROM dual a LEFT JOIN dual b ON LEFT.UPPER(1) = 1", "'.' must join"},
+		{"dot after select", "SELECT.EXTRACT(YEAR FROM SYSDATE) FROM dual", "'.' must join"},
 		{"group outside within group", "SELECT GROUP(1) FROM dual", "function GROUP"},
 		{"day after a string without interval", "SELECT 'a' DAY(1) FROM dual", "function DAY"},
 	}
