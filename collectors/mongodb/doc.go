@@ -16,12 +16,23 @@
 //     the local machine, an SSH host or host.Unavailable), a
 //     host.MongoDatabase and a host.FactsProvider. Describe is the URI
 //     without options or password.
-//   - RunCommand sends only what CheckCommand accepts: named read-only
-//     administrative commands, aggregate pipelines that start with
-//     $listSessions, $listLocalSessions or $currentOp, and find on
-//     config.system.sessions or admin.system.version; nothing anywhere may
-//     hold $out, $merge or a JavaScript operator. Everything else is refused
-//     before it is sent. Cursors are drained, so a reply is whole.
+//   - RunCommand sends only what CheckCommand accepts, all of it
+//     allow-lists: named read-only administrative commands with their
+//     listed arguments; aggregate pipelines that start with $listSessions,
+//     $listLocalSessions or $currentOp and go on with read-only stages
+//     ($lookup, $unionWith and $graphLookup only on the collections find
+//     may read, $facet and sub-pipelines checked recursively); find on
+//     config.system.sessions or admin.system.version; listed operators
+//     only (no $out, $merge, $where, $function, $accumulator); no key
+//     repeated anywhere; usersInfo without credentials or custom data.
+//     Everything else is refused before it is sent. What is sent carries
+//     the target's maxTimeMS (and read concern "local" for find and
+//     aggregate); usersInfo replies are scrubbed of credentials and
+//     customData whatever the server returns. Cursors are drained, so a
+//     reply is whole.
+//   - Warnings says when the scanning user holds a role the scan does not
+//     need (root, userAdminAnyDatabase, readWriteAnyDatabase...); the
+//     built-in checks need only LeastPrivilege.
 //   - Parameters, CmdLineOpts, Users, Roles, Grants, ConnectionStatus,
 //     ServerStatus, BuildInfo, HostInfo, Sessions, Databases, Collections
 //     and AuthSchemaVersion read what the built-in checks and their

@@ -238,9 +238,15 @@ func sub(d bson.D, key string) bson.D {
 
 // boolOf reads a BSON boolean or number as a boolean.
 func boolOf(v any) bool {
-	switch v.(type) {
-	case bool, int32, int64, float64:
-		return truthy(v)
+	switch v := v.(type) {
+	case bool:
+		return v
+	case int32:
+		return v != 0
+	case int64:
+		return v != 0
+	case float64:
+		return v != 0
 	}
 	return false
 }

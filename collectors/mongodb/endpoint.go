@@ -131,12 +131,34 @@ func (e Endpoint) String() string {
 	b.WriteString(e.scheme())
 	b.WriteString("://")
 	if e.User != "" {
-		b.WriteString(url.PathEscape(e.User))
+		b.WriteString(escapeComponent(e.User))
 		b.WriteByte('@')
 	}
 	b.WriteString(strings.Join(e.Hosts, ","))
 	b.WriteByte('/')
-	b.WriteString(url.PathEscape(e.Database))
+	b.WriteString(escapeComponent(e.Database))
+	return b.String()
+}
+
+// escapeComponent percent-encodes every byte of a user name or database
+// but RFC 3986's unreserved ones and '=' (X.509 subjects read better with
+// it, and ParseURI gives it no meaning there). url.PathEscape leaves ':' and '@' as
+// they are, and ParseURI reads a ':' in the user information as a
+// password and the last '@' as its end, so a name holding either would
+// not parse back.
+func escapeComponent(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' || c == '=' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
 	return b.String()
 }
 
@@ -155,7 +177,7 @@ func (e Endpoint) driverURI() string {
 	b.WriteString("://")
 	b.WriteString(strings.Join(e.Hosts, ","))
 	b.WriteByte('/')
-	b.WriteString(url.PathEscape(e.Database))
+	b.WriteString(escapeComponent(e.Database))
 	if len(e.Options) > 0 {
 		opts := append([]Option(nil), e.Options...)
 		sort.SliceStable(opts, func(i, j int) bool { return strings.ToLower(opts[i].Name) < strings.ToLower(opts[j].Name) })

@@ -159,6 +159,12 @@ func TestRefusedCommandsNeverReachTheServer(t *testing.T) {
 		{"admin", `{"eval": "1"}`},
 		{"refusals", `{"find": "c"}`},
 		{"admin", `{"frobnicate": 1}`},
+		// Reproduced against the old guard.
+		{"admin", `{"aggregate": 1, "pipeline": [{"$currentOp": {}}, {"$unionWith": "system.users"}], "cursor": {}}`},
+		{"admin", `{"aggregate": 1, "pipeline": [{"$listLocalSessions": {}}, {"$lookup": {"from": "system.keys", "pipeline": [], "as": "k"}}], "cursor": {}}`},
+		{"admin", `{"aggregate": 1, "pipeline": [{"$currentOp": {}}, {"$facet": {"a": [{"$unionWith": "system.users"}]}}], "cursor": {}}`},
+		{"admin", `{"aggregate": 1, "pipeline": [{"$currentOp": {}}], "pipeline": [{"$unionWith": "system.users"}], "cursor": {}}`},
+		{"admin", `{"usersInfo": 1, "showCredentials": true}`},
 	}
 	for _, r := range refused {
 		_, err := tg.RunCommand(ctx, r.db, []byte(r.cmd))
@@ -175,6 +181,36 @@ func TestRefusedCommandsNeverReachTheServer(t *testing.T) {
 	for _, u := range users {
 		assert.NotEqual(t, "intruder", u.User)
 	}
+}
+
+// What RunCommand sends carries the target's maxTimeMS and read concern,
+// and usersInfo's reply holds no credentials or custom data.
+func TestPinnedCommandsOnTheServer(t *testing.T) {
+	s := testferret.Start(t)
+	tg := openFerret(t, s, Config{}, nil)
+	ctx := context.Background()
+	for _, c := range []struct{ db, cmd string }{
+		{"admin", `{"ping": 1}`},
+		{"admin", `{"buildInfo": 1}`},
+		{"admin", `{"getCmdLineOpts": 1}`},
+		{"admin", `{"getParameter": "*"}`},
+		{"admin", `{"serverStatus": 1}`},
+		{"admin", `{"connectionStatus": 1}`},
+		{"admin", `{"listDatabases": 1, "nameOnly": true}`},
+		{"admin", `{"find": "system.version", "filter": {"_id": "authSchema"}}`},
+	} {
+		_, err := tg.RunCommand(ctx, c.db, []byte(c.cmd))
+		assert.NoError(t, err, c.cmd)
+	}
+	reply, err := tg.RunCommand(ctx, "admin", []byte(`{"usersInfo": {"forAllDBs": true}}`))
+	require.NoError(t, err)
+	assert.Contains(t, string(reply), testferret.User)
+	assert.NotContains(t, string(reply), `"credentials"`)
+	assert.NotContains(t, string(reply), `"customData"`)
+	assert.NotContains(t, string(reply), "storedKey")
+	// The harness's user is not a least-privileged one; what Warnings
+	// says is whatever connectionStatus reports for it, never a failure.
+	t.Logf("warnings: %q", tg.Warnings())
 }
 
 func TestCollectionHelpers(t *testing.T) {

@@ -36,8 +36,9 @@ type Target struct {
 	client *mongo.Client
 
 	// Learned at Open; read-only after.
-	version string   // buildInfo.version
-	modules []string // buildInfo.modules ("enterprise")
+	version  string   // buildInfo.version
+	modules  []string // buildInfo.modules ("enterprise")
+	warnings []string // see Warnings
 }
 
 // kind names MongoDB to the shared target code.
@@ -91,6 +92,9 @@ func OpenEndpoint(ctx context.Context, ep Endpoint, cfg Config, files host.Host)
 		return nil, err
 	}
 	t.log.Info("mongodb: connected", "version", t.version, "modules", t.modules, "files", files.Describe())
+	for _, w := range t.warnings {
+		t.log.Warn(w)
+	}
 	return t, nil
 }
 
@@ -226,6 +230,7 @@ func (t *Target) learn(ctx context.Context) error {
 		return t.base.Errorf("buildInfo: %w", commandErr("buildInfo", err))
 	}
 	t.version, t.modules = bi.Version, bi.Modules
+	t.warnings = t.learnRoles(ctx)
 	return nil
 }
 
@@ -300,13 +305,16 @@ func (t *Target) RunCommand(ctx context.Context, database string, command []byte
 	defer cancel()
 	t.log.Debug("mongodb: command", "database", database, "command", what)
 	db := t.client.Database(database)
-	raw, err := db.RunCommand(ctx, cmd).Raw()
+	raw, err := db.RunCommand(ctx, pinCommand(cmd, t.cfg.CommandTimeout)).Raw()
 	if err != nil {
 		return nil, t.base.Errorf("%s on %s: %w", what, database, commandErr(what, err))
 	}
 	reply, err := t.drain(ctx, db, raw)
 	if err != nil {
 		return nil, t.base.Errorf("%s on %s: %w", what, database, err)
+	}
+	if cmd[0].Key == "usersInfo" {
+		scrubUsers(reply)
 	}
 	out, err := bson.MarshalExtJSON(reply, true, false)
 	if err != nil {

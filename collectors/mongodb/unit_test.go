@@ -34,6 +34,12 @@ func TestParseURI(t *testing.T) {
 		{Name: "x509 subject user", In: "mongodb://CN%3Dscanner%2COU%3Dscans@h/?authMechanism=MONGODB-X509",
 			Want: Endpoint{User: "CN=scanner,OU=scans", Hosts: []string{"h"}, Options: []Option{{"authMechanism", "MONGODB-X509"}}},
 			Str:  "mongodb://CN=scanner%2COU=scans@h/"},
+		// Found by FuzzParseURI: a ':' or '@' in a name must be escaped in
+		// Describe's form, or it reads back as a password or another host.
+		{Name: "colon in user", In: "mongodb://%3A@0",
+			Want: Endpoint{User: ":", Hosts: []string{"0"}}, Str: "mongodb://%3A@0/"},
+		{Name: "at sign in database", In: "mongodb://h/a%40b%3A",
+			Want: Endpoint{Hosts: []string{"h"}, Database: "a@b:"}, Str: "mongodb://h/a%40b%3A"},
 		{Name: "password refused", In: "mongodb://scan:" + knownSecret + "@h/admin", ErrIs: ErrPasswordInURI},
 		{Name: "empty password refused", In: "mongodb://scan:@h/admin", ErrIs: ErrPasswordInURI},
 		{Name: "password with slash refused", In: "mongodb://scan:a/" + knownSecret + "@h/admin", ErrIs: ErrPasswordInURI},

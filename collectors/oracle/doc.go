@@ -15,9 +15,18 @@
 //     or host.Unavailable), a host.SQLDatabase (engine "oracle") and a
 //     host.FactsProvider. OpenDB does the same over a database/sql pool
 //     opened elsewhere.
-//   - QueryRows runs only what sqlguard accepts for the Oracle dialect,
-//     inside a transaction that begins with SET TRANSACTION READ ONLY and
-//     is always rolled back, bounded by Config.QueryTimeout.
+//   - QueryRows runs only what sqlguard accepts for the Oracle dialect
+//     (allow-lists: built-in SQL functions without side effects, the
+//     dictionary views, no PL/SQL package, no password or statement-text
+//     column), inside a transaction that begins with SET TRANSACTION READ
+//     ONLY and is always rolled back, bounded by Config.QueryTimeout.
+//   - Every connection Open makes runs SessionSetup before its first
+//     query: CURRENT_SCHEMA = SYS, fixed NLS settings and time zone,
+//     COMMIT IN PROCEDURE and parallel execution disabled. A connection
+//     whose setup fails is never used.
+//   - Warnings says when the account is SYS or SYSTEM, is connected AS
+//     SYSDBA, or holds a DBA-level role or system privilege; the built-in
+//     checks need only LeastPrivilege.
 //   - Profiles, Accounts, Parameters, PlanDirectives and Sessions collect
 //     what the built-in checks and their evidence need. Each says which
 //     privilege is missing (PrivilegeError, matching host.ErrNotCollected)
@@ -26,8 +35,9 @@
 //     (package netconf reads them).
 //
 // Nothing here writes to the server: outside the read-only transactions
-// the target sends only the login, SET TRANSACTION READ ONLY and
-// ROLLBACK. Sessions show program "stigscan".
+// the target sends only the login, the ALTER SESSION statements of
+// SessionSetup, SET TRANSACTION READ ONLY and ROLLBACK. Sessions show
+// program "stigscan".
 //
 // The passwords are used only by the connection and never reach an
 // error, a log record or Describe: go-ora puts its connection URL in some
@@ -37,5 +47,6 @@
 // is specific to go-ora's wire protocol is tested only when ORACLE_URL
 // names a live database; everything above it (guard, read-only
 // transaction, collection queries, secrets) is tested against PostgreSQL
-// views shaped like Oracle's through OpenDB.
+// views shaped like Oracle's through OpenDB, and the session setup with a
+// recording driver under the real connector.
 package oracle

@@ -114,7 +114,8 @@ func (r redactor) text(s string) string {
 }
 
 // driverError is a driver's error with secrets removed from its text. It
-// keeps the server's error code and context cancellation for errors.Is,
+// keeps the server's error code, context cancellation and ErrSessionSetup
+// for errors.Is,
 // but not the driver's error itself, whose text could hold a secret.
 type driverError struct {
 	msg  string
@@ -136,7 +137,7 @@ func (r redactor) wrap(err error) error {
 		return nil
 	}
 	de := &driverError{msg: r.text(err.Error()), code: errorCode(err)}
-	for _, c := range []error{context.Canceled, context.DeadlineExceeded} {
+	for _, c := range []error{context.Canceled, context.DeadlineExceeded, ErrSessionSetup} {
 		if errors.Is(err, c) {
 			de.ctx = c
 		}

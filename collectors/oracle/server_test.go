@@ -31,9 +31,13 @@ func TestMain(m *testing.M) { os.Exit(testpg.Main(m)) }
 func TestQueryRowsIsReadOnly(t *testing.T) {
 	db := oracletest.Load(t, []string{oracletest.Pass},
 		"CREATE SEQUENCE scan_seq",
-		"CREATE TABLE scratch (n integer)",
-		"CREATE FUNCTION sneaky() RETURNS integer LANGUAGE sql AS 'INSERT INTO scratch VALUES (1) RETURNING n'")
-	db.Exec(t, "GRANT USAGE ON SEQUENCE scan_seq TO "+db.User+"; GRANT INSERT ON scratch TO "+db.User+"; GRANT EXECUTE ON FUNCTION sneaky() TO "+db.User)
+		"CREATE TABLE dba_scratch (n integer)",
+		"CREATE FUNCTION sneaky() RETURNS integer LANGUAGE sql AS 'INSERT INTO dba_scratch VALUES (1) RETURNING n'",
+		// Views the allow-list accepts by name, standing for what the
+		// guard cannot see into: a dictionary view whose body writes.
+		"CREATE VIEW dba_sneaky AS SELECT sneaky() AS n",
+		"CREATE VIEW v$sneaky_seq AS SELECT nextval('scan_seq') AS n")
+	db.Exec(t, "GRANT USAGE ON SEQUENCE scan_seq TO "+db.User+"; GRANT INSERT ON dba_scratch TO "+db.User+"; GRANT EXECUTE ON FUNCTION sneaky() TO "+db.User)
 	tg := db.Target(t, oracle.Config{}, nil)
 	ctx := context.Background()
 
@@ -43,18 +47,19 @@ func TestQueryRowsIsReadOnly(t *testing.T) {
 	require.Len(t, rows, 1)
 	assert.Equal(t, "TRUE", *rows[0][1])
 
-	for _, q := range []string{"DELETE FROM dual", "SELECT 1 FROM dual; DROP TABLE dual", "UPDATE dual SET dummy = 'Y'", "SELECT * INTO x FROM dual"} {
+	for _, q := range []string{"DELETE FROM dual", "SELECT 1 FROM dual; DROP TABLE dual", "UPDATE dual SET dummy = 'Y'", "SELECT * INTO x FROM dual",
+		"SELECT sneaky() FROM dual", "SELECT nextval('scan_seq') FROM dual", "SELECT n FROM scratch"} {
 		_, _, err := tg.QueryRows(ctx, q)
 		assert.True(t, errors.Is(err, sqlguard.ErrRefused), "%q: %v", q, err)
 	}
-	// What the guard cannot know (a site's own function, a sequence) the
-	// read-only transaction refuses.
-	for _, q := range []string{"SELECT sneaky() FROM dual", "SELECT nextval('scan_seq') FROM dual"} {
+	// What the guard cannot know (a view's body) the read-only
+	// transaction refuses.
+	for _, q := range []string{"SELECT n FROM dba_sneaky", "SELECT n FROM v$sneaky_seq"} {
 		_, _, err := tg.QueryRows(ctx, q)
 		require.Error(t, err, q)
 		assert.Contains(t, err.Error(), "read-only transaction", q)
 	}
-	_, rows, err = tg.QueryRows(ctx, "SELECT COUNT(*) FROM scratch")
+	_, rows, err = tg.QueryRows(ctx, "SELECT COUNT(*) FROM dba_scratch")
 	require.NoError(t, err)
 	assert.Equal(t, "0", *rows[0][0])
 
@@ -64,6 +69,29 @@ func TestQueryRowsIsReadOnly(t *testing.T) {
 	require.NoError(t, tg.Close())
 	_, _, err = tg.QueryRows(ctx, "SELECT 1 FROM dual")
 	assert.True(t, errors.Is(err, oracle.ErrClosed))
+}
+
+// A scan as a privileged account says so; a least-privileged one does
+// not. The stand-in's SYS_CONTEXT, SESSION_ROLES and SESSION_PRIVS answer
+// as Oracle's would for a DBA connected AS SYSDBA as SYSTEM.
+func TestPrivilegedAccountWarns(t *testing.T) {
+	plain := oracletest.Load(t, []string{oracletest.Pass},
+		"CREATE TABLE session_roles (role text)", "INSERT INTO session_roles VALUES ('SELECT_CATALOG_ROLE'), ('AUDIT_VIEWER')",
+		"CREATE TABLE session_privs (privilege text)", "INSERT INTO session_privs VALUES ('CREATE SESSION')")
+	assert.Empty(t, plain.Target(t, oracle.Config{}, nil).Warnings())
+
+	dba := oracletest.Load(t, []string{oracletest.Pass},
+		"CREATE TABLE session_roles (role text)", "INSERT INTO session_roles VALUES ('DBA'), ('SELECT_CATALOG_ROLE')",
+		"CREATE TABLE session_privs (privilege text)", "INSERT INTO session_privs VALUES ('CREATE SESSION'), ('SELECT ANY TABLE')",
+		"CREATE FUNCTION sys_context(ns text, p text) RETURNS text LANGUAGE sql AS $$SELECT CASE p WHEN 'ISDBA' THEN 'TRUE' ELSE 'SYSTEM' END$$")
+	w := dba.Target(t, oracle.Config{}, nil).Warnings()
+	require.Len(t, w, 4, "%q", w)
+	all := strings.Join(w, "\n")
+	for _, want := range []string{"AS SYSDBA", "is SYSTEM", "has role DBA", "has system privilege SELECT ANY TABLE"} {
+		assert.Contains(t, all, want)
+	}
+	assert.NotContains(t, all, "has role SELECT_CATALOG_ROLE", "a needed role is not a warning")
+	assert.Contains(t, w[0], oracle.LeastPrivilege)
 }
 
 func TestMaxRows(t *testing.T) {
@@ -229,6 +257,14 @@ func TestLiveOracle(t *testing.T) {
 	require.Len(t, rows, 1)
 	_, _, err = tg.QueryRows(ctx, "DELETE FROM dual")
 	assert.True(t, errors.Is(err, sqlguard.ErrRefused))
+	// The session was pinned before the first query.
+	_, rows, err = tg.QueryRows(ctx, "SELECT SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA') FROM dual")
+	require.NoError(t, err)
+	assert.Equal(t, "SYS", *rows[0][0])
+	_, rows, err = tg.QueryRows(ctx, "SELECT value FROM nls_session_parameters WHERE parameter = 'NLS_NUMERIC_CHARACTERS'")
+	require.NoError(t, err)
+	assert.Equal(t, ".,", *rows[0][0])
+	t.Logf("warnings: %q", tg.Warnings())
 	profiles, err := tg.Profiles(ctx)
 	require.NoError(t, err)
 	assert.NotEmpty(t, profiles)

@@ -40,6 +40,7 @@ type Target struct {
 
 	// Learned at open; read-only after.
 	instance, hostName, version string
+	warnings                    []string
 
 	netMu  sync.Mutex
 	net    *netconf.Location
@@ -85,14 +86,16 @@ func Open(ctx context.Context, ep Endpoint, cfg Config, files host.Host) (*Targe
 		}
 	}
 	dsn := goora.BuildUrl(ep.Host, ep.port(), ep.Service, ep.User, cfg.Password.Reveal(), opts)
-	db := sql.OpenDB(goora.NewConnector(dsn))
+	// Every connection of the pool is pinned before its first query.
+	db := sql.OpenDB(pinnedConnector{Connector: goora.NewConnector(dsn), setup: SessionSetup()})
 	return open(ctx, ep, db, cfg, files, newRedactor(cfg.Password.Reveal(), cfg.WalletPassword.Reveal()))
 }
 
 // OpenDB makes a Target of a database/sql pool the caller opened with
-// another driver; the pool must reach an Oracle database. Everything
-// Open guarantees still holds for queries: the statement guard and the
-// read-only transaction. stigscan's own tests use it with a PostgreSQL
+// another driver; the pool must reach an Oracle database. The statement
+// guard and the read-only transaction still hold for queries; the
+// session setup (SessionSetup) is the caller's to run, since only the
+// caller's driver can run it on each new connection. stigscan's own tests use it with a PostgreSQL
 // database whose views are shaped like Oracle's, because no Oracle server
 // can run where they do. Close closes db.
 func OpenDB(ctx context.Context, ep Endpoint, db *sql.DB, cfg Config, files host.Host) (*Target, error) {
@@ -116,6 +119,9 @@ func open(ctx context.Context, ep Endpoint, db *sql.DB, cfg Config, files host.H
 		return nil, err
 	}
 	t.log.Info("oracle: connected", "instance", t.instance, "version", t.version, "files", files.Describe())
+	for _, w := range t.warnings {
+		t.log.Warn(w)
+	}
 	return t, nil
 }
 
@@ -134,6 +140,7 @@ func (t *Target) learn(ctx context.Context) error {
 	case err != nil && !errors.Is(err, ErrPrivilege):
 		return err
 	}
+	t.warnings = t.learnPrivileges(ctx)
 	return nil
 }
 

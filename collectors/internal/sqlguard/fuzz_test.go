@@ -136,3 +136,93 @@ func FuzzPostgresAllowList(f *testing.F) {
 		}
 	})
 }
+
+// An Oracle query the guard accepts calls only allow-listed names and
+// reads only allowed relations, checked here on the tokens without the
+// guard's block walk: every '(' follows a keyword, an allowed function, a
+// type, a CTE name or t.col (+); every FROM or JOIN outside a call names
+// an allowed view, a CTE or a subquery; no name is a refused one.
+func FuzzOracleAllowList(f *testing.F) {
+	for _, s := range []string{
+		"SELECT u.username FROM sys.dba_users u JOIN dba_profiles p ON p.profile = u.profile",
+		"SELECT SYS.URIFACTORY.GETURI('http://x').GETCLOB() FROM dual",
+		"SELECT BFILENAME('D', 'f') FROM dual",
+		"SELECT DBMS_XSLPROCESSOR.READ2CLOB('D', 'f') FROM dual",
+		`SELECT XMLTYPE('<!DOCTYPE x SYSTEM "http://x/">') FROM dual`,
+		"SELECT USER_LOCK.SLEEP(1) FROM dual",
+		`SELECT name, spare4 FROM "SYS"."USER$"`,
+		"SELECT 1 FROM dba_users@remote",
+		"SELECT /*+ hint */ q'[x]' FROM dual -- c",
+		"WITH t (n) AS (SELECT 1 FROM dual) SELECT t.n FROM t",
+		"SELECT x.a FROM (SELECT 1 AS a FROM dual) x WHERE EXISTS (SELECT 1 FROM emp)",
+		"SELECT EXTRACT(YEAR FROM created) FROM dba_users",
+		"SELECT SYS_CONTEXT('USERENV', 'DB_NAME') FROM dual",
+		"SELECT dbms_random.value FROM dual UNION SELECT 1 FROM dual dbms_random",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		if CheckDialect(Oracle, q) != nil {
+			return
+		}
+		toks, err := lex(Oracle, q)
+		if err != nil {
+			t.Fatalf("accepted %q the lexer refuses: %v", q, err)
+		}
+		ctes := leadingCTEs(toks)
+		var opens []string // per open '(': the word before it
+		for i, tk := range toks {
+			word := func(j int) string {
+				if j >= 0 && j < len(toks) && toks[j].kind == kWord {
+					return strings.ToUpper(toks[j].text)
+				}
+				return ""
+			}
+			switch {
+			case tk.kind == kPunct && tk.text == "@":
+				t.Fatalf("accepted a database link: %q", q)
+			case tk.kind == kPunct && tk.text == "(":
+				prev := word(i - 1)
+				opens = append(opens, prev)
+				if i == 0 || toks[i-1].kind == kPunct || toks[i-1].kind == kString || toks[i-1].kind == kNumber {
+					continue
+				}
+				if i+2 < len(toks) && toks[i+1].text == "+" && toks[i+2].text == ")" {
+					continue // col(+), the outer-join marker: no call
+				}
+				if toks[i-1].kind == kQuoted {
+					t.Fatalf("accepted a call of a quoted name: %q", q)
+				}
+				if i >= 2 && toks[i-2].kind == kPunct && toks[i-2].text == "." {
+					t.Fatalf("accepted a qualified call: %q", q)
+				}
+				if !oracleFunction(prev) && !oracleWordBeforeParen(prev, prevTok(toks, i-1)) && !oracleTypeWord(toks, i-1) && prev != "SYS_CONTEXT" && !cteAt(ctes, prev, i-1) && !(prev == "" && toks[i-1].kind != kWord) {
+					t.Fatalf("accepted a call of %s: %q", prev, q)
+				}
+			case tk.kind == kPunct && tk.text == ")":
+				if len(opens) > 0 {
+					opens = opens[:len(opens)-1]
+				}
+			case tk.kind == kWord || tk.kind == kQuoted:
+				n := oraIdent(tk)
+				if oracleSecretColumn(n) || strings.Contains(n, "$") && !strings.HasPrefix(n, "V$") && !strings.HasPrefix(n, "GV$") {
+					t.Fatalf("accepted refused name %s: %q", n, q)
+				}
+				w := word(i)
+				inCall := len(opens) > 0 && oracleFunction(opens[len(opens)-1])
+				afterDot := i > 0 && toks[i-1].kind == kPunct && toks[i-1].text == "."
+				if (w == "FROM" && !inCall || w == "JOIN") && !afterDot && i+1 < len(toks) && (toks[i+1].kind == kWord || toks[i+1].kind == kQuoted) {
+					end := nameEnd(toks, i+1)
+					last := oraIdent(toks[end-1])
+					at, isCTE := ctes[last]
+					if ok, _ := oracleRelation(last); !ok && !(end == i+2 && isCTE && at < i+1) {
+						t.Fatalf("accepted relation %s: %q", last, q)
+					}
+					if end > i+2 && (end != i+4 || oraIdent(toks[i+1]) != "SYS") {
+						t.Fatalf("accepted a relation of another schema: %q", q)
+					}
+				}
+			}
+		}
+	})
+}

@@ -146,7 +146,11 @@ func CheckDialect(d Dialect, query string) error {
 		// An allow-list of functions and relations (pgallow.go).
 		return checkPostgres(query, toks)
 	}
-	return checkCalls(d, toks)
+	if err := checkCalls(d, toks); err != nil {
+		return err
+	}
+	// An allow-list of functions and relations (oracle_allow.go).
+	return checkOracleAllowed(query, toks)
 }
 
 // checkLead requires the statement to begin, after any opening

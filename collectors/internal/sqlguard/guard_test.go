@@ -48,7 +48,7 @@ func TestCheckDialectAccepts(t *testing.T) {
 		{"oracle q-quote", Oracle, "SELECT q'[it's; DELETE]' FROM dual"},
 		{"oracle nq-quote braces", Oracle, "SELECT nq'{x;y}' FROM dual"},
 		{"oracle q-quote same char", Oracle, "SELECT Q'#a;b#' FROM dual"},
-		{"oracle hash in identifier", Oracle, "SELECT obj# FROM sys.obj$"},
+		{"oracle hash in identifier", Oracle, "SELECT ts# FROM v$tablespace"},
 		{"oracle comment does not nest", Oracle, "SELECT /* /* */ 1 FROM dual"},
 		{"oracle connect by start with", Oracle, "SELECT level FROM dual CONNECT BY level < 3 START WITH 1 = 1"},
 	}
@@ -162,7 +162,7 @@ func TestCheckEveryDialect(t *testing.T) {
 		query  string
 		wantOK bool
 	}{
-		{"portable select", "SELECT a, b FROM pg_roles WHERE c = 'x;y' -- z", true},
+		{"portable select", "SELECT 'x;y' AS c -- z", true},
 		{"postgres dollar quote with semicolon", "SELECT $$;$$", false},
 		{"oracle q-quote", "SELECT q'[it's]' FROM dual", false},             // PostgreSQL reads an unterminated string
 		{"postgres nested comment", "SELECT /* /* */ ; DELETE */ 1", false}, // Oracle ends the comment early

@@ -1,6 +1,9 @@
 package sqlguard
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 //go:generate go test . -run TestPostgresCatalogIsGenerated -update
 
@@ -373,8 +376,12 @@ func cteNames(toks []token) map[string]bool {
 
 // clip bounds a name repeated in an error.
 func clip(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "..."
+	if len(s) <= 64 {
+		return s
 	}
-	return s
+	cut := 64
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut-- // never split a character: messages stay valid UTF-8
+	}
+	return s[:cut] + "..."
 }
