@@ -46,6 +46,7 @@ var kind = dbtarget.Kind{Name: "mongodb", ErrClosed: ErrClosed}
 
 var (
 	_ host.Host          = (*Target)(nil)
+	_ host.Warner        = (*Target)(nil)
 	_ host.MongoDatabase = (*Target)(nil)
 	_ host.FactsProvider = (*Target)(nil)
 	_ host.Live          = (*Target)(nil)

@@ -52,6 +52,7 @@ var kind = dbtarget.Kind{Name: "oracle", Dialect: sqlguard.Oracle, ErrClosed: Er
 
 var (
 	_ host.Host          = (*Target)(nil)
+	_ host.Warner        = (*Target)(nil)
 	_ host.SQLDatabase   = (*Target)(nil)
 	_ host.FactsProvider = (*Target)(nil)
 	_ host.Live          = (*Target)(nil)
