@@ -299,3 +299,19 @@ func TestReadFileLimitHelper(t *testing.T) {
 		assert.Equal(t, "0123456789", string(data))
 	}
 }
+
+// TestRegexBudgetPerRun: once the evaluation's regex time is spent, later
+// objects' pattern matches are errors naming that budget.
+func TestRegexBudgetPerRun(t *testing.T) {
+	root := writeRoot(t, map[string]string{"etc/a": "ab\n", "etc/b": "ab\n"})
+	t1, o1 := tfc54(1, "/etc/a", "^ab$", "") // RE2: one call, metered after it
+	t2, o2 := tfc54(2, "/etc/b", "^(?=a)ab$", "")
+	p := prepare(t, budgetDoc(2, t1+t2, o1+o2, "", ""), oval.Options{Limits: oval.Limits{RegexPerRun: time.Nanosecond}})
+	h, err := local.NewRoot(root)
+	require.NoError(t, err)
+	res, err := p.Evaluate(context.Background(), h, nil)
+	require.NoError(t, err)
+	assert.Equal(t, oval.True, res.Definition("oval:t:def:1").Result, "the first object's match runs, and spends the budget")
+	assert.Equal(t, oval.Error, res.Definition("oval:t:def:2").Result)
+	assert.Contains(t, objectText(res, "oval:t:obj:2"), "regular expression time budget of 1ns for the evaluation is spent")
+}

@@ -338,13 +338,19 @@ func (r *run) collectSet(s *Set) ([]*Item, string, []Message) {
 	if len(ops) == 0 {
 		return nil, FlagError, append(msgs, msg("empty set"))
 	}
-	has := func(items []*Item, it *Item) bool {
-		for _, x := range items {
-			if x.ID == it.ID {
-				return true
+	// Item sets by id, built once per operand: objects hold up to
+	// MaxItems items, and a scan of one list per item would be quadratic.
+	idSets := map[*[]*Item]map[int]bool{}
+	has := func(items *[]*Item, it *Item) bool {
+		set, ok := idSets[items]
+		if !ok {
+			set = make(map[int]bool, len(*items))
+			for _, x := range *items {
+				set[x.ID] = true
 			}
+			idSets[items] = set
 		}
-		return false
+		return set[it.ID]
 	}
 	var out []*Item
 	uncertain := false
@@ -352,8 +358,8 @@ func (r *run) collectSet(s *Set) ([]*Item, string, []Message) {
 	case "INTERSECTION":
 		for _, it := range ops[0].items {
 			in := true
-			for _, op := range ops[1:] {
-				in = in && has(op.items, it)
+			for j := 1; j < len(ops); j++ {
+				in = in && has(&ops[j].items, it)
 			}
 			if in {
 				out = append(out, it)
@@ -370,16 +376,18 @@ func (r *run) collectSet(s *Set) ([]*Item, string, []Message) {
 			return nil, FlagNotCollected, msgs
 		}
 		for _, it := range ops[0].items {
-			if len(ops) < 2 || !has(ops[1].items, it) {
+			if len(ops) < 2 || !has(&ops[1].items, it) {
 				out = append(out, it)
 			}
 		}
 		uncertain = ops[0].flag == FlagIncomplete || (len(ops) > 1 && (ops[1].flag == FlagIncomplete || ops[1].flag == FlagNotCollected))
 	default: // UNION
 		allNC := true
+		seen := map[int]bool{}
 		for _, op := range ops {
 			for _, it := range op.items {
-				if !has(out, it) {
+				if !seen[it.ID] {
+					seen[it.ID] = true
 					out = append(out, it)
 				}
 			}

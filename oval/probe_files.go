@@ -362,7 +362,7 @@ func fileProbe(ctx context.Context, q *Query) ([]*Item, error) {
 		}
 		items = append(items, it)
 		buf = new(fileItemBuf)
-		return nil
+		return q.TooMany(len(items))
 	})
 	if err != nil {
 		return nil, err

@@ -2,6 +2,8 @@ package xccdf
 
 import (
 	"encoding/xml"
+	"errors"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -116,8 +118,8 @@ func parseItem(r *reader, se xml.StartElement, b *Benchmark, parent *Group) (Ite
 			Parent:    parent,
 		}
 		if w := attr(se, "weight"); w != "" {
-			f, err := strconv.ParseFloat(strings.TrimSpace(w), 64)
-			if err != nil || f < 0 {
+			f, err := parseWeight(w)
+			if err != nil {
 				return nil, r.errorf(g.ID, "invalid weight %q", w)
 			}
 			g.Weight = f
@@ -178,8 +180,8 @@ func parseRule(r *reader, se xml.StartElement, b *Benchmark, parent *Group) (*Ru
 		rule.Role = "full"
 	}
 	if w := attr(se, "weight"); w != "" {
-		f, err := strconv.ParseFloat(strings.TrimSpace(w), 64)
-		if err != nil || f < 0 {
+		f, err := parseWeight(w)
+		if err != nil {
 			return nil, r.errorf(rule.ID, "invalid weight %q", w)
 		}
 		rule.Weight = f
@@ -434,7 +436,7 @@ func parseProfile(r *reader, se xml.StartElement) (*Profile, error) {
 		case "refine-rule":
 			rr := RefineRule{IDRef: attr(c, "idref"), Selector: attr(c, "selector"), Severity: attr(c, "severity"), Role: attr(c, "role")}
 			if w := attr(c, "weight"); w != "" {
-				f, perr := strconv.ParseFloat(strings.TrimSpace(w), 64)
+				f, perr := parseWeight(w)
 				if perr != nil {
 					return r.errorf(p.ID, "refine-rule %s: invalid weight %q", rr.IDRef, w)
 				}
@@ -504,4 +506,18 @@ func parseLogicalTest(r *reader, se xml.StartElement) (*LogicalTest, error) {
 		return r.skip()
 	})
 	return lt, err
+}
+
+// parseWeight reads an XCCDF weight: a finite number, zero or more. NaN
+// or an infinity would make every score NaN, which no results format can
+// carry.
+func parseWeight(w string) (float64, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(w), 64)
+	if err != nil {
+		return 0, err
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
+		return 0, errors.New("not a finite non-negative number")
+	}
+	return f, nil
 }

@@ -238,3 +238,38 @@ func TestRootRemovedUnderneath(t *testing.T) {
 	_, err = h.ReadFile(context.Background(), "/etc/passwd")
 	assert.True(t, errors.Is(err, fs.ErrNotExist))
 }
+
+// TestReadCap: a file over the host's cap is an error matching
+// host.ErrTooLarge naming the path and the cap, a 1 GB sparse file
+// included (refused from its size, not read); a kernel file that reports
+// size 0 is cut by the limited reader all the same.
+func TestReadCap(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "etc"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "etc", "f"), []byte("0123456789"), 0o644))
+	f, err := os.Create(filepath.Join(dir, "etc", "sparse"))
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(1<<30))
+	require.NoError(t, f.Close())
+	h, err := local.NewRoot(dir, local.WithMaxFileBytes(10))
+	require.NoError(t, err)
+	ctx := context.Background()
+	data, err := h.ReadFile(ctx, "/etc/f")
+	require.NoError(t, err)
+	assert.Equal(t, "0123456789", string(data))
+	_, err = h.ReadFile(ctx, "/etc/sparse")
+	assert.ErrorIs(t, err, host.ErrTooLarge)
+	assert.ErrorContains(t, err, "/etc/sparse: file is larger than the read cap of 10 bytes")
+	_, err = h.ReadFileLimit(ctx, "/etc/f", 9)
+	assert.ErrorIs(t, err, host.ErrTooLarge)
+
+	live := local.New(local.WithMaxFileBytes(16))
+	fis, err := live.Stat(ctx, "/proc/self/status")
+	require.NoError(t, err)
+	require.Zero(t, fis[0].Size, "the kernel says size 0")
+	_, err = live.ReadFile(ctx, "/proc/self/status")
+	assert.ErrorIs(t, err, host.ErrTooLarge)
+	data, err = local.New().ReadFile(ctx, "/proc/self/status")
+	require.NoError(t, err)
+	assert.Greater(t, len(data), 16)
+}

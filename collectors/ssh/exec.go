@@ -7,13 +7,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/stigscan/stigscan/collectors/host"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/stigscan/stigscan/collectors/host"
 )
 
 // Commands do not each get a session. Opening a session costs a round trip

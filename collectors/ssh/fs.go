@@ -429,13 +429,24 @@ func readFilesBody(paths []string, limit int64) string {
 	if sys.Len() > 0 {
 		b.WriteString("perr=$(cat --" + sys.String() + " 2>&1 >/dev/null)\n")
 	}
-	b.WriteString("set --\nfor p in")
+	var list strings.Builder
 	for _, p := range paths {
-		b.WriteString(" " + Quote(p))
+		list.WriteString(" " + Quote(p))
 	}
+	// One stat gives the sizes of the regular files, in order, so a file
+	// over the cap is left out of the archive (L) without a process per
+	// file. If stat fails for one of them the sizes are not used; the
+	// command's output cap still holds.
+	b.WriteString("set --\nfor p in" + list.String() + `; do [ -f "$p" ] && [ -s "$p" ] && set -- "$@" "$p"; done
+sizes=
+if [ $# -gt 0 ]; then sizes=$(stat -L -c %s -- "$@" 2>/dev/null)$nl; fi
+c=0; rest=$sizes; while [ -n "$rest" ]; do rest=${rest#*"$nl"}; c=$((c+1)); done
+[ "$c" -eq $# ] || sizes=
+`)
+	b.WriteString("set --\nfor p in" + list.String())
 	b.WriteString(`; do
 	if [ -f "$p" ] && [ -s "$p" ]; then
-		n=$(stat -L -c %s -- "$p" 2>/dev/null) || n=0
+		n=${sizes%%"$nl"*}; sizes=${sizes#*"$nl"}
 		if [ "$n" -gt ` + strconv.FormatInt(limit, 10) + ` ] 2>/dev/null; then printf 'L\0'; else printf 'T\0'; set -- "$@" "$p"; fi
 	elif [ -f "$p" ]; then
 		case $p in
@@ -542,10 +553,11 @@ func (h *Host) ReadFiles(ctx context.Context, paths ...string) ([]FileResult, er
 }
 
 func (h *Host) readChunk(ctx context.Context, paths []string) (map[string]FileResult, error) {
+	// A batch is bounded by the command output cap too; past it (files
+	// that grew after their size was taken), each is read alone under its
+	// own cap.
 	res, err := h.script(ctx, "read files", readFilesBody(paths, h.maxFile))
 	if errors.Is(err, errOutputCap) {
-		// Files that grew since their size was checked: each alone,
-		// under its own cap.
 		out := make(map[string]FileResult, len(paths))
 		for _, p := range paths {
 			data, err := h.readFileRemote(ctx, p)

@@ -15,6 +15,7 @@ import (
 	"github.com/stigscan/stigscan/collectors/secret"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/fleet"
+	"github.com/stigscan/stigscan/oval"
 	"github.com/stigscan/stigscan/report/jsonres"
 	"github.com/stigscan/stigscan/xccdf"
 )
@@ -179,7 +180,14 @@ func (sf *scanFlags) targetList() ([]fleet.Target, error) {
 	return ts, nil
 }
 
-func (sf *scanFlags) scanOne(ctx context.Context, e *env, b *engine.Benchmark, src *source, t fleet.Target) error {
+func (sf *scanFlags) scanOne(ctx context.Context, e *env, b *engine.Benchmark, src *source, t fleet.Target) (err error) {
+	defer func() {
+		// As in fleet mode: a panic while scanning the target is its
+		// error (exit 1), with the value and no stack.
+		if v := recover(); v != nil {
+			err = fmt.Errorf("scan: %w", oval.NewPanicError("scan of "+t.Name, v))
+		}
+	}()
 	h, closeFn, err := sf.ssh.opener(&sf.db)(ctx, t)
 	if err != nil {
 		return err
