@@ -77,7 +77,7 @@ func TestScanUnprivilegedSudo(t *testing.T) {
 	acct := testaccount.New(t)
 	srv := testsshd.Start(t, testsshd.Options{User: acct.Name})
 	testaccount.Sudoers(t, acct.Name, acct.Name+" ALL=(root) NOPASSWD: /bin/sh")
-	sshArgs := []string{"--ssh-key", srv.ClientKeyFile, "--known-hosts", srv.KnownHosts(t)}
+	sshArgs := []string{"--ssh-key", srv.ClientKeyFile, "--known-hosts", srv.KnownHosts(t), "--connect-timeout", slowLogin}
 
 	local, _ := scanJSON(t, "local")
 	withSudo, summary := scanJSON(t, srv.Target(), append(sshArgs, "--sudo")...)
@@ -172,7 +172,7 @@ func TestOVALUnreadableDirectory(t *testing.T) {
 	eval := func(target string, extra ...string) string {
 		args := append([]string{"oval", "eval", file, "--target", target}, extra...)
 		if target != "local" {
-			args = append(args, "--ssh-key", srv.ClientKeyFile, "--known-hosts", srv.KnownHosts(t), "--ssh-agent=false")
+			args = append(args, "--ssh-key", srv.ClientKeyFile, "--known-hosts", srv.KnownHosts(t), "--ssh-agent=false", "--connect-timeout", slowLogin)
 		}
 		var o, e bytes.Buffer
 		err := cli.Run(context.Background(), args, strings.NewReader(""), &o, &e)
@@ -218,8 +218,9 @@ func TestRemoteUnprivilegedNeverWrong(t *testing.T) {
 	require.NoError(t, err)
 	prep, err := oval.Prepare(defs, oval.Options{})
 	require.NoError(t, err)
+	ids := ovalSample(t, defs)
 	eval := func(h host.Host) map[string]string {
-		res, err := prep.Evaluate(ctx, h, nil)
+		res, err := prep.Evaluate(ctx, h, nil, ids...)
 		require.NoError(t, err)
 		m := map[string]string{}
 		for _, d := range res.Definitions {
