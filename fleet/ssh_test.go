@@ -20,14 +20,18 @@ import (
 )
 
 // sshOpener dials targets whose Options name their server's key and
-// known_hosts file, and counts connections open at once.
+// known_hosts file, and counts connections open at once. Keepalives are
+// off: the frozen host must be ended by the fleet's host timeout, which is
+// what is tested, not by the connection's keepalive (45 s by default),
+// which collectors/ssh tests.
 func sshOpener(open, peak *atomic.Int32) fleet.Opener {
 	return func(ctx context.Context, tg fleet.Target) (host.Host, func() error, error) {
 		st, err := ssh.ParseTarget(tg.Spec)
 		if err != nil {
 			return nil, nil, err
 		}
-		h, err := ssh.Dial(ctx, st, ssh.Config{KeyFile: tg.Options["key"], KnownHostsFile: tg.Options["known-hosts"], ConnectTimeout: 2 * time.Minute})
+		h, err := ssh.Dial(ctx, st, ssh.Config{KeyFile: tg.Options["key"], KnownHostsFile: tg.Options["known-hosts"],
+			ConnectTimeout: 2 * time.Minute, KeepaliveInterval: -1})
 		if err != nil {
 			return nil, nil, err
 		}

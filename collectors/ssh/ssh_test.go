@@ -429,8 +429,8 @@ func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 // expire: far above what the healthy path takes here and now, so that only
 // a command that really hangs reaches it, even on a loaded machine. It
 // measures a fresh connection to srv, Dial plus the first command (which
-// starts the remote shell), then a few more commands, and allows twenty
-// times the slowest of those plus slack.
+// starts the remote shell), then a few more commands, and allows ten times
+// the slowest of those plus slack.
 func healthyBound(t *testing.T, srv *testsshd.Server) time.Duration {
 	t.Helper()
 	ctx := context.Background()
@@ -447,7 +447,7 @@ func healthyBound(t *testing.T, srv *testsshd.Server) time.Duration {
 		slowest = max(slowest, time.Since(start))
 	}
 	require.NoError(t, h.Close())
-	bound := 20*slowest + 3*time.Second
+	bound := 10*slowest + 3*time.Second
 	t.Logf("healthy path: dial and first command %s, slowest %s; timeout under test %s",
 		first.Round(time.Millisecond), slowest.Round(time.Millisecond), bound.Round(time.Millisecond))
 	return bound

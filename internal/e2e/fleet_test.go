@@ -251,12 +251,12 @@ func TestFleetFaults(t *testing.T) {
 		tg(srv.Port, "ok3", ""),
 	)
 
-	// The connect timeout bounds the healthy logins too: it is twenty
-	// times what one takes here and now (the key decrypted with its
-	// passphrase, handshake, login), rounded to seconds for the message.
+	// The connect timeout bounds the healthy logins too: it is ten times
+	// what one takes here and now (the key decrypted with its passphrase,
+	// handshake, login) plus slack, rounded to seconds for the message.
 	// The host timeout is only a backstop for a scan that hangs: no host
 	// of this fleet may need it, healthy ones least of all.
-	connectTimeout := (20*healthyLogin(t, srv, passFile) + 5*time.Second).Round(time.Second)
+	connectTimeout := (10*healthyLogin(t, srv, passFile) + 5*time.Second).Round(time.Second)
 	const hostTimeout = 15 * time.Minute
 	t.Logf("connect timeout %s, host timeout %s", connectTimeout, hostTimeout)
 

@@ -186,10 +186,11 @@ func TestOVALUnreadableDirectory(t *testing.T) {
 }
 
 // TestRemoteSudoEqualsLocalOVAL evaluates the Debian 11 ComplianceAsCode
-// OVAL file logged in as a throwaway unprivileged account escalating with
-// the real sudo: every definition, test and collected object must be what
-// the local host, running as root, finds. Every read, listing, walk and
-// kernel parameter of the content goes through "sudo -n -- /bin/sh -s".
+// OVAL file (a sample in `make test`: ovalSample) logged in as a throwaway
+// unprivileged account escalating with the real sudo: every definition,
+// test and collected object must be what the local host, running as root,
+// finds. Every read, listing, walk and kernel parameter of the content goes
+// through "sudo -n -- /bin/sh -s".
 func TestRemoteSudoEqualsLocalOVAL(t *testing.T) {
 	file := ssgFile(t, "ssg-debian11-oval.xml")
 	acct := testaccount.New(t)
@@ -205,7 +206,7 @@ func TestRemoteSudoEqualsLocalOVAL(t *testing.T) {
 }
 
 // TestRemoteUnprivilegedNeverWrong evaluates the Debian 11 ComplianceAsCode
-// OVAL file logged in as a throwaway unprivileged account without sudo.
+// OVAL file (a sample in `make test`: ovalSample) logged in as a throwaway unprivileged account without sudo.
 // What the account may not read cannot be decided, so a definition or test
 // may come out error or unknown where root decides it, but never true where
 // root finds false or the reverse.
