@@ -600,11 +600,13 @@ func TestConcurrentSessionsStayUnderLimit(t *testing.T) {
 
 func TestDeadPeer(t *testing.T) {
 	ctx := context.Background()
-	started := func(t *testing.T, h *Host) (<-chan error, string) {
+	// started runs a command that outlives limit (what the fault and
+	// detecting it may take) and returns once it has started.
+	started := func(t *testing.T, h *Host, limit time.Duration) (<-chan error, string) {
 		flag := filepath.Join(t.TempDir(), "started")
 		done := make(chan error, 1)
 		go func() {
-			_, err := h.Run(ctx, "touch "+Quote(flag)+"; exec sleep 60")
+			_, err := h.Run(ctx, "touch "+Quote(flag)+"; exec "+sleepPast(limit+untilLong))
 			done <- err
 		}()
 		require.Eventually(t, func() bool { return fileExists(flag) }, untilLong, 20*time.Millisecond)
@@ -626,7 +628,7 @@ func TestDeadPeer(t *testing.T) {
 	t.Run("sshd killed mid-scan", func(t *testing.T) {
 		srv := testsshd.Start(t, testsshd.Options{})
 		h := dial(t, srv, func(c *Config) { c.CommandTimeout = 5 * time.Minute })
-		done, _ := started(t, h)
+		done, _ := started(t, h, 0)
 		require.NoError(t, h.Err())
 		srv.Kill(t)
 		err := await(t, done, 0)
@@ -649,7 +651,7 @@ func TestDeadPeer(t *testing.T) {
 			c.KeepaliveInterval = interval
 			c.KeepaliveCountMax = count
 		})
-		done, _ := started(t, h)
+		done, _ := started(t, h, (count+1)*interval)
 		srv.Freeze(t)
 		t.Cleanup(func() { srv.Thaw(t) })
 		err := await(t, done, (count+1)*interval)
@@ -667,7 +669,7 @@ func TestDeadPeer(t *testing.T) {
 			c.CommandTimeout = 5 * time.Minute
 			c.HostTimeout = timeout
 		})
-		done, _ := started(t, h)
+		done, _ := started(t, h, timeout)
 		err := await(t, done, timeout)
 		require.ErrorIs(t, err, ErrHostTimeout)
 		_, err = h.Stat(ctx, "/etc/passwd")
