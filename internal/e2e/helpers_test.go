@@ -35,9 +35,12 @@ func dialLoopback(t *testing.T, srv *testsshd.Server, sudo ...bool) *ssh.Host {
 	h, err := ssh.Dial(context.Background(), tg, ssh.Config{
 		KeyFile:        srv.ClientKeyFile,
 		KnownHostsFile: srv.KnownHosts(t),
-		// Generous: no test here waits for it to expire, and a loaded
-		// machine can take many seconds to log in.
+		// Generous: no test here waits for either to expire. A loaded
+		// machine can take many seconds to log in, and more than the
+		// default 2 minutes for one command that walks a whole tree or
+		// reads ahead the files of many definitions.
 		ConnectTimeout: 2 * time.Minute,
+		CommandTimeout: 20 * time.Minute,
 		Sudo:           len(sudo) > 0 && sudo[0],
 	})
 	require.NoError(t, err, "sshd log:\n%s", srv.Log())
