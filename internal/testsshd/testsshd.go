@@ -169,7 +169,9 @@ func (s *Server) run(confPath string) error {
 	cmd := exec.Command(SSHDPath, "-D", "-e", "-f", confPath)
 	cmd.Stdout = (*logWriter)(s)
 	cmd.Stderr = (*logWriter)(s)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Should the test binary die without running its cleanups (go test's
+	// -timeout panics), the server goes too instead of lingering.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return err
 	}
