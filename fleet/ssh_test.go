@@ -82,15 +82,25 @@ func TestRunSSHFrozenHost(t *testing.T) {
 	t.Logf("healthy targets, %d at once: slowest %s; host timeout %s", parallel, slowest.Round(time.Millisecond), hostTimeout.Round(time.Millisecond))
 	peak.Store(0)
 
+	// Freeze the server once the scan's first command starts on it,
+	// however long the login takes: the watch ends with the run, not at
+	// a fixed deadline.
+	ran, watched := make(chan struct{}), make(chan struct{})
 	go func() {
-		deadline := time.Now().Add(2 * time.Minute)
-		for time.Now().Before(deadline) && !strings.Contains(frozen.Log(), "Starting session") {
-			time.Sleep(5 * time.Millisecond)
+		defer close(watched)
+		for !strings.Contains(frozen.Log(), "Starting session") {
+			select {
+			case <-ran:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
 		}
 		frozen.Freeze(t)
 	}()
 	start := time.Now()
 	ss, err := fleet.Run(context.Background(), b, ts, sshOpener(&open, &peak), fleet.Options{Parallel: parallel, HostTimeout: hostTimeout})
+	close(ran)
+	<-watched
 	require.NoError(t, err)
 	t.Logf("21 targets, one frozen: %s", time.Since(start).Round(time.Millisecond))
 	require.Len(t, ss, len(ts))
