@@ -9,8 +9,15 @@ build:
 	$(GO) build -o $(BIN) ./cmd/stigscan
 
 # The one command that runs the tests (CI runs exactly this, via .ci/run).
+# TEST_TIMEOUT bounds each package's test binary, so a hang ends with every
+# goroutine's stack well inside CI's 90 minutes instead of at go test's
+# default 10 minutes, which the slowest packages come near on a loaded 2-core
+# machine. TEST_P is how many packages run at once (go test -p; default:
+# the number of CPUs); TEST_P=1 on a machine that is busy with other work.
+TEST_TIMEOUT ?= 45m
+TEST_P       ?=
 test: vet tidy-check
-	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) $(if $(TEST_P),-p $(TEST_P)) $(PKGS)
 
 vet:
 	$(GO) vet $(PKGS)

@@ -60,7 +60,9 @@ func TestParseRefusals(t *testing.T) {
 			_, err := Parse(strings.NewReader(tc.doc), "doc.xml")
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
-			assert.Less(t, time.Since(start), 5*time.Second, "refusal must be immediate")
+			// Generous (loaded CI machines stall for seconds): it catches
+			// an expansion, not a slow parser.
+			assert.Less(t, time.Since(start), time.Minute, "refusal must be immediate")
 			var ce *ContentError
 			require.True(t, errors.As(err, &ce), "error is a ContentError: %T", err)
 			assert.Equal(t, "doc.xml", ce.File)

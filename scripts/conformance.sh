@@ -20,3 +20,10 @@ report=${STIGSCAN_CONFORMANCE_REPORT:-${TMPDIR:-/tmp}/stigscan-conformance-resul
 STIGSCAN_CONFORMANCE_ROOT="$root" STIGSCAN_CONFORMANCE_REPORT="$report" \
 	go test -count=1 -timeout 40m -run 'TestDebian11' -v ./internal/conformance/ | tail -n 200
 echo "conformance: full comparison in $report"
+# Remote (SSH, SSH with sudo, SSH without privilege) against local on every
+# definition of ssg-debian11-oval.xml; `make test` runs the same tests on a
+# sample of definitions (internal/e2e ovalSample). Without -race: minutes
+# each even so, and `make test` has run them under the race detector.
+echo "conformance: SSH against local on every OVAL definition (internal/e2e)"
+STIGSCAN_E2E_FULL_OVAL=1 go test -count=1 -timeout 40m \
+	-run '^(TestRemoteEqualsLocalOVAL|TestRemoteEqualsLocalXCCDF|TestRemoteSudoEqualsLocalOVAL|TestRemoteUnprivilegedNeverWrong)$' ./internal/e2e/

@@ -53,8 +53,9 @@ func TestBadInput(t *testing.T) {
 				assert.True(t, errors.Is(err, tc.is), "error %v should match %v", err, tc.is)
 			}
 			// Refusals are immediate, not the end of a long expansion; a
-			// generous bound catches an expansion without timing the parser.
-			assert.Less(t, time.Since(start), 5*time.Second)
+			// generous bound (loaded CI machines stall for seconds) catches
+			// an expansion without timing the parser.
+			assert.Less(t, time.Since(start), time.Minute)
 		})
 	}
 }

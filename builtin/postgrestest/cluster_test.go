@@ -156,7 +156,7 @@ func (c *cluster) start(t *testing.T, settings map[string]string, hba string) {
 }
 
 func (c *cluster) waitReady() error {
-	deadline := time.Now().Add(time.Minute)
+	deadline := time.Now().Add(2 * time.Minute) // ends as soon as it answers
 	for {
 		select {
 		case <-c.exited:

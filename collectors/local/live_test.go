@@ -52,9 +52,11 @@ func TestLiveRunDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := local.New().Run(ctx, "sleep 30")
+	_, err := local.New().Run(ctx, "sleep 300")
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Less(t, time.Since(start), 10*time.Second)
+	// The deadline, not the command's end, returned: far below the sleep,
+	// and far above what killing it takes even on a loaded machine.
+	assert.Less(t, time.Since(start), 2*time.Minute)
 }
 
 func TestLiveFiles(t *testing.T) {

@@ -30,10 +30,37 @@ func openFerret(t *testing.T, s *testferret.Server, cfg Config, files host.Host)
 	if cfg.Password.IsZero() && cfg.AuthMechanism == "" {
 		cfg.Password = NewSecret(testferret.Password)
 	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = slowLogin
+	}
 	tg, err := Open(context.Background(), s.URI(), cfg, files)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = tg.Close() })
 	return tg
+}
+
+// slowLogin is the ConnectTimeout of logins that must succeed: no test
+// waits for it to expire, and a loaded machine can take many seconds for a
+// TLS handshake and SCRAM login.
+const slowLogin = 2 * time.Minute
+
+// refusalBound is the ConnectTimeout of logins that must fail for their
+// own reason. The driver reports some refusals (a TLS handshake the server
+// or the client rejects) only when server selection gives up, at the
+// connect timeout, so it is not minutes; yet it must leave the handshake
+// time to fail rather than to time out: ten times what a healthy TLS login
+// with a client certificate takes here and now, plus slack.
+func refusalBound(t *testing.T, s *testferret.Server) time.Duration {
+	t.Helper()
+	start := time.Now()
+	tg, err := Open(context.Background(), s.TLSURI(), Config{Password: NewSecret(testferret.Password),
+		TLSCAFile: s.CAFile, TLSCertificateKeyFile: s.ClientCertKeyFile, ConnectTimeout: slowLogin}, nil)
+	require.NoError(t, err)
+	d := time.Since(start)
+	require.NoError(t, tg.Close())
+	bound := (10*d + 3*time.Second).Round(time.Second)
+	t.Logf("healthy TLS login: %s; connect timeout of refusals %s", d.Round(time.Millisecond), bound)
+	return bound
 }
 
 func TestOpenDescribeAndFacts(t *testing.T) {
@@ -66,9 +93,13 @@ func TestOpenTLSWithClientCertificate(t *testing.T) {
 		{name: "no client certificate", cfg: Config{Password: pw, TLSCAFile: s.CAFile}, errHas: "certificate"},
 		{name: "server not trusted", cfg: Config{Password: pw, TLS: true, TLSCertificateKeyFile: s.ClientCertKeyFile}, errHas: "certificate"},
 	}
+	refusal := refusalBound(t, s)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.cfg.ConnectTimeout = 3 * time.Second
+			tc.cfg.ConnectTimeout = slowLogin
+			if tc.errHas != "" {
+				tc.cfg.ConnectTimeout = refusal
+			}
 			tg, err := Open(context.Background(), s.TLSURI(), tc.cfg, nil)
 			if tc.errHas != "" {
 				require.Error(t, err)
@@ -100,9 +131,10 @@ func TestOpenRefusals(t *testing.T) {
 		{name: "x509 without certificate", uri: s.URI(), cfg: Config{AuthMechanism: "mongodb-x509"}, errHas: "client certificate"},
 		{name: "unknown mechanism", uri: s.URI(), cfg: Config{AuthMechanism: "PLAIN"}, errHas: "AuthMechanism"},
 	}
+	refusal := refusalBound(t, s)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.cfg.ConnectTimeout = 5 * time.Second
+			tc.cfg.ConnectTimeout = refusal
 			_, err := Open(context.Background(), tc.uri, tc.cfg, nil)
 			require.Error(t, err)
 			if tc.wantErr != nil {
@@ -119,7 +151,7 @@ func TestOpenRefusals(t *testing.T) {
 func TestX509AgainstServerWithoutIt(t *testing.T) {
 	s := testferret.Start(t)
 	_, err := Open(context.Background(), strings.Replace(s.TLSURI(), testferret.User+"@", "", 1), Config{
-		AuthMechanism: MechanismX509, TLSCAFile: s.CAFile, TLSCertificateKeyFile: s.ClientCertKeyFile, ConnectTimeout: 5 * time.Second,
+		AuthMechanism: MechanismX509, TLSCAFile: s.CAFile, TLSCertificateKeyFile: s.ClientCertKeyFile, ConnectTimeout: refusalBound(t, s),
 	}, nil)
 	require.Error(t, err, "FerretDB v1 has no MONGODB-X509 authentication")
 	assert.Contains(t, err.Error(), "authenticate", "the certificate got through TLS; the server refused the mechanism")
@@ -344,7 +376,7 @@ func TestPasswordNeverLeaks(t *testing.T) {
 	add(Sessions(ctx, tg))
 	add(tg.Facts(ctx))
 	add(tg.RunCommand(ctx, "admin", []byte(`{"createUser": "x", "pwd": "y"}`)))
-	_, err := Open(ctx, s.URI(), Config{Password: NewSecret(testferret.Password + "-wrong"), Logger: sink.Text(), ConnectTimeout: 5 * time.Second}, nil)
+	_, err := Open(ctx, s.URI(), Config{Password: NewSecret(testferret.Password + "-wrong"), Logger: sink.Text(), ConnectTimeout: refusalBound(t, s)}, nil)
 	add(nil, err)
 	outputs = append(outputs, tg.Describe(), sink.String(), fmt.Sprintf("%+v", tg.cfg))
 	require.NotEmpty(t, sink.String())

@@ -39,6 +39,11 @@ func openAs(t *testing.T, db *testpg.DB, role string, cfg Config, files host.Hos
 	if cfg.Password.IsZero() {
 		cfg.Password = secretOf(t, db.Password)
 	}
+	if cfg.ConnectTimeout == 0 {
+		// Generous: these logins must succeed, and a loaded machine
+		// can take many seconds for one.
+		cfg.ConnectTimeout = 2 * time.Minute
+	}
 	sink := &testlog.Sink{}
 	cfg.Logger = sink.JSON()
 	if files == nil {
@@ -133,7 +138,7 @@ func TestOpenTLS(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ep, err := ParseTarget(fmt.Sprintf("postgres://%s@%s:%d/%s", db.User, db.Host, db.Port, db.Name))
 			require.NoError(t, err)
-			cfg := Config{Password: secretOf(t, db.Password), SSLMode: tt.mode, SSLRootCert: tt.root, ConnectTimeout: 20 * time.Second}
+			cfg := Config{Password: secretOf(t, db.Password), SSLMode: tt.mode, SSLRootCert: tt.root, ConnectTimeout: 2 * time.Minute}
 			if tt.root == "" {
 				// An empty root must not mean ~/.postgresql/root.crt.
 				t.Setenv("HOME", t.TempDir())
@@ -216,10 +221,22 @@ func TestQueryRowsValuesAsText(t *testing.T) {
 
 func TestQueryRowsLimits(t *testing.T) {
 	db := testpg.Start(t)
-	tg := openAs(t, db, db.User, Config{QueryTimeout: 300 * time.Millisecond, MaxRows: 5}, nil)
 	ctx := context.Background()
+	// The statement_timeout bounds every query of the target, so it is
+	// twenty times what a healthy one takes here and now, plus slack.
+	probe := openAs(t, db, db.User, Config{}, nil)
+	var slowest time.Duration
+	for range 3 {
+		start := time.Now()
+		_, _, err := probe.QueryRows(ctx, "SELECT generate_series(1, 5)")
+		require.NoError(t, err)
+		slowest = max(slowest, time.Since(start))
+	}
+	timeout := (20*slowest + time.Second).Round(time.Millisecond)
+	t.Logf("healthy query: %s; statement_timeout %s", slowest.Round(time.Millisecond), timeout)
+	tg := openAs(t, db, db.User, Config{QueryTimeout: timeout, MaxRows: 5}, nil)
 
-	// Ten billion rows to count: minutes of work, stopped at 300 ms.
+	// Ten billion rows to count: far more work than the timeout allows.
 	_, _, err := tg.QueryRows(ctx, "SELECT count(*) FROM generate_series(1, 10000000000)")
 	var pe *pgconn.PgError
 	require.ErrorAs(t, err, &pe, "statement_timeout cancels the statement on the server")
@@ -312,7 +329,7 @@ func TestQueryRowsCannotWrite(t *testing.T) {
 
 	// The server logged what it was sent (log_statement = all for the
 	// role): the accepted queries, never a refused one.
-	require.Eventually(t, func() bool { return strings.Contains(db.Log(), "probe-ok-2") }, 10*time.Second, 50*time.Millisecond,
+	require.Eventually(t, func() bool { return strings.Contains(db.Log(), "probe-ok-2") }, 2*time.Minute, 50*time.Millisecond,
 		"the server log shows accepted queries, so its silence about refused ones means something")
 	serverLog := db.Log()
 	for i := range refused {
@@ -332,7 +349,7 @@ func TestSettings(t *testing.T) {
 	assert.Contains(t, err.Error(), "pg_read_all_settings")
 
 	reader := db.CreateRole(t, "settings", "LOGIN IN ROLE pg_read_all_settings")
-	tg := openAs(t, db, reader, Config{QueryTimeout: 7 * time.Second}, nil)
+	tg := openAs(t, db, reader, Config{QueryTimeout: 70 * time.Second}, nil)
 	got, err := tg.Settings(ctx)
 	require.NoError(t, err)
 	byName := map[string]Setting{}

@@ -78,6 +78,12 @@ func redactTarget(s string) string {
 	// value), never too little.
 	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
 		if c := strings.IndexByte(rest[:at], ':'); c >= 0 {
+			if strings.ContainsAny(rest[:at], "?#") {
+				// The last '@' may stand in a query value or a
+				// fragment (?password=a@b), so what follows it may be
+				// part of a secret: nothing after the scheme is kept.
+				return bound(prefix + redacted)
+			}
 			rest = rest[:c] + ":" + redacted + rest[at:]
 		}
 	}
@@ -103,7 +109,7 @@ func redactQuery(q string) string {
 		name, err := url.QueryUnescape(k)
 		name = strings.ToLower(name)
 		switch {
-		case pair == "" || pair == redacted:
+		case pair == "" || pair == redacted || cutMark(pair):
 			b.WriteString(pair)
 		case err != nil:
 			b.WriteString(redacted)
@@ -122,11 +128,25 @@ func redactQuery(q string) string {
 	return b.String()
 }
 
+// cutMark reports whether pair is where bound cut a redacted form
+// ("[reda…", "password=[re…"): it holds no secret, and is kept so that
+// redacting a redacted form changes nothing.
+func cutMark(pair string) bool {
+	v, ok := strings.CutSuffix(pair, "…")
+	if !ok {
+		return false
+	}
+	if _, val, hasValue := strings.Cut(v, "="); hasValue {
+		v = val
+	}
+	return strings.HasPrefix(redacted, v)
+}
+
 func bound(s string) string {
 	if len(s) <= MaxTargetLen {
 		return s
 	}
-	cut := MaxTargetLen
+	cut := MaxTargetLen - len("…")       // the mark counts: the form is at most MaxTargetLen
 	for cut > 0 && s[cut]&0xc0 == 0x80 { // not inside a UTF-8 sequence
 		cut--
 	}

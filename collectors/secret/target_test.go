@@ -17,7 +17,11 @@ func TestRedactTarget(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{name: "ssh password", in: "ssh://root:" + pw + "@10.0.0.1:22", want: "ssh://root:[redacted]@10.0.0.1:22"},
 		{name: "postgres password", in: "postgres://u:" + pw + "@db:5432/postgres?sslmode=verify-full", want: "postgres://u:[redacted]@db:5432/postgres?sslmode=verify-full"},
-		{name: "password holding '@', '/', '?' and '#'", in: "postgres://u:a@b/c?d#" + pw + "@db/x", want: "postgres://u:[redacted]@db/x"},
+		{name: "password holding '@' and '/'", in: "postgres://u:a@b/c" + pw + "@db/x", want: "postgres://u:[redacted]@db/x"},
+		// A '?' or '#' before the last '@' may mean that '@' is in a query
+		// value (?password=a@b): nothing after the scheme can be trusted.
+		{name: "password holding '?' and '#'", in: "postgres://u:a@b/c?d#" + pw + "@db/x", want: "postgres://[redacted]"},
+		{name: "'@' in a password parameter", in: "postgres://u@db:5432/x?password=a@" + pw, want: "postgres://[redacted]"},
 		{name: "password parameter", in: "postgres://u@db/x?sslmode=require&password=" + pw, want: "postgres://u@db/x?sslmode=require&password=[redacted]"},
 		{name: "escaped, capitalized parameter", in: "postgres://u@db/x?Pass%77ord=" + pw, want: "postgres://u@db/x?Pass%77ord=[redacted]"},
 		{name: "unknown parameter: name and value go", in: "postgres://u@db/x?" + pw + "=1&sslmode=disable", want: "postgres://u@db/x?[redacted]&sslmode=disable"},

@@ -213,7 +213,8 @@ func TestReadAheadStaysOutOfProc(t *testing.T) {
 // the framing does not end a command early.
 func TestShells(t *testing.T) {
 	srv := testsshd.Start(t, testsshd.Options{})
-	h := dial(t, srv, func(c *Config) { c.CommandTimeout = 3 * time.Second })
+	timeout := healthyBound(t, srv)
+	h := dial(t, srv, func(c *Config) { c.CommandTimeout = timeout })
 	ctx := context.Background()
 
 	for i := 0; i < 5; i++ {
@@ -242,10 +243,12 @@ func TestShells(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, fake, string(data))
 
-	_, err = h.Run(ctx, "sleep 10")
+	_, err = h.Run(ctx, sleepPast(timeout))
 	assert.ErrorIs(t, err, ErrCommandTimeout)
+	// The caller's deadline, far shorter than the command timeout: which
+	// of the two ended the command is what is checked.
 	cctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
-	_, err = h.Run(cctx, "sleep 10")
+	_, err = h.Run(cctx, sleepPast(timeout))
 	cancel()
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.False(t, errors.Is(err, ErrCommandTimeout), "the caller's deadline, not the command timeout")

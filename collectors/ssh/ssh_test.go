@@ -41,7 +41,9 @@ func dialErr(t testing.TB, srv *testsshd.Server, mod func(*Config)) (*Host, erro
 	cfg := Config{
 		KeyFile:        srv.ClientKeyFile,
 		KnownHostsFile: srv.KnownHosts(t),
-		ConnectTimeout: 20 * time.Second,
+		// Generous: no test here waits for it to expire, and a loaded
+		// machine can take many seconds to log in.
+		ConnectTimeout: 2 * time.Minute,
 	}
 	if mod != nil {
 		mod(&cfg)
@@ -324,8 +326,9 @@ func TestErrors(t *testing.T) {
 		assert.Equal(t, "42 C\n", string(out), "POSIX sh in the C locale, as the local host runs commands")
 	})
 	t.Run("command timeout leaves host usable", func(t *testing.T) {
-		short := dial(t, srv, func(c *Config) { c.CommandTimeout = 3 * time.Second })
-		_, err := short.Run(ctx, "sleep 60")
+		timeout := healthyBound(t, srv)
+		short := dial(t, srv, func(c *Config) { c.CommandTimeout = timeout })
+		_, err := short.Run(ctx, sleepPast(timeout))
 		require.ErrorIs(t, err, ErrCommandTimeout)
 		got, err := short.Stat(ctx, "/etc/passwd")
 		require.NoError(t, err)
@@ -421,6 +424,44 @@ func TestStatFS(t *testing.T) {
 }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// healthyBound is the command or host timeout for a test that must see one
+// expire: far above what the healthy path takes here and now, so that only
+// a command that really hangs reaches it, even on a loaded machine. It
+// measures a fresh connection to srv, Dial plus the first command (which
+// starts the remote shell), then a few more commands, and allows ten times
+// the slowest of those plus slack.
+func healthyBound(t *testing.T, srv *testsshd.Server) time.Duration {
+	t.Helper()
+	ctx := context.Background()
+	start := time.Now()
+	h := dial(t, srv, nil)
+	_, err := h.Run(ctx, "true")
+	require.NoError(t, err)
+	first := time.Since(start)
+	slowest := first
+	for range 3 {
+		start = time.Now()
+		_, err := h.Run(ctx, "true")
+		require.NoError(t, err)
+		slowest = max(slowest, time.Since(start))
+	}
+	require.NoError(t, h.Close())
+	bound := 10*slowest + 3*time.Second
+	t.Logf("healthy path: dial and first command %s, slowest %s; timeout under test %s",
+		first.Round(time.Millisecond), slowest.Round(time.Millisecond), bound.Round(time.Millisecond))
+	return bound
+}
+
+// sleepPast is a command that outlives timeout d by far, and still ends on
+// its own should nothing stop it.
+func sleepPast(d time.Duration) string {
+	return fmt.Sprintf("sleep %d", int((2*d).Seconds())+10)
+}
+
+// untilLong bounds waits for a condition that holds at once on a healthy
+// machine: it only decides how long a broken one hangs before failing.
+const untilLong = 2 * time.Minute
 
 func TestHostKeys(t *testing.T) {
 	srv := testsshd.Start(t, testsshd.Options{HostKeyTypes: []string{"ed25519", "ecdsa"}})
@@ -559,22 +600,27 @@ func TestConcurrentSessionsStayUnderLimit(t *testing.T) {
 
 func TestDeadPeer(t *testing.T) {
 	ctx := context.Background()
-	started := func(t *testing.T, h *Host) (<-chan error, string) {
+	// started runs a command that outlives limit (what the fault and
+	// detecting it may take) and returns once it has started.
+	started := func(t *testing.T, h *Host, limit time.Duration) (<-chan error, string) {
 		flag := filepath.Join(t.TempDir(), "started")
 		done := make(chan error, 1)
 		go func() {
-			_, err := h.Run(ctx, "touch "+Quote(flag)+"; exec sleep 60")
+			_, err := h.Run(ctx, "touch "+Quote(flag)+"; exec "+sleepPast(limit+untilLong))
 			done <- err
 		}()
-		require.Eventually(t, func() bool { return fileExists(flag) }, 20*time.Second, 20*time.Millisecond)
+		require.Eventually(t, func() bool { return fileExists(flag) }, untilLong, 20*time.Millisecond)
 		return done, flag
 	}
-	await := func(t *testing.T, done <-chan error) error {
+	// await waits for the in-flight call, which the fault (plus what
+	// detecting it takes, limit) must end.
+	await := func(t *testing.T, done <-chan error, limit time.Duration) error {
+		limit += untilLong
 		select {
 		case err := <-done:
 			return err
-		case <-time.After(45 * time.Second):
-			t.Fatal("in-flight call still hung 45s after the peer died")
+		case <-time.After(limit):
+			t.Fatalf("in-flight call still hung %s after the fault", limit)
 			return nil
 		}
 	}
@@ -582,10 +628,10 @@ func TestDeadPeer(t *testing.T) {
 	t.Run("sshd killed mid-scan", func(t *testing.T) {
 		srv := testsshd.Start(t, testsshd.Options{})
 		h := dial(t, srv, func(c *Config) { c.CommandTimeout = 5 * time.Minute })
-		done, _ := started(t, h)
+		done, _ := started(t, h, 0)
 		require.NoError(t, h.Err())
 		srv.Kill(t)
-		err := await(t, done)
+		err := await(t, done, 0)
 		require.ErrorIs(t, err, ErrConnectionLost, "in-flight call")
 		_, err = h.Stat(ctx, "/etc/passwd")
 		assert.ErrorIs(t, err, ErrConnectionLost, "later call")
@@ -597,15 +643,18 @@ func TestDeadPeer(t *testing.T) {
 	})
 	t.Run("frozen peer detected by keepalive", func(t *testing.T) {
 		srv := testsshd.Start(t, testsshd.Options{})
+		// A healthy but loaded sshd must not look frozen before the
+		// freeze: it has interval × count (5 s) to answer a keepalive.
+		const interval, count = time.Second, 5
 		h := dial(t, srv, func(c *Config) {
 			c.CommandTimeout = 5 * time.Minute
-			c.KeepaliveInterval = 200 * time.Millisecond
-			c.KeepaliveCountMax = 3
+			c.KeepaliveInterval = interval
+			c.KeepaliveCountMax = count
 		})
-		done, _ := started(t, h)
+		done, _ := started(t, h, (count+1)*interval)
 		srv.Freeze(t)
 		t.Cleanup(func() { srv.Thaw(t) })
-		err := await(t, done)
+		err := await(t, done, (count+1)*interval)
 		require.ErrorIs(t, err, ErrConnectionLost, "in-flight call")
 		assert.Contains(t, err.Error(), "keepalive")
 		_, err = h.Stat(ctx, "/etc/passwd")
@@ -613,12 +662,15 @@ func TestDeadPeer(t *testing.T) {
 	})
 	t.Run("whole-host timeout", func(t *testing.T) {
 		srv := testsshd.Start(t, testsshd.Options{})
+		// The host timeout runs from Dial: the command below must have
+		// started long before it.
+		timeout := healthyBound(t, srv)
 		h := dial(t, srv, func(c *Config) {
 			c.CommandTimeout = 5 * time.Minute
-			c.HostTimeout = 3 * time.Second
+			c.HostTimeout = timeout
 		})
-		done, _ := started(t, h)
-		err := await(t, done)
+		done, _ := started(t, h, timeout)
+		err := await(t, done, timeout)
 		require.ErrorIs(t, err, ErrHostTimeout)
 		_, err = h.Stat(ctx, "/etc/passwd")
 		assert.ErrorIs(t, err, ErrHostTimeout)
@@ -668,7 +720,7 @@ func TestSilentListener(t *testing.T) {
 	case err := <-done:
 		require.ErrorIs(t, err, ErrConnectTimeout)
 		assert.Contains(t, err.Error(), "500ms")
-	case <-time.After(30 * time.Second):
+	case <-time.After(untilLong):
 		t.Fatal("Dial hung on a silent listener")
 	}
 }

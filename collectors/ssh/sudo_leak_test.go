@@ -89,11 +89,21 @@ func TestSudo(t *testing.T) {
 		fakeSudo(t, sudo, true, calls)
 		defer fakeSudo(t, sudo, false, calls)
 		// Keep the shell started at Dial busy, so each call below needs
-		// a new one, which sudo now refuses.
+		// a new one, which sudo now refuses: the busy command has
+		// started (its flag exists) before the first call and runs
+		// until the last one is done (the release flag).
+		flags := t.TempDir()
+		started, release := filepath.Join(flags, "started"), filepath.Join(flags, "release")
 		busy := make(chan error, 1)
-		go func() { _, err := h.Run(ctx, "sleep 2"); busy <- err }()
-		time.Sleep(300 * time.Millisecond)
-		defer func() { assert.NoError(t, <-busy, "the shell started before the refusal keeps working") }()
+		go func() {
+			_, err := h.Run(ctx, "touch "+Quote(started)+"; while [ ! -e "+Quote(release)+" ]; do sleep 0.05; done")
+			busy <- err
+		}()
+		require.Eventually(t, func() bool { return fileExists(started) }, untilLong, 20*time.Millisecond)
+		defer func() {
+			require.NoError(t, os.WriteFile(release, nil, 0o600))
+			assert.NoError(t, <-busy, "the shell started before the refusal keeps working")
+		}()
 		_, err := h.ReadFile(ctx, "/etc/passwd")
 		assert.ErrorIs(t, err, ErrSudoRefused)
 		_, err = h.Stat(ctx, "/etc/passwd")

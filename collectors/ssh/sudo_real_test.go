@@ -203,7 +203,7 @@ func TestRealSudoUnprivileged(t *testing.T) {
 			_, err := h.Run(ctx, "touch "+Quote(started)+"; while [ ! -e "+Quote(release)+" ]; do sleep 0.05; done")
 			busy <- err
 		}()
-		require.Eventually(t, func() bool { _, err := os.Stat(started); return err == nil }, 20*time.Second, 20*time.Millisecond)
+		require.Eventually(t, func() bool { _, err := os.Stat(started); return err == nil }, untilLong, 20*time.Millisecond)
 		testaccount.Sudoers(t, acct.Name, acct.Name+" ALL=(root) /bin/sh")
 		_, err := h.ReadFile(ctx, "/etc/shadow")
 		assert.ErrorIs(t, err, ErrSudoRefused)
@@ -245,7 +245,7 @@ func TestRealSudoUnprivileged(t *testing.T) {
 			require.NoError(t, err)
 			// Generous: the point is that sudo -n answers rather than
 			// waiting for a password that never comes.
-			dctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+			dctx, cancel := context.WithTimeout(ctx, untilLong)
 			defer cancel()
 			_, err = Dial(dctx, tg, Config{
 				KeyFile:        srv.ClientKeyFile,

@@ -23,7 +23,9 @@ func TestScanSSHHostKeys(t *testing.T) {
 	require.NoError(t, os.WriteFile(empty, nil, 0o600))
 	other := testsshd.Keygen(t, filepath.Join(dir, "other"), "ed25519", "")
 	changed := srv.WriteKnownHosts(t, "known_hosts_changed", "[127.0.0.1]:"+strings.Split(srv.Addr(), ":")[1]+" "+strings.TrimSpace(other))
-	base := []string{"scan", "--target", srv.Target(), "--ssh-key", srv.ClientKeyFile, "--ssh-agent=false", "--quiet", "--arf", filepath.Join(dir, "arf.xml")}
+	// A generous connect timeout: the 15 s default is not what is tested,
+	// and a loaded machine can approach it.
+	base := []string{"scan", "--target", srv.Target(), "--ssh-key", srv.ClientKeyFile, "--ssh-agent=false", "--quiet", "--arf", filepath.Join(dir, "arf.xml"), "--connect-timeout", "2m"}
 	tests := []struct {
 		name     string
 		args     []string
@@ -60,7 +62,7 @@ func TestOVALEvalOverSSH(t *testing.T) {
 	local, stderr, err := run(t, "oval", "eval", file, "--target", "local")
 	require.NoError(t, err, stderr)
 	remote, stderr, err := run(t, "oval", "eval", file, "--target", srv.Target(),
-		"--ssh-key", srv.ClientKeyFile, "--known-hosts", srv.KnownHosts(t), "--ssh-agent=false")
+		"--ssh-key", srv.ClientKeyFile, "--known-hosts", srv.KnownHosts(t), "--ssh-agent=false", "--connect-timeout", "2m")
 	require.NoError(t, err, stderr)
 	assert.Equal(t, local, remote)
 	assert.GreaterOrEqual(t, strings.Count(local, "\n"), 8, "one line per definition")

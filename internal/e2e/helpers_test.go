@@ -35,12 +35,45 @@ func dialLoopback(t *testing.T, srv *testsshd.Server, sudo ...bool) *ssh.Host {
 	h, err := ssh.Dial(context.Background(), tg, ssh.Config{
 		KeyFile:        srv.ClientKeyFile,
 		KnownHostsFile: srv.KnownHosts(t),
-		ConnectTimeout: 30 * time.Second,
+		// Generous: no test here waits for either to expire. A loaded
+		// machine can take many seconds to log in, and more than the
+		// default 2 minutes for one command that walks a whole tree or
+		// reads ahead the files of many definitions.
+		ConnectTimeout: 2 * time.Minute,
+		CommandTimeout: 20 * time.Minute,
 		Sudo:           len(sudo) > 0 && sudo[0],
 	})
 	require.NoError(t, err, "sshd log:\n%s", srv.Log())
 	t.Cleanup(func() { _ = h.Close() })
 	return h
+}
+
+// slowLogin is the --connect-timeout of command-line scans whose logins
+// must succeed: far above the 15 s default, which a loaded machine can
+// approach, and no test waits for it to expire.
+const slowLogin = "2m"
+
+// healthyLogin measures what one login to srv takes here and now, with
+// its client key decrypted by the passphrase in passFile, so that tests
+// can derive the connect timeout they pass from it.
+func healthyLogin(t *testing.T, srv *testsshd.Server, passFile string) time.Duration {
+	t.Helper()
+	tg, err := ssh.ParseTarget(srv.Target())
+	require.NoError(t, err)
+	pass, err := ssh.SecretFromFile(passFile)
+	require.NoError(t, err)
+	start := time.Now()
+	h, err := ssh.Dial(context.Background(), tg, ssh.Config{
+		KeyFile:        srv.ClientKeyFile,
+		KeyPassphrase:  pass,
+		KnownHostsFile: srv.KnownHosts(t),
+		ConnectTimeout: 2 * time.Minute,
+	})
+	require.NoError(t, err, "sshd log:\n%s", srv.Log())
+	d := time.Since(start)
+	require.NoError(t, h.Close())
+	t.Logf("healthy login: %s", d.Round(time.Millisecond))
+	return d
 }
 
 // outcome compares two results of the same item (a definition, a test, a

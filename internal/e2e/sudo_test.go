@@ -77,7 +77,7 @@ func TestScanUnprivilegedSudo(t *testing.T) {
 	acct := testaccount.New(t)
 	srv := testsshd.Start(t, testsshd.Options{User: acct.Name})
 	testaccount.Sudoers(t, acct.Name, acct.Name+" ALL=(root) NOPASSWD: /bin/sh")
-	sshArgs := []string{"--ssh-key", srv.ClientKeyFile, "--known-hosts", srv.KnownHosts(t)}
+	sshArgs := []string{"--ssh-key", srv.ClientKeyFile, "--known-hosts", srv.KnownHosts(t), "--connect-timeout", slowLogin}
 
 	local, _ := scanJSON(t, "local")
 	withSudo, summary := scanJSON(t, srv.Target(), append(sshArgs, "--sudo")...)
@@ -172,7 +172,7 @@ func TestOVALUnreadableDirectory(t *testing.T) {
 	eval := func(target string, extra ...string) string {
 		args := append([]string{"oval", "eval", file, "--target", target}, extra...)
 		if target != "local" {
-			args = append(args, "--ssh-key", srv.ClientKeyFile, "--known-hosts", srv.KnownHosts(t), "--ssh-agent=false")
+			args = append(args, "--ssh-key", srv.ClientKeyFile, "--known-hosts", srv.KnownHosts(t), "--ssh-agent=false", "--connect-timeout", slowLogin)
 		}
 		var o, e bytes.Buffer
 		err := cli.Run(context.Background(), args, strings.NewReader(""), &o, &e)
@@ -186,10 +186,11 @@ func TestOVALUnreadableDirectory(t *testing.T) {
 }
 
 // TestRemoteSudoEqualsLocalOVAL evaluates the Debian 11 ComplianceAsCode
-// OVAL file logged in as a throwaway unprivileged account escalating with
-// the real sudo: every definition, test and collected object must be what
-// the local host, running as root, finds. Every read, listing, walk and
-// kernel parameter of the content goes through "sudo -n -- /bin/sh -s".
+// OVAL file (a sample in `make test`: ovalSample) logged in as a throwaway
+// unprivileged account escalating with the real sudo: every definition,
+// test and collected object must be what the local host, running as root,
+// finds. Every read, listing, walk and kernel parameter of the content goes
+// through "sudo -n -- /bin/sh -s".
 func TestRemoteSudoEqualsLocalOVAL(t *testing.T) {
 	file := ssgFile(t, "ssg-debian11-oval.xml")
 	acct := testaccount.New(t)
@@ -205,7 +206,7 @@ func TestRemoteSudoEqualsLocalOVAL(t *testing.T) {
 }
 
 // TestRemoteUnprivilegedNeverWrong evaluates the Debian 11 ComplianceAsCode
-// OVAL file logged in as a throwaway unprivileged account without sudo.
+// OVAL file (a sample in `make test`: ovalSample) logged in as a throwaway unprivileged account without sudo.
 // What the account may not read cannot be decided, so a definition or test
 // may come out error or unknown where root decides it, but never true where
 // root finds false or the reverse.
@@ -218,8 +219,9 @@ func TestRemoteUnprivilegedNeverWrong(t *testing.T) {
 	require.NoError(t, err)
 	prep, err := oval.Prepare(defs, oval.Options{})
 	require.NoError(t, err)
+	ids := ovalSample(t, defs)
 	eval := func(h host.Host) map[string]string {
-		res, err := prep.Evaluate(ctx, h, nil)
+		res, err := prep.Evaluate(ctx, h, nil, ids...)
 		require.NoError(t, err)
 		m := map[string]string{}
 		for _, d := range res.Definitions {

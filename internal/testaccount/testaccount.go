@@ -95,17 +95,21 @@ func remove(t testing.TB, name string) {
 	}
 }
 
-// retry runs f up to 20 times, 100 ms apart, while it fails.
+// retryFor bounds retry: long, because what it waits for (another
+// process's passwd lock, a session process that is exiting) takes longer
+// on a loaded machine, and retry returns as soon as f succeeds.
+const retryFor = time.Minute
+
+// retry runs f, 100 ms apart, while it fails, for up to retryFor.
 func retry(f func() ([]byte, error)) ([]byte, error) {
-	var out []byte
-	var err error
-	for range 20 {
-		if out, err = f(); err == nil {
-			return out, nil
+	deadline := time.Now().Add(retryFor)
+	for {
+		out, err := f()
+		if err == nil || time.Now().After(deadline) {
+			return out, err
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	return out, err
 }
 
 // Sudoers installs lines as /etc/sudoers.d/stigscan-test-NAME and removes

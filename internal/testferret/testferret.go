@@ -211,14 +211,16 @@ func startServer() (*Server, string, error) {
 	if s.proc, err = testserver.Start("ferretdb", cmd, s.logf); err != nil {
 		return fail(err)
 	}
-	// Ready once User can log in and ping.
-	err = s.proc.WaitReady(30*time.Second, func() error {
+	// Ready once User can log in and ping. Both bounds are generous: the
+	// wait ends as soon as the server answers, and a loaded machine can
+	// take long to start it or to finish a SCRAM login.
+	err = s.proc.WaitReady(2*time.Minute, func() error {
 		c, err := s.connect(User, Password)
 		if err != nil {
 			return err
 		}
 		defer c.Disconnect(context.Background())
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		return c.Ping(ctx, nil)
 	})
@@ -231,7 +233,7 @@ func startServer() (*Server, string, error) {
 
 // stop ends the server and removes its files.
 func (s *Server) stop() error {
-	return s.proc.StopAndRemove(syscall.SIGTERM, 10*time.Second, s.Dir)
+	return s.proc.StopAndRemove(syscall.SIGTERM, 30*time.Second, s.Dir)
 }
 
 // writeCerts makes a throwaway CA, a server certificate for 127.0.0.1 and

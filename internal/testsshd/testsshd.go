@@ -169,14 +169,18 @@ func (s *Server) run(confPath string) error {
 	cmd := exec.Command(SSHDPath, "-D", "-e", "-f", confPath)
 	cmd.Stdout = (*logWriter)(s)
 	cmd.Stderr = (*logWriter)(s)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Should the test binary die without running its cleanups (go test's
+	// -timeout panics), the server goes too instead of lingering.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return err
 	}
 	s.cmd = cmd
 	s.exited = make(chan struct{})
 	go func() { _ = cmd.Wait(); close(s.exited) }()
-	deadline := time.Now().Add(15 * time.Second)
+	// Generous: the loop ends as soon as sshd answers, and a loaded
+	// machine can take many seconds to start it.
+	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
 		select {
 		case <-s.exited:
@@ -193,12 +197,12 @@ func (s *Server) run(confPath string) error {
 }
 
 func bannerOK(addr string) bool {
-	c, err := net.DialTimeout("tcp", addr, time.Second)
+	c, err := net.DialTimeout("tcp", addr, 10*time.Second)
 	if err != nil {
 		return false
 	}
 	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
 	line, err := bufio.NewReader(c).ReadString('\n')
 	return err == nil && strings.HasPrefix(line, "SSH-2.0-")
 }
@@ -370,7 +374,7 @@ func StartAgent(t testing.TB, keyFiles ...string) string {
 		t.Fatalf("testsshd: ssh-agent: %v", err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		if _, err := os.Stat(sock); err == nil {
 			break
