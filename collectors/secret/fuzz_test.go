@@ -33,11 +33,13 @@ func FuzzRedactTarget(f *testing.F) {
 		visible := scheme + "://" + user + ":[redacted]@" + hostport + "/db?" + param + "="
 		secrets := []string{pw}
 		name, _ := url.QueryUnescape(param)
-		public := publicParams[strings.ToLower(name)]
+		// A public parameter's value stays; so may one whose name holds a
+		// separator, as the name's tail is then another pair's name.
+		public := publicParams[strings.ToLower(name)] || strings.ContainsAny(param, "=&;#@")
 		if public {
-			visible += value // a public parameter's value stays
+			visible += value
 		}
-		if !strings.ContainsAny(value, "&;#@") && !strings.ContainsAny(param, "=&;#@") && !public {
+		if !strings.ContainsAny(value, "&;#@") && !public {
 			// A value or name holding a separator is read as other pairs or
 			// a fragment; the separators themselves stay.
 			secrets = append(secrets, value)
