@@ -389,6 +389,9 @@ func printSummary(w io.Writer, res *engine.Result, quiet bool) {
 		parts = append(parts, fmt.Sprintf("%s %d", s, counts[s]))
 	}
 	fmt.Fprintf(w, "%s: %s; score %.2f/%.0f; %s\n", res.Target, strings.Join(parts, ", "), res.Score, res.MaxScore, res.EndTime.Sub(res.StartTime).Round(time.Millisecond))
+	for _, warn := range res.Warnings {
+		fmt.Fprintf(w, "warning: %s: %s\n", res.Target, warn)
+	}
 }
 
 func runMerge(ctx context.Context, e *env, args []string) error {

@@ -133,6 +133,9 @@ type target struct {
 	Start, End                                  time.Time
 	Score, MaxScore                             float64
 	Counts                                      []count
+	// Warnings are what the target said about how it was scanned (a
+	// database scan as a superuser).
+	Warnings []string
 }
 
 type row struct {
@@ -163,7 +166,7 @@ func build(opt Options, docs []*jsonres.Document) *page {
 	for _, d := range docs {
 		t := target{
 			Name: d.HostName(), Host: d.Target.Name, OS: d.Target.OS, Benchmark: d.Benchmark.Title, Release: d.Benchmark.ReleaseInfo,
-			Start: d.StartTime, End: d.EndTime, Score: d.Score, MaxScore: d.MaxScore,
+			Start: d.StartTime, End: d.EndTime, Score: d.Score, MaxScore: d.MaxScore, Warnings: d.Target.Warnings,
 		}
 		if t.Benchmark == "" {
 			t.Benchmark = d.Benchmark.ID

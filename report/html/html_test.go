@@ -248,3 +248,15 @@ func TestInChromium(t *testing.T) {
 	require.NoError(t, err, "%s", b)
 	t.Logf("wrote %s", out)
 }
+
+// TestWarningsShown: what a target said about how it was scanned (a
+// database scan as a superuser) is in the page's header, escaped.
+func TestWarningsShown(t *testing.T) {
+	d := postgres(t)
+	d.Target.Warnings = []string{"the scan's role <r> is a superuser"}
+	s := string(render(t, d))
+	assert.Contains(t, s, `<p class="warning" role="alert">warning: `)
+	assert.Contains(t, s, "the scan&#39;s role &lt;r&gt; is a superuser")
+	d.Target.Warnings = nil
+	assert.NotContains(t, string(render(t, d)), `class="warning"`)
+}
