@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/internal/clip"
 )
 
 // Limits bound what one evaluation may spend on content it does not trust
@@ -127,11 +128,5 @@ func quote(s string) string {
 	if len(s) <= maxQuoted {
 		return strconv.Quote(s)
 	}
-	cut := maxQuoted
-	for cut > 0 && !isRuneStart(s[cut]) {
-		cut--
-	}
-	return strconv.Quote(s[:cut]) + fmt.Sprintf("…(%d bytes)", len(s))
+	return strconv.Quote(clip.Cut(s, maxQuoted, "")) + fmt.Sprintf("…(%d bytes)", len(s))
 }
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/stigscan/stigscan/internal/clip"
 )
 
 // ErrRefused matches every command RunCommand refuses before sending it.
@@ -429,9 +431,4 @@ func isFalse(v any) bool {
 }
 
 // clipKey keeps names from content short in errors.
-func clipKey(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "..."
-	}
-	return s
-}
+func clipKey(s string) string { return clip.Cut(s, 64, "...") }

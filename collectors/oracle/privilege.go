@@ -4,6 +4,8 @@ import (
 	"context"
 	"sort"
 	"strings"
+
+	"github.com/stigscan/stigscan/internal/clip"
 )
 
 // LeastPrivilege is what the built-in checks need of the scanning
@@ -59,9 +61,4 @@ func (t *Target) learnPrivileges(ctx context.Context) []string {
 	return w
 }
 
-func clipName(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "..."
-	}
-	return s
-}
+func clipName(s string) string { return clip.Cut(s, 64, "...") }

@@ -18,6 +18,8 @@ import (
 	"github.com/stigscan/stigscan/collectors/host"
 	"github.com/stigscan/stigscan/collectors/internal/dbtarget"
 	"github.com/stigscan/stigscan/collectors/internal/sqlguard"
+
+	"github.com/stigscan/stigscan/internal/clip"
 )
 
 // Engine is the sql57 engine name of PostgreSQL.
@@ -223,12 +225,7 @@ func verifyPinned(ctx context.Context, pc *pgconn.PgConn) error {
 }
 
 // truncate bounds what a server said before it goes into an error.
-func truncate(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "..."
-	}
-	return s
-}
+func truncate(s string) string { return clip.Cut(s, 64, "...") }
 
 // learn logs in once, so that bad credentials fail Open, and records what
 // the server says about itself.

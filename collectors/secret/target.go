@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+
+	"github.com/stigscan/stigscan/internal/clip"
 )
 
 // Target is a target string (ssh://, postgres://, mongodb://, oracle://,
@@ -146,11 +148,7 @@ func bound(s string) string {
 	if len(s) <= MaxTargetLen {
 		return s
 	}
-	cut := MaxTargetLen - len("…")       // the mark counts: the form is at most MaxTargetLen
-	for cut > 0 && s[cut]&0xc0 == 0x80 { // not inside a UTF-8 sequence
-		cut--
-	}
-	return s[:cut] + "…"
+	return clip.Cut(s, MaxTargetLen-len("…"), "…") // the mark counts: the form is at most MaxTargetLen
 }
 
 // String is the redacted target.

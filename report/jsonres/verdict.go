@@ -3,9 +3,9 @@ package jsonres
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/stigscan/stigscan/engine"
+	"github.com/stigscan/stigscan/internal/clip"
 )
 
 // MaxDetails bounds finding details and comments in checklists: STIG
@@ -114,15 +114,8 @@ func Truncate(s string, max int) string {
 		return s
 	}
 	const reserve = 64 // room for the note
-	cut := max - reserve
-	if cut < 0 {
-		cut = 0
-	}
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	note := fmt.Sprintf("\n[truncated by stigscan: %d more bytes]", len(s)-cut)
-	return s[:cut] + note
+	kept := clip.Cut(s, max-reserve, "")
+	return kept + fmt.Sprintf("\n[truncated by stigscan: %d more bytes]", len(s)-len(kept))
 }
 
 func joinNonEmpty(sep string, parts ...string) string {

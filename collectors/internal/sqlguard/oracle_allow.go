@@ -365,7 +365,7 @@ func checkOracleAllowed(q string, toks []token) error {
 				return err
 			}
 			if callNext {
-				return refuse(t.pos, "table function "+clip(oraIdent(parts[len(parts)-1]))+" is not allowed")
+				return refuse(t.pos, "table function "+clipName(oraIdent(parts[len(parts)-1]))+" is not allowed")
 			}
 			blocks[f.block].names[oraIdent(parts[len(parts)-1])] = true
 			f.afterRef = true
@@ -388,10 +388,10 @@ func checkOracleAllowed(q string, toks []token) error {
 			continue
 		}
 		if len(parts) > 1 {
-			return refuse(t.pos, "call of qualified name "+clip(dotted(parts))+" is not allowed (PL/SQL packages and schema functions are refused)")
+			return refuse(t.pos, "call of qualified name "+clipName(dotted(parts))+" is not allowed (PL/SQL packages and schema functions are refused)")
 		}
 		if t.kind == kQuoted {
-			return refuse(t.pos, "call of quoted name "+clip(t.text)+" is not allowed")
+			return refuse(t.pos, "call of quoted name "+clipName(t.text)+" is not allowed")
 		}
 		switch {
 		case oracleWordBeforeParen(w, prevTok(toks, i)), oracleTypeWord(toks, i):
@@ -408,12 +408,12 @@ func checkOracleAllowed(q string, toks []token) error {
 			frames = append(frames, oracleFrame{call: true, base: f.block, block: f.block})
 			i = end
 		default:
-			return refuse(t.pos, "function "+clip(w)+" is not on the Oracle allow-list")
+			return refuse(t.pos, "function "+clipName(w)+" is not on the Oracle allow-list")
 		}
 	}
 	for _, r := range refs {
 		if !blockSees(blocks, r.block, oraIdent(r.tok)) {
-			n := clip(oraIdent(r.tok))
+			n := clipName(oraIdent(r.tok))
 			return refuse(r.tok.pos, "qualifier "+n+" is not a table alias or relation of its query (Oracle would read "+n+".name as a package function or another schema's object)")
 		}
 	}
@@ -447,7 +447,7 @@ func scanOracleNames(toks []token) error {
 				return refuse(t.pos, "empty quoted identifier")
 			}
 			if strings.Contains(n, "$") && !strings.HasPrefix(n, "V$") && !strings.HasPrefix(n, "GV$") {
-				return refuse(t.pos, "name "+clip(n)+" is not allowed (SYS base tables and X$ fixed tables)")
+				return refuse(t.pos, "name "+clipName(n)+" is not allowed (SYS base tables and X$ fixed tables)")
 			}
 			if oracleSecretColumn(n) {
 				return refuse(t.pos, "column "+n+" holds secrets and may not be read")
@@ -541,13 +541,13 @@ func checkOracleRelation(parts []token, ctes map[string]int, use int) error {
 		}
 	case 2:
 		if oraIdent(parts[0]) != "SYS" {
-			return refuse(parts[0].pos, "relation "+clip(dotted(parts))+" is not allowed: only SYS may qualify a dictionary view")
+			return refuse(parts[0].pos, "relation "+clipName(dotted(parts))+" is not allowed: only SYS may qualify a dictionary view")
 		}
 	default:
-		return refuse(parts[0].pos, "relation "+clip(dotted(parts))+" is not allowed")
+		return refuse(parts[0].pos, "relation "+clipName(dotted(parts))+" is not allowed")
 	}
 	if ok, why := oracleRelation(name); !ok {
-		return refuse(parts[len(parts)-1].pos, "relation "+clip(name)+" "+why)
+		return refuse(parts[len(parts)-1].pos, "relation "+clipName(name)+" "+why)
 	}
 	return nil
 }

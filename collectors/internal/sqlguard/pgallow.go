@@ -2,7 +2,8 @@ package sqlguard
 
 import (
 	"strings"
-	"unicode/utf8"
+
+	"github.com/stigscan/stigscan/internal/clip"
 )
 
 //go:generate go test . -run TestPostgresCatalogIsGenerated -update
@@ -274,7 +275,7 @@ func checkName(toks []token, i, next int, comps []string, rel bool, ctes map[str
 		// scope, an alias) can let it through.
 		for _, c := range comps {
 			if why := restrictedName(c); why != "" {
-				return refuse(toks[i].pos, "relation "+clip(c)+" is not allowed: it "+why)
+				return refuse(toks[i].pos, "relation "+clipName(c)+" is not allowed: it "+why)
 			}
 		}
 	}
@@ -283,7 +284,7 @@ func checkName(toks []token, i, next int, comps []string, rel bool, ctes map[str
 	}
 	typeish := isCast(toks, i) || (i > 0 && isWord(toks[i-1], "as")) || (next < len(toks) && toks[next].kind == kString)
 	if len(comps) > 1 && typeish && comps[0] != "pg_catalog" {
-		return refuse(toks[i].pos, "type "+clip(full)+" is not in pg_catalog")
+		return refuse(toks[i].pos, "type "+clipName(full)+" is not in pg_catalog")
 	}
 	if !rel {
 		return nil
@@ -298,16 +299,16 @@ func checkName(toks []token, i, next int, comps []string, rel bool, ctes map[str
 	case 2:
 		schema, name = comps[0], comps[1]
 	default:
-		return refuse(toks[i].pos, "relation "+clip(full)+" is not allowed: name it as schema.relation")
+		return refuse(toks[i].pos, "relation "+clipName(full)+" is not allowed: name it as schema.relation")
 	}
 	if why := pgRestrictedRelation(schema, name); why != "" {
 		if reviewed {
 			return nil
 		}
-		return refuse(toks[i].pos, "relation "+clip(full)+" is not allowed: it "+why)
+		return refuse(toks[i].pos, "relation "+clipName(full)+" is not allowed: it "+why)
 	}
 	if !pgCatalogRelation(schema, name) {
-		return refuse(toks[i].pos, "relation "+clip(full)+" is not an allowed catalog relation (only pg_catalog and information_schema views and tables are)")
+		return refuse(toks[i].pos, "relation "+clipName(full)+" is not an allowed catalog relation (only pg_catalog and information_schema views and tables are)")
 	}
 	return nil
 }
@@ -327,7 +328,7 @@ func checkCallAt(toks []token, i int) error {
 		// A type with modifiers (::numeric(10,2)) or an alias with a
 		// column list (AS t(a, b)); a qualified type must be pg_catalog's.
 		if len(comps) > 1 && comps[0] != "pg_catalog" {
-			return refuse(toks[j].pos, "type "+clip(strings.Join(comps, "."))+" is not in pg_catalog")
+			return refuse(toks[j].pos, "type "+clipName(strings.Join(comps, "."))+" is not in pg_catalog")
 		}
 		return nil
 	}
@@ -340,16 +341,16 @@ func checkCallAt(toks []token, i int) error {
 	case len(comps) == 2 && comps[0] == "pg_catalog":
 	case len(comps) == 1:
 	default:
-		return refuse(toks[j].pos, "function "+clip(full)+" is not allowed: only pg_catalog functions are")
+		return refuse(toks[j].pos, "function "+clipName(full)+" is not allowed: only pg_catalog functions are")
 	}
 	if why := pgFunction(name); why != "" {
-		return refuse(toks[j].pos, "function "+clip(name)+" "+why)
+		return refuse(toks[j].pos, "function "+clipName(name)+" "+why)
 	}
 	if why := pgExcludedFunction(name); why != "" {
-		return refuse(toks[j].pos, "function "+clip(name)+" "+why)
+		return refuse(toks[j].pos, "function "+clipName(name)+" "+why)
 	}
 	if !pgCatalogFunction(name) {
-		return refuse(toks[j].pos, "function "+clip(full)+" is not on the allow-list of side-effect-free pg_catalog functions")
+		return refuse(toks[j].pos, "function "+clipName(full)+" is not on the allow-list of side-effect-free pg_catalog functions")
 	}
 	return nil
 }
@@ -374,14 +375,5 @@ func cteNames(toks []token) map[string]bool {
 	return out
 }
 
-// clip bounds a name repeated in an error.
-func clip(s string) string {
-	if len(s) <= 64 {
-		return s
-	}
-	cut := 64
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut-- // never split a character: messages stay valid UTF-8
-	}
-	return s[:cut] + "..."
-}
+// clipName keeps names from content short in errors.
+func clipName(s string) string { return clip.Cut(s, 64, "...") }
