@@ -12,7 +12,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -267,9 +266,7 @@ func (b *Benchmark) loadOVAL(src *checkSource, owner *xccdf.ComponentRef, href s
 func (b *Benchmark) Evaluate(ctx context.Context, h host.Host) (_ *Result, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			pe := oval.NewPanicError("evaluation", v)
-			b.log.Debug("recovered panic", "where", "evaluation", "panic", pe.Value, "stack", string(debug.Stack()))
-			err = fmt.Errorf("engine: evaluate: %w", pe)
+			err = fmt.Errorf("engine: evaluate: %w", oval.Recovered(b.log, "evaluation", v))
 		}
 	}()
 	res := &Result{
@@ -438,8 +435,7 @@ func (ev *evaluation) runOVAL() error {
 func (ev *evaluation) safeRule(p *rulePlan, applicable func(*xccdf.Rule) bool) (out []*RuleResult) {
 	defer func() {
 		if v := recover(); v != nil {
-			pe := oval.NewPanicError("rule "+p.rule.ID, v)
-			ev.b.log.Debug("recovered panic", "where", pe.Where, "panic", pe.Value, "stack", string(debug.Stack()))
+			pe := oval.Recovered(ev.b.log, "rule "+p.rule.ID, v)
 			rr := &RuleResult{Rule: p.rule, Identity: p.rule.Identity(), Severity: p.rule.Severity, Weight: p.rule.Weight, Role: p.rule.Role, Time: ev.b.now(), Status: Error}
 			rr.Messages = append(rr.Messages, Message{Severity: "error", Text: pe.Error()})
 			out = []*RuleResult{rr}

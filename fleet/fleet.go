@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -214,7 +213,7 @@ func Run(ctx context.Context, b *engine.Benchmark, targets []Target, open Opener
 	// each target it did not reach.
 	out := make([]Summary, len(targets))
 	for i, t := range targets {
-		out[i] = interrupted(t, time.Time{})
+		out[i] = interrupted(t)
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(par)
@@ -246,8 +245,8 @@ func Run(ctx context.Context, b *engine.Benchmark, targets []Target, open Opener
 
 // interrupted is the summary of a target the run stopped before it was
 // scanned.
-func interrupted(t Target, start time.Time) Summary {
-	return Summary{Target: t.Redacted(), Name: t.Name, Status: StatusInterrupted, Error: StatusInterrupted, Start: start}
+func interrupted(t Target) Summary {
+	return Summary{Target: t.Redacted(), Name: t.Name, Status: StatusInterrupted, Error: StatusInterrupted}
 }
 
 func scanOne(ctx context.Context, b *engine.Benchmark, t Target, open Opener, write Writer, timeout time.Duration, now func() time.Time, log *slog.Logger) (s Summary) {
@@ -260,8 +259,9 @@ func scanOne(ctx context.Context, b *engine.Benchmark, t Target, open Opener, wr
 		}
 		if stopped.Err() != nil && s.Status != StatusScanned {
 			// Whatever failed, it failed because the run was stopped.
-			s = Summary{Target: s.Target, Name: s.Name, Status: StatusInterrupted, Error: StatusInterrupted,
-				Start: s.Start, Duration: s.Duration, Files: s.Files}
+			start, took, files := s.Start, s.Duration, s.Files
+			s = interrupted(t)
+			s.Start, s.Duration, s.Files = start, took, files
 		}
 	}()
 	defer func() {
@@ -269,8 +269,7 @@ func scanOne(ctx context.Context, b *engine.Benchmark, t Target, open Opener, wr
 		// writing) is that target's error; the other targets go on.
 		// Registered last, it runs first, before the status is decided.
 		if v := recover(); v != nil {
-			pe := oval.NewPanicError("scan of "+t.Name, v)
-			log.Debug("recovered panic", "target", t.Name, "panic", pe.Value, "stack", string(debug.Stack()))
+			pe := oval.Recovered(log, "scan of "+t.Name, v)
 			log.Warn("target not scanned", "target", t.Name, "err", pe)
 			s.Counts, s.Files = nil, nil
 			s.Error = pe.Error()

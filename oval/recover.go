@@ -3,6 +3,7 @@ package oval
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime/debug"
 )
 
@@ -34,14 +35,18 @@ func NewPanicError(where string, v any) *PanicError {
 	return &PanicError{Where: where, Value: s}
 }
 
-// recovered turns a recovered panic value into a PanicError, logging the
-// stack at debug level. Call it only from a deferred function, with
-// recover()'s result.
-func (r *run) recovered(where string, v any) *PanicError {
+// Recovered is NewPanicError for a value recover() returned, with the
+// stack logged at debug level on log: every place that contains a panic
+// (a probe, a definition, a rule, a target's scan) reports it this way.
+// Call it only from a deferred function.
+func Recovered(log *slog.Logger, where string, v any) *PanicError {
 	pe := NewPanicError(where, v)
-	r.p.log.Debug("recovered panic", "where", where, "panic", pe.Value, "stack", string(debug.Stack()))
+	log.Debug("recovered panic", "where", where, "panic", pe.Value, "stack", string(debug.Stack()))
 	return pe
 }
+
+// recovered is Recovered on the run's logger.
+func (r *run) recovered(where string, v any) *PanicError { return Recovered(r.p.log, where, v) }
 
 // safeCollect runs a probe; a panic in it is the object's error.
 func (r *run) safeCollect(probe Probe, q *Query) (items []*Item, err error) {

@@ -185,18 +185,22 @@ var pinned = [...]struct{ name, value string }{
 	{"default_transaction_read_only", "on"},
 }
 
+// pinnedValue is the pinned value of the setting name.
+func pinnedValue(name string) string {
+	for _, p := range pinned {
+		if p.name == name {
+			return p.value
+		}
+	}
+	return ""
+}
+
 // verifyPinned refuses a connection whose session is not as pinned: the
 // server reports client_encoding and standard_conforming_strings at login;
 // the others are read back.
 func verifyPinned(ctx context.Context, pc *pgconn.PgConn) error {
 	for _, name := range [...]string{"client_encoding", "standard_conforming_strings"} {
-		want := ""
-		for _, p := range pinned {
-			if p.name == name {
-				want = p.value
-			}
-		}
-		if got := pc.ParameterStatus(name); got != want {
+		if got, want := pc.ParameterStatus(name), pinnedValue(name); got != want {
 			return fmt.Errorf("%w: the server reports %s = %q, not %q", ErrSessionNotPinned, name, truncate(got), want)
 		}
 	}

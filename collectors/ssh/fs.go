@@ -362,6 +362,11 @@ exec cat -- "$p"
 `
 }
 
+// tooLarge is the error of a read of path past the host's file cap.
+func (h *Host) tooLarge(path string) error {
+	return fmt.Errorf("ssh: %s: read %w", h.name, &host.TooLargeError{Path: path, Limit: h.maxFile})
+}
+
 // readFileRemote reads one regular file (symlinks followed) in its own
 // session.
 func (h *Host) readFileRemote(ctx context.Context, path string) ([]byte, error) {
@@ -373,19 +378,19 @@ func (h *Host) readFileRemote(ctx context.Context, path string) ([]byte, error) 
 	// cap.
 	res, err := h.scriptMax(ctx, "read "+path, readFileBody(path, h.maxFile), h.maxFile+outputSlack)
 	if errors.Is(err, errOutputCap) {
-		return nil, fmt.Errorf("ssh: %s: read %w", h.name, &host.TooLargeError{Path: path, Limit: h.maxFile})
+		return nil, h.tooLarge(path)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if res.status == 0 && int64(len(res.stdout)) > h.maxFile {
-		return nil, fmt.Errorf("ssh: %s: read %w", h.name, &host.TooLargeError{Path: path, Limit: h.maxFile})
+		return nil, h.tooLarge(path)
 	}
 	if res.status != 0 {
 		var cause error
 		switch {
 		case res.status == 4 && strings.Contains(res.stderr, "stigscan: too large"):
-			return nil, fmt.Errorf("ssh: %s: read %w", h.name, &host.TooLargeError{Path: path, Limit: h.maxFile})
+			return nil, h.tooLarge(path)
 		case res.status == 3 && strings.Contains(res.stderr, "stigscan: is a directory"):
 			cause = errIsDir
 		case res.status == 3 && strings.Contains(res.stderr, "stigscan: not a regular file"):
@@ -571,9 +576,7 @@ func (h *Host) readChunk(ctx context.Context, paths []string) (map[string]FileRe
 	if err != nil {
 		return nil, err
 	}
-	tooLarge := func(p string) FileResult {
-		return FileResult{Path: p, Err: fmt.Errorf("ssh: %s: read %w", h.name, &host.TooLargeError{Path: p, Limit: h.maxFile})}
-	}
+	tooLarge := func(p string) FileResult { return FileResult{Path: p, Err: h.tooLarge(p)} }
 	out := make(map[string]FileResult, len(paths))
 	r := fieldReader{b: res.stdout}
 	var inTar, inHead []string

@@ -185,7 +185,7 @@ func (sf *scanFlags) scanOne(ctx context.Context, e *env, b *engine.Benchmark, s
 		// As in fleet mode: a panic while scanning the target is its
 		// error (exit 1), with the value and no stack.
 		if v := recover(); v != nil {
-			err = fmt.Errorf("scan: %w", oval.NewPanicError("scan of "+t.Name, v))
+			err = fmt.Errorf("scan: %w", oval.Recovered(sf.ssh.log, "scan of "+t.Name, v))
 		}
 	}()
 	h, closeFn, err := sf.ssh.opener(&sf.db)(ctx, t)

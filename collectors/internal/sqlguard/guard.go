@@ -15,14 +15,21 @@
 //   - INTO (SELECT ... INTO creates a table);
 //   - row-locking clauses (FOR UPDATE, FOR SHARE, FOR NO KEY UPDATE,
 //     FOR KEY SHARE);
-//   - for Oracle, calls to built-in packages and functions with side
-//     effects (a deny-list, functions.go);
+//   - for Oracle, anything not on an allow-list (oracle_allow.go): calls
+//     other than the listed side-effect-free built-in SQL functions (no
+//     package, no qualified call), reads of relations other than the listed
+//     dictionary views (minus those holding SQL text or credentials),
+//     secret columns, db links;
 //   - for PostgreSQL, anything not on an allow-list (pgallow.go): calls to
 //     functions other than the side-effect-free pg_catalog ones, reads of
 //     relations other than the catalog's (minus those holding password
 //     hashes, user-mapping options or copies of table data), and types or
 //     operators qualified with another schema. The list is generated from
 //     a real server's catalog (pgcatalog_gen.go).
+//
+// Both dialects consult the list of known side-effecting functions
+// (functions.go) before their allow-list, only so that a refusal says what
+// the function would have done; the allow-list alone decides.
 //
 // Keywords are matched as words outside literals, so a column that happens
 // to be named like one must be written as a quoted identifier. The
