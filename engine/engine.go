@@ -39,8 +39,13 @@ type Options struct {
 	// else legacy id, else STIG-ID.
 	Library []*xccdf.Content
 	// LibraryValues override the library benchmarks' Value defaults
-	// (organization-defined limits from a tailoring file).
+	// (organization-defined limits) and what Tailoring sets for them.
 	LibraryValues map[string]string
+	// Tailoring is the tailoring the selection was resolved with, if any.
+	// Its set-values for library Values, along the selected profile's
+	// extends chain, become library values (see LibraryBinding), and the
+	// selection's problems about those Values are dropped from Problems.
+	Tailoring *xccdf.Tailoring
 	// Limits bound each OVAL evaluation: bytes per file read, file content
 	// kept per run, items per object, regex time per object and per
 	// target (zero fields: oval's defaults).
@@ -62,6 +67,7 @@ type Benchmark struct {
 	plans     []*rulePlan
 	platforms *platforms
 	main      *checkSource
+	problems  xccdf.Problems
 }
 
 // checkSource is content whose check hrefs resolve together, with the Values
@@ -111,7 +117,12 @@ func Prepare(ctx context.Context, content *xccdf.Content, sel *xccdf.Selection, 
 		b.now = time.Now
 	}
 	b.main = &checkSource{content: content, values: sel.Values}
-	lib, err := newLibrary(opts.Library, opts.LibraryValues)
+	values, problems := LibraryBinding(opts.Library, opts.Tailoring, sel)
+	for k, v := range opts.LibraryValues {
+		values[k] = v
+	}
+	b.problems = problems
+	lib, err := newLibrary(opts.Library, values)
 	if err != nil {
 		return nil, err
 	}
@@ -154,6 +165,11 @@ func Prepare(ctx context.Context, content *xccdf.Content, sel *xccdf.Selection, 
 
 // Selection returns the profile selection the benchmark was prepared with.
 func (b *Benchmark) Selection() *xccdf.Selection { return b.sel }
+
+// Problems are the selection's content problems that remain once the
+// library is bound: a tailoring's set-value for a library Value is not
+// one. Callers report them as warnings.
+func (b *Benchmark) Problems() xccdf.Problems { return b.problems }
 
 // Content returns the content the benchmark came from.
 func (b *Benchmark) Content() *xccdf.Content { return b.content }

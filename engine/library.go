@@ -2,9 +2,70 @@ package engine
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/stigscan/stigscan/xccdf"
 )
+
+// LibraryBinding is what a tailoring says about library content: the
+// values its profiles set for the library's Values (organization-defined
+// limits such as an idle timeout), walking the selected profile's extends
+// chain with the nearer profile winning, and the selection's problems
+// without those about such Values. A DISA benchmark does not declare the
+// Values of stigscan's built-in checks, so xccdf.Resolve reports each
+// set-value as unknown; bound to the library, they are not.
+//
+// Prepare applies it from Options.Tailoring; it is exported for callers
+// that report the problems before preparing.
+func LibraryBinding(lib []*xccdf.Content, t *xccdf.Tailoring, sel *xccdf.Selection) (map[string]string, xccdf.Problems) {
+	values := map[string]string{}
+	if sel == nil {
+		return values, nil
+	}
+	if t != nil && sel.Profile != nil && len(lib) > 0 {
+		known := map[string]bool{}
+		for _, c := range lib {
+			if c == nil || c.Benchmark == nil {
+				continue
+			}
+			for _, v := range c.Benchmark.Values {
+				known[v.ID] = true
+			}
+		}
+		for id, seen := sel.Profile.ID, map[string]bool{}; id != "" && !seen[id]; {
+			seen[id] = true
+			p := t.Profile(id)
+			if p == nil {
+				break
+			}
+			for _, sv := range p.SetValues {
+				if _, set := values[sv.IDRef]; !set && known[sv.IDRef] {
+					values[sv.IDRef] = sv.Value
+				}
+			}
+			id = p.Extends
+		}
+	}
+	var kept xccdf.Problems
+	for _, p := range sel.Problems {
+		if !aboutValue(p, values) {
+			kept = append(kept, p)
+		}
+	}
+	return values, kept
+}
+
+// aboutValue reports whether a selection problem names one of the Values
+// (xccdf.Resolve quotes the id it could not find).
+func aboutValue(p *xccdf.ContentError, values map[string]string) bool {
+	for id := range values {
+		if strings.Contains(p.Msg, "Value "+strconv.Quote(id)) {
+			return true
+		}
+	}
+	return false
+}
 
 // library indexes check content by DISA's ids, for binding imported rules
 // to built-in checks.

@@ -67,9 +67,17 @@ type Content struct {
 	// Root is the root element of the document (for kinds stigscan only
 	// identifies, such as OVAL).
 	Root xml.Name
-	// Data is the document as read, for kinds stigscan does not model here
-	// (OVAL, CPE dictionaries, OCIL); nil for benchmarks and data streams.
+	// Data is the document as read, of every kind: the bytes that were
+	// parsed, kept rather than read again, so writers can copy or embed
+	// the content as written (ARF, XCCDF results). A data stream's
+	// components are slices of it. Read-only.
 	Data []byte
+	// Entry is the zip entry Data was read from when Path is a zip
+	// ("archive.zip!Entry"); "" otherwise.
+	Entry string
+
+	// benchComp is the data stream component holding Benchmark.
+	benchComp *Component
 
 	dir   fs.FS // where relative hrefs are resolved (plain files and zips)
 	base  string
@@ -135,7 +143,7 @@ func openBytes(data []byte, name string, dir fs.FS, base string, opt Options) (*
 	if err != nil {
 		return nil, err
 	}
-	c := &Content{Path: name, Root: root.Name, dir: dir, base: base, files: map[string]*CheckContent{}, others: map[string]*Collection{}}
+	c := &Content{Path: name, Root: root.Name, Data: data, dir: dir, base: base, files: map[string]*CheckContent{}, others: map[string]*Collection{}}
 	switch {
 	case root.Name.Space == NSDataStream && root.Name.Local == "data-stream-collection":
 		c.Kind = KindDataStream
@@ -162,11 +170,11 @@ func openBytes(data []byte, name string, dir fs.FS, base string, opt Options) (*
 			return nil, err
 		}
 	case root.Name.Space == NSOVALDefinitions && root.Name.Local == "oval_definitions":
-		c.Kind, c.Data = KindOVAL, data
+		c.Kind = KindOVAL
 	case root.Name.Space == NSCPEDict && root.Name.Local == "cpe-list":
-		c.Kind, c.Data = KindCPE, data
+		c.Kind = KindCPE
 	case root.Name.Space == NSOCIL && root.Name.Local == "ocil":
-		c.Kind, c.Data = KindOCIL, data
+		c.Kind = KindOCIL
 	default:
 		return nil, &ContentError{File: name, Line: r.line(), Msg: fmt.Sprintf("root element is <%s> in namespace %q: not an XCCDF benchmark, tailoring, SCAP data stream or OVAL document", root.Name.Local, root.Name.Space), Err: ErrUnsupported}
 	}
@@ -204,7 +212,7 @@ func (c *Content) chooseBenchmark(opt Options) error {
 		if err != nil {
 			return err
 		}
-		c.Benchmark, c.Checklist = b, ref
+		c.Benchmark, c.Checklist, c.benchComp = b, ref, comp
 		return nil
 	}
 	if opt.ChecklistID != "" {
@@ -306,6 +314,30 @@ func (comp *Component) benchmark() (*Benchmark, error) {
 		return nil, err
 	}
 	return parseBenchmark(r, root)
+}
+
+// BenchmarkDocument returns the XCCDF Benchmark document as written: Data
+// for a benchmark file, the chosen checklist component (with the namespace
+// declarations it inherits) for a data stream. Nil when there is no
+// benchmark.
+func (c *Content) BenchmarkDocument() []byte {
+	switch {
+	case c.benchComp != nil:
+		return c.benchComp.Document()
+	case c.Kind == KindBenchmark:
+		return c.Data
+	}
+	return nil
+}
+
+// BenchmarkComponent returns the id of the data stream component holding
+// the benchmark, when that component is in Data (a component-ref to
+// another file gives ""), so a result can point into the document.
+func (c *Content) BenchmarkComponent() string {
+	if c.benchComp == nil || c.Checklist == nil || !strings.HasPrefix(c.Checklist.Href, "#") {
+		return ""
+	}
+	return c.benchComp.ID
 }
 
 // CheckContent returns the check document a check-content-ref href names: in
@@ -472,6 +504,7 @@ func openZip(filename string, opt Options) (*Content, error) {
 		name := path.Clean(cnd.name)
 		c, err := openBytes(mem[name], filename+"!"+cnd.name, mem, path.Dir(name), opt)
 		if err == nil && (c.Kind == KindDataStream || c.Kind == KindBenchmark) {
+			c.Entry = cnd.name
 			return c, nil
 		}
 		if err != nil && firstErr == nil && !errors.Is(err, ErrUnsupported) {

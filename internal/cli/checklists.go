@@ -4,35 +4,24 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/report/carry"
 	"github.com/stigscan/stigscan/report/ckl"
-	"github.com/stigscan/stigscan/report/cklb"
-	"github.com/stigscan/stigscan/report/hdf"
-	"github.com/stigscan/stigscan/report/html"
 	"github.com/stigscan/stigscan/report/jsonres"
 )
 
-// docFlags choose the outputs built from the results document: checklists
-// for eMASS and STIG Manager, JSON, HDF and the HTML report.
+// docFlags are the settings of the outputs built from the results
+// document: the checklists' metadata for eMASS and STIG Manager, and the
+// reviews carried forward from a previous checklist.
 type docFlags struct {
-	ckl, cklb, json, hdf, html string
-	previous                   string
-	role, marking, techArea    string
-	instance, site             string
-	prev                       *carry.Previous // loaded once
+	previous                string
+	role, marking, techArea string
+	instance, site          string
+	prev                    *carry.Previous // loaded once
 }
 
 func (d *docFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&d.ckl, "ckl", "", "write a STIG Viewer 2 checklist (CKL) to FILE (in fleet mode: yes, one NAME.ckl per target)")
-	fs.StringVar(&d.cklb, "cklb", "", "write a STIG Viewer 3 checklist (CKLB) to FILE (fleet mode: yes)")
-	fs.StringVar(&d.json, "json", "", "write the results as JSON (docs/json-schema.md) to FILE (fleet mode: yes)")
-	fs.StringVar(&d.hdf, "hdf", "", "write Heimdall Data Format JSON to FILE (fleet mode: yes)")
-	fs.StringVar(&d.html, "html", "", "write a self-contained HTML report to FILE (fleet mode: one report for all targets)")
 	fs.StringVar(&d.previous, "previous", "", "carry manual reviews of undecided rules from a previous CKL or CKLB (matched by Vuln-ID across releases)")
 	fs.StringVar(&d.role, "asset-role", "", "checklist ASSET ROLE (None, Workstation, Member Server, Domain Controller)")
 	fs.StringVar(&d.marking, "marking", "", "checklist MARKING (e.g. CUI)")
@@ -41,20 +30,18 @@ func (d *docFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.site, "db-site", "", "web or database site name for checklists")
 }
 
-func (d *docFlags) any() bool {
-	return d.ckl != "" || d.cklb != "" || d.json != "" || d.hdf != "" || d.html != ""
+// checklist is the CKL and CKLB metadata the flags set.
+func (d *docFlags) checklist() ckl.Options {
+	return ckl.Options{Role: d.role, Marking: d.marking, TechArea: d.techArea, Instance: d.instance, Site: d.site}
 }
 
-// document converts a result once and applies carried-forward reviews.
+// document converts a result once and applies carried-forward reviews,
+// saying on w (when not nil) what was carried.
 func (d *docFlags) document(res *engine.Result, w io.Writer) (*jsonres.Document, error) {
 	doc := jsonres.FromResult(res, jsonres.Options{Version: stigscanVersion()})
 	if d.previous != "" {
-		if d.prev == nil {
-			p, err := carry.Load(d.previous)
-			if err != nil {
-				return nil, err
-			}
-			d.prev = p
+		if err := d.load(); err != nil {
+			return nil, err
 		}
 		s := carry.Apply(doc, d.prev)
 		if w != nil {
@@ -64,69 +51,16 @@ func (d *docFlags) document(res *engine.Result, w io.Writer) (*jsonres.Document,
 	return doc, nil
 }
 
-func (d *docFlags) cklOptions(res *engine.Result) ckl.Options {
-	o := ckl.Options{Role: d.role, Marking: d.marking, TechArea: d.techArea, Instance: d.instance, Site: d.site}
-	if isDatabase(res.Target.String()) {
-		o.Database = true
-	}
-	return o
-}
-
-// writeDocs writes the document outputs; names maps each format to a file.
-func (d *docFlags) writeDocs(w io.Writer, res *engine.Result, doc *jsonres.Document, names map[string]string) ([]string, error) {
-	var files []string
-	opts := d.cklOptions(res)
-	write := func(name string, fn func(io.Writer) error) error {
-		if name == "" {
-			return nil
-		}
-		f, err := os.Create(name)
-		if err != nil {
-			return fmt.Errorf("scan: %w", err)
-		}
-		if err := fn(f); err != nil {
-			f.Close()
-			return fmt.Errorf("scan: %s: %w", name, err)
-		}
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("scan: %w", err)
-		}
-		files = append(files, name)
-		if w != nil {
-			fmt.Fprintf(w, "%s: %s\n", strings.ToUpper(filepath.Ext(name)[1:]), name)
-		}
+// load reads the previous checklist once, before any target is scanned
+// (fleet mode converts targets' results concurrently).
+func (d *docFlags) load() error {
+	if d.previous == "" || d.prev != nil {
 		return nil
 	}
-	steps := []struct {
-		key string
-		fn  func(io.Writer) error
-	}{
-		{"ckl", func(out io.Writer) error { return ckl.Writer{Options: opts}.WriteDocument(out, doc) }},
-		{"cklb", func(out io.Writer) error { return cklb.Writer{Options: opts}.WriteDocument(out, doc) }},
-		{"json", func(out io.Writer) error { return jsonres.Writer{Indent: true}.WriteDocument(out, doc) }},
-		{"hdf", func(out io.Writer) error { return hdf.Writer{}.WriteDocument(out, doc) }},
-		{"html", func(out io.Writer) error { return html.Writer{}.WriteDocument(out, doc) }},
-	}
-	for _, s := range steps {
-		if err := write(names[s.key], s.fn); err != nil {
-			return files, err
-		}
-	}
-	return files, nil
-}
-
-// fleetHTML writes one report for a fleet.
-func fleetHTML(name string, docs []*jsonres.Document) error {
-	if len(docs) == 0 {
-		return fmt.Errorf("scan: no target was scanned; no HTML report written")
-	}
-	f, err := os.Create(name)
+	p, err := carry.Load(d.previous)
 	if err != nil {
-		return fmt.Errorf("scan: %w", err)
+		return err
 	}
-	if err := (html.Writer{}).WriteDocument(f, docs...); err != nil {
-		f.Close()
-		return fmt.Errorf("scan: %s: %w", name, err)
-	}
-	return f.Close()
+	d.prev = p
+	return nil
 }

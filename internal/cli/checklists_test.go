@@ -22,12 +22,14 @@ func TestScanWritesChecklists(t *testing.T) {
 	out, _, err := run(t, "scan", "--profile", "baseline", "--quiet",
 		"--ckl", "a.ckl", "--cklb", "a.cklb", "--json", "a.json", "--hdf", "a.hdf", "--html", "a.html")
 	require.NoError(t, err)
-	for _, f := range []string{"stigscan-arf.xml", "a.ckl", "a.cklb", "a.json", "a.hdf", "a.html"} {
+	for _, f := range []string{"a.ckl", "a.cklb", "a.json", "a.hdf", "a.html"} {
 		st, err := os.Stat(filepath.Join(dir, f))
 		require.NoError(t, err, f)
 		assert.Positive(t, st.Size(), f)
 		assert.Contains(t, out, f)
 	}
+	_, err = os.Stat(filepath.Join(dir, "stigscan-arf.xml"))
+	assert.True(t, os.IsNotExist(err), "output flags were given, so no default ARF")
 	f, err := os.Open(filepath.Join(dir, "a.ckl"))
 	require.NoError(t, err)
 	defer f.Close()

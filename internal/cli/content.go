@@ -19,7 +19,8 @@ type contentFlags struct {
 	stig          string
 	noBuiltin     bool
 
-	// tailoring is the tailoring selection() used, for library values.
+	// tailoring is the tailoring selection() used, whose values the
+	// engine reads for the library (engine.Options.Tailoring).
 	tailoring *xccdf.Tailoring
 }
 
@@ -51,11 +52,7 @@ func (c *contentFlags) open(file string) (*xccdf.Content, error) {
 		name = f
 	}
 	if file == "" {
-		data, err := builtin.Read(name)
-		if err != nil {
-			return nil, err
-		}
-		return xccdf.OpenBytes(data, "builtin:"+name, builtin.FS(), opt)
+		return builtin.Open(name, opt)
 	}
 	return xccdf.Open(file, opt)
 }
@@ -89,59 +86,13 @@ func (c *contentFlags) selection(content *xccdf.Content) (*xccdf.Selection, erro
 	return xccdf.Resolve(content.Benchmark, t, profile)
 }
 
-// library opens stigscan's built-in STIG checks, which automate the rules of
-// an imported DISA benchmark that has only manual checks. Values the
-// tailoring sets for those checks (organization-defined limits) come back
-// as overrides; the selection's complaints about them are dropped.
-func (c *contentFlags) library(content *xccdf.Content, sel *xccdf.Selection) ([]*xccdf.Content, map[string]string, error) {
-	if c.noBuiltin || strings.HasPrefix(content.Path, "builtin:") {
-		return nil, nil, nil
+// library is stigscan's built-in STIG checks, which automate the rules of
+// an imported DISA benchmark that has only manual checks: nil with
+// --no-builtin-checks or when the content is built in itself. The engine
+// binds them (engine.Options.Library, with the tailoring's values).
+func (c *contentFlags) library(content *xccdf.Content) ([]*xccdf.Content, error) {
+	if c.noBuiltin || strings.HasPrefix(content.Path, builtin.Source) {
+		return nil, nil
 	}
-	var lib []*xccdf.Content
-	known := map[string]bool{}
-	for _, n := range builtin.STIGNames() {
-		f, _ := builtin.STIG(n)
-		data, err := builtin.Read(f)
-		if err != nil {
-			return nil, nil, err
-		}
-		lc, err := xccdf.OpenBytes(data, "builtin:"+f, builtin.FS(), xccdf.Options{})
-		if err != nil {
-			return nil, nil, fmt.Errorf("built-in checks %s: %w", n, err)
-		}
-		for _, v := range lc.Benchmark.Values {
-			known[v.ID] = true
-		}
-		lib = append(lib, lc)
-	}
-	overrides := map[string]string{}
-	if t := c.tailoring; t != nil && sel.Profile != nil {
-		for id, seen := sel.Profile.ID, map[string]bool{}; id != "" && !seen[id]; {
-			seen[id] = true
-			p := t.Profile(id)
-			if p == nil {
-				break
-			}
-			for _, sv := range p.SetValues {
-				if _, set := overrides[sv.IDRef]; !set && known[sv.IDRef] {
-					overrides[sv.IDRef] = sv.Value
-				}
-			}
-			id = p.Extends
-		}
-	}
-	kept := sel.Problems[:0]
-	for _, p := range sel.Problems {
-		drop := false
-		for id := range overrides {
-			if strings.Contains(p.Msg, `"`+id+`"`) {
-				drop = true
-			}
-		}
-		if !drop {
-			kept = append(kept, p)
-		}
-	}
-	sel.Problems = kept
-	return lib, overrides, nil
+	return builtin.Library()
 }

@@ -1,60 +1,198 @@
 package cli
 
 import (
-	"archive/zip"
-	"bufio"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/user"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 
-	"github.com/stigscan/stigscan/builtin"
 	"github.com/stigscan/stigscan/engine"
-	"github.com/stigscan/stigscan/oval"
 	"github.com/stigscan/stigscan/report"
-	"github.com/stigscan/stigscan/report/arf"
+	"github.com/stigscan/stigscan/report/formats"
+	"github.com/stigscan/stigscan/report/jsonres"
 	"github.com/stigscan/stigscan/report/xccdfres"
 	"github.com/stigscan/stigscan/xccdf"
 )
 
-// DefaultARF is where `stigscan scan` writes its results when no output is
-// named: the working directory.
-const DefaultARF = "stigscan-arf.xml"
-
-// outputFlags choose the result files a scan writes.
+// outputFlags choose the result files a scan writes: one flag per format
+// of the registry (formats.All), and the settings the formats read.
 type outputFlags struct {
-	arf          string
-	xccdfResults string
-	ovalResults  string
-	embed        bool
+	formats []*formats.Format
+	files   map[string]*string // the flag's FILE, by format name
+	embed   bool
+	docs    docFlags
 }
 
 func (o *outputFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&o.arf, "arf", "", "write an ARF 1.1 result data stream to FILE (the default output: "+DefaultARF+" in the working directory when no output flag is given)")
-	fs.StringVar(&o.xccdfResults, "xccdf-results", "", "write XCCDF 1.2 results (the benchmark with a TestResult) to FILE")
-	fs.StringVar(&o.ovalResults, "oval-results", "", "write OVAL 5.11 results to FILE; with several OVAL documents the first goes to FILE\n"+
-		"and each other one to NAME-FILE beside it, NAME being that document's file name without .xml")
-	fs.BoolVar(&o.embed, "embed-content", false, "embed the source content in the ARF (self-contained, as oscap writes it, but megabytes larger)")
-}
-
-// none reports whether no output was asked for.
-func (o *outputFlags) none() bool {
-	return o.arf == "" && o.xccdfResults == "" && o.ovalResults == ""
-}
-
-// stigscanVersion is the module version the binary was built from, "dev"
-// for a development build (results consumers expect some version).
-func stigscanVersion() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok || bi.Main.Version == "" || bi.Main.Version == "(devel)" {
-		return "dev"
+	o.formats = formats.All()
+	o.files = map[string]*string{}
+	for _, f := range o.formats {
+		o.files[f.Name] = fs.String(f.Flag, "", f.Help())
 	}
-	return strings.TrimPrefix(bi.Main.Version, "v")
+	fs.BoolVar(&o.embed, "embed-content", false, "embed the source content in the ARF (self-contained, as oscap writes it, but megabytes larger)")
+	o.docs.register(fs)
 }
+
+// outputSynopsis is the output flags for the usage text.
+func outputSynopsis() string {
+	var parts []string
+	for _, f := range formats.All() {
+		parts = append(parts, "[--"+f.Flag+" FILE]")
+	}
+	return strings.Join(parts, " ") + " [--embed-content]"
+}
+
+// defaultOutputs names the files written when no output flag is given.
+func defaultOutputs() string {
+	var names []string
+	for _, f := range formats.All() {
+		if f.DefaultFile != "" {
+			names = append(names, f.DefaultFile)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// file is the FILE given for a format ("" when its flag is not).
+func (o *outputFlags) file(f *formats.Format) string {
+	if p := o.files[f.Name]; p != nil {
+		return *p
+	}
+	return ""
+}
+
+// output is one format to write and the file it goes to.
+type output struct {
+	format *formats.Format
+	file   string
+}
+
+// single is what one target's scan writes: every format whose flag is
+// given or, when none is, the default formats in the working directory.
+func (o *outputFlags) single() []output {
+	var outs []output
+	for _, f := range o.formats {
+		if file := o.file(f); file != "" {
+			outs = append(outs, output{f, file})
+		}
+	}
+	if len(outs) > 0 {
+		return outs
+	}
+	for _, f := range o.formats {
+		if f.DefaultFile != "" {
+			outs = append(outs, output{f, f.DefaultFile})
+		}
+	}
+	return outs
+}
+
+// checkFleet refuses the flags that name one file when several targets
+// are scanned.
+func (o *outputFlags) checkFleet() error {
+	var given, all []string
+	for _, f := range o.formats {
+		if !f.SingleOnly {
+			continue
+		}
+		all = append(all, "--"+f.Flag)
+		if o.file(f) != "" {
+			given = append(given, "--"+f.Flag)
+		}
+	}
+	if len(given) == 0 {
+		return nil
+	}
+	return usageErr("scan: with several targets results go to --out DIR (one file per target and format); %s name single files", strings.Join(all, ", "))
+}
+
+// perTarget is what fleet mode writes for the target called name in dir:
+// the formats written always, and those whose flag is given.
+func (o *outputFlags) perTarget(dir, name string) []output {
+	var outs []output
+	for _, f := range o.formats {
+		if f.FleetFile != "" && (f.FleetAlways || o.file(f) != "") {
+			outs = append(outs, output{f, filepath.Join(dir, f.FleetName(name))})
+		}
+	}
+	return outs
+}
+
+// combined is the formats fleet mode writes once for all targets.
+func (o *outputFlags) combined() []output {
+	var outs []output
+	for _, f := range o.formats {
+		if f.Combined && o.file(f) != "" {
+			outs = append(outs, output{f, o.file(f)})
+		}
+	}
+	return outs
+}
+
+// options are the formats' settings for one result.
+func (o *outputFlags) options(res *engine.Result) formats.Options {
+	opts := formats.Options{Version: stigscanVersion(), Identity: scanIdentity(), EmbedContent: o.embed, Checklist: o.docs.checklist()}
+	if res != nil && isDatabase(res.Target.String()) {
+		opts.Checklist.Database = true
+	}
+	return opts
+}
+
+// write writes outs for one result and names each file on w (nil: says
+// nothing). The results document is built once, for the formats written
+// from it (and, with w, for carried reviews, which are reported even when
+// no such format is asked for).
+func (o *outputFlags) write(w io.Writer, outs []output, c *xccdf.Content, res *engine.Result) ([]string, error) {
+	in := &formats.Input{Result: res, Content: c, Options: o.options(res)}
+	needDoc := o.docs.previous != "" && w != nil
+	for _, out := range outs {
+		needDoc = needDoc || out.format.FromDocument
+	}
+	if needDoc {
+		doc, err := o.docs.document(res, w)
+		if err != nil {
+			return nil, err
+		}
+		in.Documents = []*jsonres.Document{doc}
+	}
+	files := &formats.Files{}
+	for _, out := range outs {
+		got, err := out.format.Run(files, out.file, in)
+		if w != nil {
+			for _, g := range got {
+				fmt.Fprintln(w, g)
+			}
+		}
+		if err != nil {
+			return files.Names(), err
+		}
+	}
+	return files.Names(), nil
+}
+
+// writeCombined writes the fleet's combined files from each target's
+// document, in order.
+func (o *outputFlags) writeCombined(w io.Writer, outs []output, docs []*jsonres.Document) error {
+	in := &formats.Input{Documents: docs, Options: o.options(nil)}
+	files := &formats.Files{}
+	for _, out := range outs {
+		got, err := out.format.Run(files, out.file, in)
+		for _, g := range got {
+			fmt.Fprintln(w, g)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stigscanVersion is the version the generated documents record (see
+// report.Version).
+func stigscanVersion() string { return report.Version() }
 
 // scanIdentity is the account stigscan runs as. A scan of the local machine
 // reads it as that account, so the identity is authenticated; it is
@@ -65,137 +203,4 @@ func scanIdentity() xccdfres.Identity {
 		id.Name = u.Username
 	}
 	return id
-}
-
-// source is the content a scan read, as written, for the outputs that copy
-// or embed it.
-type source struct {
-	document  []byte // the file: a data stream collection or a benchmark
-	benchmark []byte // the XCCDF Benchmark document (a data stream's XCCDF component)
-	component string // that component's id, for a data stream
-}
-
-// loadSource reads the content file again as written. Opening it parsed it
-// into a model; copies keep what the model does not (markup, metadata).
-func loadSource(c *xccdf.Content) (*source, error) {
-	s := &source{}
-	var err error
-	switch {
-	case strings.HasPrefix(c.Path, "builtin:"):
-		s.document, err = builtin.Read(strings.TrimPrefix(c.Path, "builtin:"))
-	case strings.Contains(c.Path, ".zip!"):
-		s.document, err = readZipEntry(c.Path)
-	default:
-		s.document, err = os.ReadFile(c.Path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("scan: read the content again: %w", err)
-	}
-	s.benchmark = s.document
-	if c.Collection != nil && c.Checklist != nil {
-		s.component = strings.TrimPrefix(c.Checklist.Href, "#")
-		s.benchmark = nil
-		if comp := c.Collection.Component(s.component); comp != nil {
-			s.benchmark = comp.Document()
-		}
-	}
-	return s, nil
-}
-
-// readZipEntry reads "archive.zip!path/inside.xml".
-func readZipEntry(p string) ([]byte, error) {
-	i := strings.Index(p, ".zip!")
-	archive, entry := p[:i+4], p[i+5:]
-	zr, err := zip.OpenReader(archive)
-	if err != nil {
-		return nil, err
-	}
-	defer zr.Close()
-	f, err := zr.Open(entry)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(f)
-}
-
-// writeOutputs writes every result file asked for and names each on w.
-// src is the content as written (loadSource), read once per scan.
-func writeOutputs(w io.Writer, o outputFlags, src *source, res *engine.Result) error {
-	if o.none() {
-		o.arf = DefaultARF
-	}
-	version := stigscanVersion()
-	xopts := xccdfres.Options{Version: version, Identity: scanIdentity()}
-	vopts := oval.WriteOptions{ProductVersion: version}
-	if o.arf != "" {
-		aw := arf.Writer{XCCDF: xopts, OVAL: vopts, EmbedContent: o.embed, Document: src.document, Component: src.component}
-		if err := writeFile(o.arf, aw, res); err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "ARF results: %s\n", o.arf)
-	}
-	if o.xccdfResults != "" {
-		xw := xccdfres.Writer{Options: xopts, Benchmark: src.benchmark}
-		if err := writeFile(o.xccdfResults, xw, res); err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "XCCDF results: %s\n", o.xccdfResults)
-	}
-	if o.ovalResults != "" {
-		if len(res.OVAL) == 0 {
-			fmt.Fprintln(w, "OVAL results: none (no OVAL document was evaluated)")
-		}
-		for i, rep := range res.OVAL {
-			name := ovalResultsName(o.ovalResults, rep, i)
-			rw := report.WriterFunc(func(out io.Writer, _ *engine.Result) error {
-				return oval.WriteResults(out, rep.Results, vopts)
-			})
-			if err := writeFile(name, rw, res); err != nil {
-				return err
-			}
-			fmt.Fprintf(w, "OVAL results (%s): %s\n", rep.Href, name)
-		}
-	}
-	return nil
-}
-
-// ovalResultsName names the results file of the i-th OVAL document: FILE
-// for the first, NAME-FILE beside it for the others.
-func ovalResultsName(file string, rep *engine.OVALReport, i int) string {
-	if i == 0 {
-		return file
-	}
-	name := strings.TrimSuffix(filepath.Base(filepath.FromSlash(rep.Href)), ".xml")
-	name = strings.Map(func(r rune) rune {
-		if r == '/' || r == '\\' || r == ':' || r == '#' || r < ' ' {
-			return '_'
-		}
-		return r
-	}, name)
-	if name == "" || name == "." {
-		name = fmt.Sprintf("oval%d", i+1)
-	}
-	return filepath.Join(filepath.Dir(file), name+"-"+filepath.Base(file))
-}
-
-// writeFile writes one output file through a buffer.
-func writeFile(name string, wr report.Writer, res *engine.Result) (err error) {
-	f, err := os.Create(name)
-	if err != nil {
-		return fmt.Errorf("scan: %w", err)
-	}
-	defer func() {
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("scan: %w", cerr)
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err := wr.Write(bw, res); err != nil {
-		return fmt.Errorf("scan: %s: %w", name, err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("scan: %s: %w", name, err)
-	}
-	return nil
 }

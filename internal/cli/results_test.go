@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stigscan/stigscan/internal/testutil"
+	"github.com/stigscan/stigscan/report/formats"
 	"github.com/stigscan/stigscan/xccdf"
 )
 
@@ -340,5 +342,29 @@ func TestScanHelpNamesOutputs(t *testing.T) {
 	require.NoError(t, err)
 	for _, want := range []string{"--arf", "-xccdf-results", "-oval-results", "NAME-FILE", "-embed-content", "stigscan-arf.xml"} {
 		assert.Contains(t, out, want)
+	}
+}
+
+// TestEveryOutputFlagCountsAsOne: any one output flag alone writes that
+// file and no default ARF into the working directory; with none, the
+// default is written.
+func TestEveryOutputFlagCountsAsOne(t *testing.T) {
+	for _, f := range formats.All() {
+		t.Run(f.Flag, func(t *testing.T) {
+			dir := t.TempDir()
+			t.Chdir(dir)
+			out, _, err := run(t, "scan", "--quiet", "--profile", "baseline", "--"+f.Flag, "r.out")
+			require.NoError(t, err)
+			assert.Regexp(t, "(?m)^"+regexp.QuoteMeta(f.Label)+"( \\(.*\\))?: r.out$", out)
+			st, err := os.Stat("r.out")
+			require.NoError(t, err)
+			assert.Positive(t, st.Size())
+			for _, other := range formats.All() {
+				if other.DefaultFile != "" && other != f {
+					_, err := os.Stat(other.DefaultFile)
+					assert.True(t, os.IsNotExist(err), "%s was written although --%s was given", other.DefaultFile, f.Flag)
+				}
+			}
+		})
 	}
 }

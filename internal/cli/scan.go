@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -43,18 +42,17 @@ type scanFlags struct {
 	out         outputFlags
 	ssh         sshFlags
 	db          dbFlags
-	docs        docFlags
 }
 
 const scanSynopsis = `scan [--benchmark FILE] [--profile ID] [--tailoring-file F]
                      [--target local|local:/root|ssh://user@host[:port] ...] [--targets FILE]
-                     [--arf FILE] [--xccdf-results FILE] [--oval-results FILE] [--embed-content]
+                     %s
                      [--out DIR] [--parallel N] [--shard K/N]
 
-One target: the summary on stdout and, with no output flag, the ARF results in
-` + DefaultARF + ` in the working directory. Several targets (--target repeated, or
+One target: the summary on stdout and, with no output flag, the results in
+%s in the working directory. Several targets (--target repeated, or
 --targets FILE with one target per line and key=value settings): one ARF per host
-in --out DIR (default stigscan-results), a summary table, and NAME.summary.json
+and format in --out DIR (default stigscan-results), a summary table, and NAME.summary.json
 files that 'stigscan merge' joins across shards.`
 
 func runScan(ctx context.Context, e *env, args []string) error {
@@ -78,10 +76,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	sf.out.register(fs)
 	sf.ssh.register(fs)
 	sf.db.register(fs)
-	sf.docs.register(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
-		return helpOrErr(e, fs, scanSynopsis, err)
+		return helpOrErr(e, fs, fmt.Sprintf(scanSynopsis, outputSynopsis(), defaultOutputs()), err)
 	}
 	if len(pos) > 0 {
 		return usageErr("scan: unexpected argument %q (name content with --benchmark, targets with --target)", pos[0])
@@ -109,14 +106,14 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	lib, libValues, err := sf.content.library(c, sel)
+	lib, err := sf.content.library(c)
 	if err != nil {
 		return err
 	}
-	for _, p := range sel.Problems {
-		fmt.Fprintln(e.stderr, "warning:", p)
+	if err := sf.out.docs.load(); err != nil {
+		return err
 	}
-	opts := engine.Options{Library: lib, LibraryValues: libValues, Limits: sf.ssh.limits.oval()}
+	opts := engine.Options{Library: lib, Tailoring: sf.content.tailoring, Limits: sf.ssh.limits.oval()}
 	if sf.cpeDict != "" {
 		if opts.CPEDictionary, err = xccdf.Open(sf.cpeDict, xccdf.Options{}); err != nil {
 			return err
@@ -126,14 +123,13 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := loadSource(c)
-	if err != nil {
-		return err
+	for _, p := range b.Problems() {
+		fmt.Fprintln(e.stderr, "warning:", p)
 	}
 	if len(targets) == 1 && sf.inventory == "" && sf.outDir == "" {
-		return sf.scanOne(ctx, e, b, src, targets[0])
+		return sf.scanOne(ctx, e, b, targets[0])
 	}
-	return sf.scanFleet(ctx, e, b, c, src, targets, log)
+	return sf.scanFleet(ctx, e, b, targets, log)
 }
 
 // targetList gathers --target and --targets, then applies --shard.
@@ -180,7 +176,7 @@ func (sf *scanFlags) targetList() ([]fleet.Target, error) {
 	return ts, nil
 }
 
-func (sf *scanFlags) scanOne(ctx context.Context, e *env, b *engine.Benchmark, src *source, t fleet.Target) (err error) {
+func (sf *scanFlags) scanOne(ctx context.Context, e *env, b *engine.Benchmark, t fleet.Target) (err error) {
 	defer func() {
 		// As in fleet mode: a panic while scanning the target is its
 		// error (exit 1), with the value and no stack.
@@ -200,29 +196,13 @@ func (sf *scanFlags) scanOne(ctx context.Context, e *env, b *engine.Benchmark, s
 		return err
 	}
 	printSummary(e.stdout, res, sf.quiet)
-	out := sf.out
-	if sf.docs.any() && out.none() {
-		out.arf = DefaultARF
-	}
-	if err := writeOutputs(e.stdout, out, src, res); err != nil {
-		return err
-	}
-	if !sf.docs.any() && sf.docs.previous == "" {
-		return nil
-	}
-	doc, err := sf.docs.document(res, e.stdout)
-	if err != nil {
-		return err
-	}
-	_, err = sf.docs.writeDocs(e.stdout, res, doc, map[string]string{
-		"ckl": sf.docs.ckl, "cklb": sf.docs.cklb, "json": sf.docs.json, "hdf": sf.docs.hdf, "html": sf.docs.html,
-	})
+	_, err = sf.out.write(e.stdout, sf.out.single(), b.Content(), res)
 	return err
 }
 
-func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark, c *xccdf.Content, src *source, targets []fleet.Target, log *slog.Logger) error {
-	if sf.out.xccdfResults != "" || sf.out.ovalResults != "" || sf.out.arf != "" {
-		return usageErr("scan: with several targets results go to --out DIR (one ARF per target); --arf, --xccdf-results and --oval-results name single files")
+func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark, targets []fleet.Target, log *slog.Logger) error {
+	if err := sf.out.checkFleet(); err != nil {
+		return err
 	}
 	dir := sf.outDir
 	if dir == "" {
@@ -231,42 +211,21 @@ func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark,
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("scan: %w", err)
 	}
-	// In fleet mode a format flag means "write it for every target".
-	names := func(t fleet.Target) map[string]string {
-		m := map[string]string{}
-		for key, v := range map[string]string{"ckl": sf.docs.ckl, "cklb": sf.docs.cklb, "json": sf.docs.json, "hdf": sf.docs.hdf} {
-			if v != "" {
-				m[key] = filepath.Join(dir, t.Name+"."+key)
-			}
-		}
-		return m
-	}
-	// The fleet report keeps a compact document per target (no rule prose).
+	// In fleet mode a format flag means "write it for every target", in
+	// dir; a combined format (the HTML report) keeps a compact document
+	// per target (no rule prose) for the one file written at the end.
+	combined := sf.out.combined()
 	var reportMu sync.Mutex
 	reportDocs := map[string]*jsonres.Document{}
 	write := func(ctx context.Context, t fleet.Target, res *engine.Result) ([]string, error) {
-		o := outputFlags{arf: filepath.Join(dir, t.Name+"-arf.xml"), embed: sf.out.embed}
-		if err := writeOutputs(io.Discard, o, src, res); err != nil {
-			return nil, err
+		files, err := sf.out.write(nil, sf.out.perTarget(dir, t.Name), b.Content(), res)
+		if err != nil || len(combined) == 0 {
+			return files, err
 		}
-		files := []string{o.arf}
-		if sf.docs.html != "" {
-			d := jsonres.FromResult(res, jsonres.Options{Version: stigscanVersion(), OmitText: true})
-			reportMu.Lock()
-			reportDocs[t.Name] = d
-			reportMu.Unlock()
-		}
-		if n := names(t); len(n) > 0 {
-			doc, err := sf.docs.document(res, nil)
-			if err != nil {
-				return files, err
-			}
-			more, err := sf.docs.writeDocs(nil, res, doc, n)
-			files = append(files, more...)
-			if err != nil {
-				return files, err
-			}
-		}
+		d := jsonres.FromResult(res, jsonres.Options{Version: stigscanVersion(), OmitText: true})
+		reportMu.Lock()
+		reportDocs[t.Name] = d
+		reportMu.Unlock()
 		return files, nil
 	}
 	var prog fleet.Progress
@@ -287,17 +246,15 @@ func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark,
 	}
 	fleet.Table(e.stdout, ss)
 	fmt.Fprintf(e.stdout, "results: %s\n", dir)
-	if sf.docs.html != "" {
+	if len(combined) > 0 {
 		var docs []*jsonres.Document
 		for _, s := range ss {
 			if d := reportDocs[s.Name]; d != nil {
 				docs = append(docs, d)
 			}
 		}
-		if herr := fleetHTML(sf.docs.html, docs); herr != nil && err == nil {
-			err = herr
-		} else if herr == nil {
-			fmt.Fprintf(e.stdout, "HTML report: %s\n", sf.docs.html)
+		if cerr := sf.out.writeCombined(e.stdout, combined, docs); cerr != nil && err == nil {
+			err = cerr
 		}
 	}
 	if err != nil {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"io"
 	"io/fs"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/stigscan/stigscan/builtin"
 	"github.com/stigscan/stigscan/collectors/local"
 	"github.com/stigscan/stigscan/engine"
+	"github.com/stigscan/stigscan/report/formats"
 	"github.com/stigscan/stigscan/report/jsonres"
 	"github.com/stigscan/stigscan/xccdf"
 )
@@ -52,19 +54,18 @@ func TestEveryWriterNamesTargetRedacted(t *testing.T) {
 	assert.Equal(t, "postgres://scan:[redacted]@db01:5432/app?sslmode=require&password=[redacted]", res.Target.String())
 
 	out := t.TempDir()
-	o := outputFlags{arf: filepath.Join(out, "r-arf.xml"), xccdfResults: filepath.Join(out, "r-xccdf.xml"), ovalResults: filepath.Join(out, "r-oval.xml")}
-	require.NoError(t, writeOutputs(io.Discard, o, &source{document: data, benchmark: data}, res))
-	var d docFlags
-	doc, err := d.document(res, nil)
-	require.NoError(t, err)
-	names := map[string]string{}
-	for _, k := range []string{"ckl", "cklb", "json", "hdf", "html"} {
-		names[k] = filepath.Join(out, "r."+k)
+	var o outputFlags
+	o.register(flag.NewFlagSet("scan", flag.ContinueOnError))
+	var outs []output
+	for _, f := range o.formats {
+		outs = append(outs, output{f, filepath.Join(out, "r."+f.Name)})
 	}
-	files, err := d.writeDocs(nil, res, doc, names)
+	files, err := o.write(io.Discard, outs, c, res)
 	require.NoError(t, err)
-	require.Len(t, files, 5)
-	require.NoError(t, fleetHTML(filepath.Join(out, "fleet.html"), []*jsonres.Document{doc}))
+	require.Len(t, files, len(formats.All()), "one file per format (the baseline has one OVAL document)")
+	doc, err := o.docs.document(res, nil)
+	require.NoError(t, err)
+	require.NoError(t, o.writeCombined(io.Discard, []output{{mustFormat(t, "html"), filepath.Join(out, "fleet.html")}}, []*jsonres.Document{doc}))
 
 	named := 0
 	require.NoError(t, filepath.WalkDir(out, func(p string, e fs.DirEntry, err error) error {
@@ -82,4 +83,11 @@ func TestEveryWriterNamesTargetRedacted(t *testing.T) {
 		return nil
 	}))
 	assert.GreaterOrEqual(t, named, 5, "the formats that name the target name it, redacted")
+}
+
+func mustFormat(t *testing.T, name string) *formats.Format {
+	t.Helper()
+	f, ok := formats.Lookup(name)
+	require.True(t, ok, name)
+	return f
 }
