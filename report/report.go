@@ -1,6 +1,9 @@
 // Package report defines how scan results leave stigscan: every output
 // format (ARF, XCCDF results, CKL, CKLB, JSON, HDF, HTML) is one Writer over
-// an engine.Result, in a subpackage named after the format.
+// an engine.Result, in a subpackage named after the format. The registry
+// of formats, which the CLI's flags, fleet file names and write step are
+// built from, is report/formats; Version is the stigscan version every
+// document records.
 package report
 
 import (

@@ -36,13 +36,25 @@ func (o *outputFlags) register(fs *flag.FlagSet) {
 	o.docs.register(fs)
 }
 
-// outputSynopsis is the output flags for the usage text.
+// outputSynopsis is the output flags for the usage text, wrapped to the
+// synopsis' indent.
 func outputSynopsis() string {
-	var parts []string
-	for _, f := range formats.All() {
-		parts = append(parts, "[--"+f.Flag+" FILE]")
+	const indent, width = 21, 100
+	var b strings.Builder
+	col := indent
+	for i, f := range formats.All() {
+		part := "[--" + f.Flag + " FILE]"
+		if i > 0 && col+1+len(part) > width {
+			b.WriteString("\n" + strings.Repeat(" ", indent))
+			col = indent
+		} else if i > 0 {
+			b.WriteString(" ")
+			col++
+		}
+		b.WriteString(part)
+		col += len(part)
 	}
-	return strings.Join(parts, " ") + " [--embed-content]"
+	return b.String() + " [--embed-content]"
 }
 
 // defaultOutputs names the files written when no output flag is given.

@@ -51,8 +51,9 @@ const scanSynopsis = `scan [--benchmark FILE] [--profile ID] [--tailoring-file F
 
 One target: the summary on stdout and, with no output flag, the results in
 %s in the working directory. Several targets (--target repeated, or
---targets FILE with one target per line and key=value settings): one ARF per host
-and format in --out DIR (default stigscan-results), a summary table, and NAME.summary.json
+--targets FILE with one target per line and key=value settings): one ARF per host,
+and a file per host for each per-target format asked for, in --out DIR (default
+stigscan-results), a summary table, and NAME.summary.json
 files that 'stigscan merge' joins across shards.`
 
 func runScan(ctx context.Context, e *env, args []string) error {
