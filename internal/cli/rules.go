@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/stigscan/stigscan/engine"
 )
 
 // ruleRow is one row of `stigscan rules`; the JSON keys are part of the CLI's
@@ -47,6 +49,13 @@ func runRules(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// As scan does: a tailoring's values for the built-in checks are no
+	// problem.
+	lib, err := cf.library(c)
+	if err != nil {
+		return err
+	}
+	_, problems := engine.LibraryBinding(lib, cf.tailoring, sel)
 	rows := make([]ruleRow, 0, len(sel.Rules))
 	for _, r := range sel.Rules {
 		id := r.Identity()
@@ -70,7 +79,7 @@ func runRules(ctx context.Context, e *env, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	for _, p := range sel.Problems {
+	for _, p := range problems {
 		fmt.Fprintln(e.stderr, "warning:", p)
 	}
 	return nil
