@@ -33,8 +33,9 @@ type Options struct {
 	// CPEDictionary is a CPE dictionary file for content that is not a data
 	// stream (a data stream's own dictionaries are always used).
 	CPEDictionary *xccdf.Content
-	// Library holds check content (stigscan's built-in checks) that
-	// automates rules the benchmark only describes: a rule without an
+	// Library holds check content (stigscan's built-in checks, as
+	// builtin.Library opens them) that automates rules the benchmark only
+	// describes: a rule without an
 	// automated check is bound to the library rule with the same Vuln-ID,
 	// else legacy id, else STIG-ID.
 	Library []*xccdf.Content

@@ -18,6 +18,10 @@
 //
 // Open is the entry point; Content.CheckContent resolves a
 // check-content-ref href to the OVAL (or OCIL, CPE) document it names.
+// A Content keeps what it was read from: Data, the document as read (Entry
+// names the zip entry), and for a data stream BenchmarkDocument and
+// BenchmarkComponent, the XCCDF component the benchmark came from, so
+// writers copy or embed the content without reading it again.
 // Parsing refuses DTD entity declarations, so entity expansion attacks and
 // external entities cannot run.
 package xccdf
