@@ -11,6 +11,7 @@ import (
 
 	"github.com/stigscan/stigscan/internal/testutil"
 	"github.com/stigscan/stigscan/report/ckl"
+	"github.com/stigscan/stigscan/report/formats"
 )
 
 // One scan writes every checklist and report format, and a previous
@@ -57,13 +58,27 @@ func TestFleetWritesChecklistsAndOneReport(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(root, "etc", "passwd"), []byte("root:x:0:0::/root:/bin/sh\n"), 0o644))
 	inv := "local:" + root + " name=img1\nlocal:" + root + " name=img2\n"
 	require.NoError(t, os.WriteFile("hosts.txt", []byte(inv), 0o644))
-	out, _, err := run(t, "scan", "--profile", "offline", "--targets", "hosts.txt", "--out", "res", "--ckl", "yes", "--html", "fleet.html", "--progress", "none")
+	args := []string{"scan", "--profile", "offline", "--targets", "hosts.txt", "--out", "res", "--html", "fleet.html", "--progress", "none"}
+	var want []string
+	for _, f := range formats.All() {
+		if f.FleetFile == "" {
+			continue
+		}
+		if !f.FleetAlways {
+			args = append(args, "--"+f.Flag, "yes")
+		}
+		want = append(want, filepath.Join("res", f.FleetName("img1")), filepath.Join("res", f.FleetName("img2")))
+	}
+	out, _, err := run(t, args...)
 	require.NoError(t, err)
 	assert.Contains(t, out, "HTML report: fleet.html")
-	for _, f := range []string{"res/img1.ckl", "res/img2.ckl", "res/img1-arf.xml", "fleet.html"} {
+	assert.Subset(t, want, []string{"res/img1.ckl", "res/img2.ckl", "res/img1-arf.xml"})
+	for _, f := range append(want, "fleet.html") {
 		_, err := os.Stat(f)
 		assert.NoError(t, err, f)
 	}
+	_, err = os.Stat("yes")
+	assert.True(t, os.IsNotExist(err), "in fleet mode a per-target flag's FILE is not written")
 	page, err := os.ReadFile("fleet.html")
 	require.NoError(t, err)
 	assert.Contains(t, string(page), "<title>stigscan report: 2 targets</title>", "both targets are in the one report")

@@ -343,6 +343,14 @@ func TestScanHelpNamesOutputs(t *testing.T) {
 	for _, want := range []string{"--arf", "-xccdf-results", "-oval-results", "NAME-FILE", "-embed-content", "stigscan-arf.xml"} {
 		assert.Contains(t, out, want)
 	}
+	// Every format of the registry is in the synopsis and has its flag,
+	// with the help the registry gives (flag wraps it at newlines).
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, f := range formats.All() {
+		assert.Contains(t, out, "[--"+f.Flag+" FILE]")
+		assert.Contains(t, out, "  -"+f.Flag+" string\n")
+		assert.Contains(t, flat, strings.Join(strings.Fields(f.Help()), " "))
+	}
 }
 
 // TestEveryOutputFlagCountsAsOne: any one output flag alone writes that

@@ -20,7 +20,7 @@ type Files struct {
 
 // Written is one file a format wrote, or a note about one it did not.
 type Written struct {
-	Label string // the format's Label
+	Label string // the format's Label (Format.Run sets it)
 	Name  string // the file; "" for a note
 	// Detail says which part of the format the file holds ("(href)" of an
 	// OVAL document), or, for a note, why nothing was written.
