@@ -35,9 +35,8 @@ type Options struct {
 	CPEDictionary *xccdf.Content
 	// Library holds check content (stigscan's built-in checks, as
 	// builtin.Library opens them) that automates rules the benchmark only
-	// describes: a rule without an
-	// automated check is bound to the library rule with the same Vuln-ID,
-	// else legacy id, else STIG-ID.
+	// describes: a rule without an automated check is bound to the
+	// library rule with the same Vuln-ID, else legacy id, else STIG-ID.
 	Library []*xccdf.Content
 	// LibraryValues override the library benchmarks' Value defaults
 	// (organization-defined limits) and what Tailoring sets for them.
