@@ -11,17 +11,17 @@ import (
 	"github.com/stigscan/stigscan/report/jsonres"
 )
 
-// docFlags are the settings of the outputs built from the results
+// checklistFlags are the settings of the outputs built from the results
 // document: the checklists' metadata for eMASS and STIG Manager, and the
 // reviews carried forward from a previous checklist.
-type docFlags struct {
+type checklistFlags struct {
 	previous                string
 	role, marking, techArea string
 	instance, site          string
 	prev                    *carry.Previous // loaded once
 }
 
-func (d *docFlags) register(fs *flag.FlagSet) {
+func (d *checklistFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.previous, "previous", "", "carry manual reviews of undecided rules from a previous CKL or CKLB (matched by Vuln-ID across releases)")
 	fs.StringVar(&d.role, "asset-role", "", "checklist ASSET ROLE (None, Workstation, Member Server, Domain Controller)")
 	fs.StringVar(&d.marking, "marking", "", "checklist MARKING (e.g. CUI)")
@@ -30,14 +30,14 @@ func (d *docFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.site, "db-site", "", "web or database site name for checklists")
 }
 
-// checklist is the CKL and CKLB metadata the flags set.
-func (d *docFlags) checklist() ckl.Options {
+// options are the CKL and CKLB metadata the flags set.
+func (d *checklistFlags) options() ckl.Options {
 	return ckl.Options{Role: d.role, Marking: d.marking, TechArea: d.techArea, Instance: d.instance, Site: d.site}
 }
 
 // document converts a result once and applies carried-forward reviews,
 // saying on w (when not nil) what was carried.
-func (d *docFlags) document(res *engine.Result, w io.Writer) (*jsonres.Document, error) {
+func (d *checklistFlags) document(res *engine.Result, w io.Writer) (*jsonres.Document, error) {
 	doc := jsonres.FromResult(res, jsonres.Options{Version: stigscanVersion()})
 	if d.previous != "" {
 		if err := d.load(); err != nil {
@@ -53,7 +53,7 @@ func (d *docFlags) document(res *engine.Result, w io.Writer) (*jsonres.Document,
 
 // load reads the previous checklist once, before any target is scanned
 // (fleet mode converts targets' results concurrently).
-func (d *docFlags) load() error {
+func (d *checklistFlags) load() error {
 	if d.previous == "" || d.prev != nil {
 		return nil
 	}

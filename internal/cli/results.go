@@ -20,10 +20,10 @@ import (
 // outputFlags choose the result files a scan writes: one flag per format
 // of the registry (formats.All), and the settings the formats read.
 type outputFlags struct {
-	formats []*formats.Format
-	files   map[string]*string // the flag's FILE, by format name
-	embed   bool
-	docs    docFlags
+	formats   []*formats.Format
+	files     map[string]*string // the flag's FILE, by format name
+	embed     bool
+	checklist checklistFlags
 }
 
 func (o *outputFlags) register(fs *flag.FlagSet) {
@@ -33,7 +33,7 @@ func (o *outputFlags) register(fs *flag.FlagSet) {
 		o.files[f.Name] = fs.String(f.Flag, "", f.Help())
 	}
 	fs.BoolVar(&o.embed, "embed-content", false, "embed the source content in the ARF (self-contained, as oscap writes it, but megabytes larger)")
-	o.docs.register(fs)
+	o.checklist.register(fs)
 }
 
 // outputSynopsis is the output flags for the usage text, wrapped to the
@@ -146,7 +146,7 @@ func (o *outputFlags) combined() []output {
 
 // options are the formats' settings for one result.
 func (o *outputFlags) options(res *engine.Result) formats.Options {
-	opts := formats.Options{Version: stigscanVersion(), Identity: scanIdentity(), EmbedContent: o.embed, Checklist: o.docs.checklist()}
+	opts := formats.Options{Version: stigscanVersion(), Identity: scanIdentity(), EmbedContent: o.embed, Checklist: o.checklist.options()}
 	if res != nil && isDatabase(res.Target.String()) {
 		opts.Checklist.Database = true
 	}
@@ -159,12 +159,12 @@ func (o *outputFlags) options(res *engine.Result) formats.Options {
 // no such format is asked for).
 func (o *outputFlags) write(w io.Writer, outs []output, c *xccdf.Content, res *engine.Result) ([]string, error) {
 	in := &formats.Input{Result: res, Content: c, Options: o.options(res)}
-	needDoc := o.docs.previous != "" && w != nil
+	needDoc := o.checklist.previous != "" && w != nil
 	for _, out := range outs {
 		needDoc = needDoc || out.format.FromDocument
 	}
 	if needDoc {
-		doc, err := o.docs.document(res, w)
+		doc, err := o.checklist.document(res, w)
 		if err != nil {
 			return nil, err
 		}

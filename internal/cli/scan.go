@@ -111,7 +111,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := sf.out.docs.load(); err != nil {
+	if err := sf.out.checklist.load(); err != nil {
 		return err
 	}
 	opts := engine.Options{Library: lib, Tailoring: sf.content.tailoring, Limits: sf.ssh.limits.oval()}

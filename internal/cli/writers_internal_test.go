@@ -63,7 +63,7 @@ func TestEveryWriterNamesTargetRedacted(t *testing.T) {
 	files, err := o.write(io.Discard, outs, c, res)
 	require.NoError(t, err)
 	require.Len(t, files, len(formats.All()), "one file per format (the baseline has one OVAL document)")
-	doc, err := o.docs.document(res, nil)
+	doc, err := o.checklist.document(res, nil)
 	require.NoError(t, err)
 	require.NoError(t, o.writeCombined(io.Discard, []output{{mustFormat(t, "html"), filepath.Join(out, "fleet.html")}}, []*jsonres.Document{doc}))
 
