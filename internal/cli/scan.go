@@ -16,6 +16,7 @@ import (
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/fleet"
 	"github.com/stigscan/stigscan/oval"
+	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/report/jsonres"
 	"github.com/stigscan/stigscan/xccdf"
 )
@@ -116,7 +117,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	for _, p := range sel.Problems {
 		fmt.Fprintln(e.stderr, "warning:", p)
 	}
-	opts := engine.Options{Library: lib, LibraryValues: libValues, Limits: sf.ssh.limits.oval()}
+	opts := engine.Options{Library: lib, LibraryValues: libValues, Limits: sf.ssh.limits.oval(), Probes: list.Standard()}
 	if sf.cpeDict != "" {
 		if opts.CPEDictionary, err = xccdf.Open(sf.cpeDict, xccdf.Options{}); err != nil {
 			return err
