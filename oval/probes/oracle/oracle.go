@@ -21,7 +21,8 @@
 // use OVAL's own sql57 test (package sql57).
 //
 // Probes registers both for oval.Options.Probes (and engine.Options.Probes)
-// under "oracle:<type>_object".
+// under "oracle:<type>_object"; package oval/probes/list adds them to the
+// standard set.
 package oracle
 
 import (
