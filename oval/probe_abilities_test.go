@@ -52,7 +52,9 @@ type prefetching struct {
 	read []string
 }
 
-func (h *prefetching) Prefetch(_ context.Context, stat, read []string) { h.read = append(h.read, read...) }
+func (h *prefetching) Prefetch(_ context.Context, stat, read []string) {
+	h.read = append(h.read, read...)
+}
 
 // TestProbeDeclarations: what a probe declares (offline answer, host
 // requirement, pattern flags, files to prefetch) is what oval acts on, for
@@ -80,7 +82,9 @@ func TestProbeDeclarations(t *testing.T) {
 				return liveOnly{declaring{calls: c, offline: &oval.OfflineAnswer{NotApplicable: true}}}
 			}},
 		{name: "live only, no item offline", result: oval.False, calls: 0, msg: "is an offline root: it has no widget.",
-			probe: func(c *int) oval.Probe { return liveOnly{declaring{calls: c, offline: &oval.OfflineAnswer{Lacks: "widget"}}} }},
+			probe: func(c *int) oval.Probe {
+				return liveOnly{declaring{calls: c, offline: &oval.OfflineAnswer{Lacks: "widget"}}}
+			}},
 		{name: "requirement not met", result: oval.Unknown, calls: 0, msg: "environmentvariable58_object needs a gadget",
 			probe: func(c *int) oval.Probe { return requirer{declaring{calls: c, refuse: "a gadget"}} }},
 		{name: "singleline flag lets . match a newline", result: oval.True, calls: 1,
