@@ -48,7 +48,10 @@ func (confObjects) Collect(ctx context.Context, q *oval.Query) ([]*oval.Item, er
 }
 
 // Requires a MongoDB target.
-func (confObjects) Requires(h host.Host, o *oval.Object) error { return probe(nil).Requires(h, o) }
+func (confObjects) Requires(h host.Host, o *oval.Object) error {
+	_, err := database(h, o)
+	return err
+}
 
 // PlanFiles reads the file the object names, unless its source is the
 // running server.
