@@ -28,7 +28,12 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock for result times (injected so outputs reproduce).
 	Now func() time.Time
-	// Probes adds or replaces OVAL probes (see oval.Options).
+	// Probes is the OVAL probe set, keyed by "family:object_type"
+	// (oval.Options.Probes: added over oval's own probes, a nil value
+	// removing one). Nil means oval's built-in probes only: no sql57,
+	// mongodb or oracle objects are collected. Pass list.Standard()
+	// (package oval/probes/list) for the set stigscan scans with; the
+	// engine imports no probe family, so it links no database driver.
 	Probes map[string]oval.Probe
 	// CPEDictionary is a CPE dictionary file for content that is not a data
 	// stream (a data stream's own dictionaries are always used).

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stigscan/stigscan/collectors/local"
 	"github.com/stigscan/stigscan/engine"
+	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/xccdf"
 )
 
@@ -34,7 +35,7 @@ func prepare(t *testing.T, file, profile string) *engine.Benchmark {
 	sel, err := xccdf.Resolve(c.Benchmark, nil, profile)
 	require.NoError(t, err)
 	fixed := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Now: func() time.Time { return fixed }})
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: list.Standard(), Now: func() time.Time { return fixed }})
 	require.NoError(t, err)
 	return b
 }
@@ -190,7 +191,7 @@ func TestLibraryBinding(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Library: []*xccdf.Content{lib}, LibraryValues: tc.overrides})
+			b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: list.Standard(), Library: []*xccdf.Content{lib}, LibraryValues: tc.overrides})
 			require.NoError(t, err)
 			res, err := b.Evaluate(context.Background(), semanticsRoot(t))
 			require.NoError(t, err)

@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"log"
 	"path/filepath"
-	"strings"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/stigscan/stigscan/collectors/local"
 	"github.com/stigscan/stigscan/engine"
+	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/xccdf"
 )
 
@@ -34,6 +32,7 @@ func prepareTiny() *engine.Benchmark {
 	b, err := engine.Prepare(context.Background(), disa, sel, engine.Options{
 		Library: []*xccdf.Content{lib}, // stigscan's own: builtin.Library()
 		Now:     func() time.Time { return fixed },
+		Probes:  list.Standard(),
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -74,38 +73,4 @@ func ExampleResult() {
 	//   checked by xccdf_io.stigscan_rule_SV-100002r1_rule
 	// CCI-000054: [V-100001]
 	// 1 pass at 2026-11-22T12:00:00Z
-}
-
-// Prepare once, evaluate many: a prepared Benchmark is safe for concurrent
-// Evaluate calls, one per host. Results go into a pre-sized slice by
-// index, so their order does not depend on which host finished first.
-func ExampleBenchmark_Evaluate() {
-	b := prepareTiny()
-	hosts := []string{"web01", "web02"}
-	results := make([]*engine.Result, len(hosts))
-	g, ctx := errgroup.WithContext(context.Background())
-	g.SetLimit(2)
-	for i, name := range hosts {
-		g.Go(func() error {
-			h, err := local.NewRoot(filepath.Join("testdata", "roots", name))
-			if err != nil {
-				return err
-			}
-			results[i], err = b.Evaluate(ctx, h)
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		log.Fatal(err)
-	}
-	for i, res := range results {
-		var line []string
-		for _, rr := range res.Rules {
-			line = append(line, rr.Identity.VulnID+"="+string(rr.Status))
-		}
-		fmt.Println(hosts[i], strings.Join(line, " "))
-	}
-	// Output:
-	// web01 V-100001=pass V-100002=fail
-	// web02 V-100001=fail V-100002=pass
 }

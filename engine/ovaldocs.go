@@ -63,7 +63,7 @@ func (b *Benchmark) loadOVAL(src *checkSource, owner *xccdf.ComponentRef, href s
 		d.err = err
 		return d
 	}
-	d.prep, d.err = oval.Prepare(defs, oval.Options{Probes: b.probes(), Logger: b.log, Now: b.now, Limits: b.opts.Limits})
+	d.prep, d.err = oval.Prepare(defs, oval.Options{Probes: b.opts.Probes, Logger: b.log, Now: b.now, Limits: b.opts.Limits})
 	for _, p := range d.prep.Problems() {
 		b.log.Debug("oval content problem", "href", href, "problem", p)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/fleet"
 	"github.com/stigscan/stigscan/internal/attack"
+	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/xccdf"
 )
 
@@ -95,7 +96,7 @@ func builtinBenchmark(t *testing.T) *engine.Benchmark {
 	require.NoError(t, err)
 	sel, err := xccdf.Resolve(c.Benchmark, nil, "xccdf_io.stigscan_profile_offline")
 	require.NoError(t, err)
-	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{})
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: list.Standard()})
 	require.NoError(t, err)
 	return b
 }
@@ -203,7 +204,7 @@ func TestFleetNaNValueAndPanickingHost(t *testing.T) {
 	require.NoError(t, err)
 	sel, err := xccdf.Resolve(c.Benchmark, tl, profile)
 	require.NoError(t, err)
-	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{})
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: list.Standard()})
 	require.NoError(t, err)
 
 	root := t.TempDir()

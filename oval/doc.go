@@ -21,7 +21,12 @@
 // Options.SystemCharacteristics replays a collected
 // oval_system_characteristics document instead of probing (OpenSCAP's
 // "oval analyse"); Options.Probes adds or replaces probes by
-// "family:object_type".
+// "family:object_type" (BuiltinProbes are oval's own; package
+// oval/probes/list assembles stigscan's standard set). What is known about
+// an object type beyond collecting it lives with its probe, in optional
+// one-method interfaces: the files it will read (FilePlanner, for hosts
+// that prefetch), its regexp flags (PatternFlagger), its answer on an
+// offline root (LiveOnly) and what it needs of a target (Requirer).
 //
 // Where the OVAL specification leaves room, evaluation follows the
 // reference interpreter (OpenSCAP), so results agree with it: an empty
@@ -33,7 +38,8 @@
 // that describe only a running system answer as the reference interpreter
 // does under OSCAP_PROBE_ROOT: uname and sysctl objects are "not
 // applicable", process58, environmentvariable58 and partition objects have
-// no item (see offline.go). A live target is unaffected.
+// no item (their probes are LiveOnly; see offline.go). A live target is
+// unaffected.
 //
 // Problems in content never abort an evaluation, and each result they touch
 // names the offending id: a dangling reference, an invalid regular

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stigscan/stigscan/collectors/local"
 	"github.com/stigscan/stigscan/engine"
+	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/xccdf"
 )
 
@@ -104,7 +105,7 @@ func TestNISTCatalogs(t *testing.T) {
 					}
 					sel, err := xccdf.Resolve(content.Benchmark, content.Tailoring, s.Profile)
 					require.NoError(t, err)
-					b, err := engine.Prepare(context.Background(), content, sel, engine.Options{})
+					b, err := engine.Prepare(context.Background(), content, sel, engine.Options{Probes: list.Standard()})
 					require.NoError(t, err)
 					h, err := local.NewRoot(t.TempDir())
 					require.NoError(t, err)

@@ -243,7 +243,7 @@ func (r *run) collect(o *Object) *collected {
 				if e.VarRef == "" {
 					pat, err = r.p.patterns[e], r.p.badPatterns[e]
 				} else {
-					pat, err = r.p.cache.get(v, objectFlags(o))
+					pat, err = r.p.cache.get(v, r.p.patternFlags(o))
 				}
 				if err != nil {
 					co.Flag = FlagError

@@ -17,7 +17,8 @@ var ErrNotApplicable = errors.New("oval: object type not applicable to this targ
 // files but no running kernel, processes or mounts. Each object type that
 // describes only running state is answered the way the reference
 // interpreter (OpenSCAP 1.3, OSCAP_PROBE_ROOT) answers it, so that results
-// on an image agree with it:
+// on an image agree with it; its probe says which answer (LiveOnly), and
+// answerOffline gives it:
 //
 //   - uname_object and sysctl_object describe the running kernel and have no
 //     offline reading at all: "not applicable".
@@ -31,14 +32,12 @@ var ErrNotApplicable = errors.New("oval: object type not applicable to this targ
 // offline reports whether h is not a running system.
 func offline(h host.Host) bool { return !host.IsLive(h) }
 
-// notApplicableOffline is the error of an object type that exists only on a
-// running system.
-func notApplicableOffline(q *Query, what string) error {
-	return fmt.Errorf("%w: %s describes a running system and %s is an offline root", ErrNotApplicable, what, host.Describe(q.Host))
-}
-
-// noneOffline notes why an object of running state has no item on an
-// offline root.
-func noneOffline(q *Query, what string) {
-	q.Note("info", fmt.Sprintf("%s is an offline root: it has no %s.", host.Describe(q.Host), what))
+// answerOffline answers an object of a LiveOnly probe on an offline root:
+// "not applicable", or no item with a note saying what the root lacks.
+func answerOffline(q *Query, a OfflineAnswer) ([]*Item, error) {
+	if a.NotApplicable {
+		return nil, fmt.Errorf("%w: %s describes a running system and %s is an offline root", ErrNotApplicable, q.Object.Type, host.Describe(q.Host))
+	}
+	q.Note("info", fmt.Sprintf("%s is an offline root: it has no %s.", host.Describe(q.Host), a.Lacks))
+	return nil, nil
 }

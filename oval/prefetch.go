@@ -15,24 +15,9 @@ import (
 // file, then the read). Before evaluating, Evaluate tells a host that can
 // fetch ahead (host.Prefetcher) which files the objects of those
 // definitions name literally — paths with operation equals and no
-// variable — so the host fetches them together. Paths found by patterns,
-// walks or variables are not known before collection and are fetched as
-// they are asked for.
-
-// contentObjects are the object types whose probes read the files they
-// find; the other file objects only stat them.
-var contentObjects = map[string]bool{
-	"textfilecontent54_object": true,
-	"textfilecontent_object":   true,
-	"xmlfilecontent_object":    true,
-}
-
-// fixedReads are files that the probes of these object types read whole,
-// whatever the object's entities say.
-var fixedReads = map[string][]string{
-	"password_object": {"/etc/passwd"},
-	"shadow_object":   {"/etc/shadow"},
-}
+// variable, as each object's probe plans them (FilePlanner) — so the host
+// fetches them together. Paths found by patterns, walks or variables are
+// not known before collection and are fetched as they are asked for.
 
 // prefetchPlan lists the paths the objects reachable from the definitions
 // ids name literally: those to stat and those to read (which are stated
@@ -60,16 +45,9 @@ func (p *Prepared) prefetchPlan(ids []string) (stat, read []string) {
 			set(o.Set)
 			return
 		}
-		read = append(read, fixedReads[o.Type]...)
-		if o.Type == "sysctl_object" {
-			read = append(read, sysctlPaths(o)...)
-			return
-		}
-		paths := literalPaths(o)
-		if contentObjects[o.Type] {
-			read = append(read, paths...)
-		} else {
-			stat = append(stat, paths...)
+		if fp, ok := p.probeFor(o).(FilePlanner); ok {
+			s, r := fp.PlanFiles(o)
+			stat, read = append(stat, s...), append(read, r...)
 		}
 	}
 	var criteria func(c *Criteria)
@@ -110,10 +88,11 @@ func (p *Prepared) prefetchPlan(ids []string) (stat, read []string) {
 	return clean(stat), clean(read)
 }
 
-// literalPaths returns the files an object of the file family names with
-// literal values: its filepath, or its path joined with its filename (the
-// path alone when filename is nil, a directory object).
-func literalPaths(o *Object) []string {
+// LiteralPaths returns the file an object of the file kind names with
+// literal values (equality, no variable): its filepath, or its path joined
+// with its filename (the path alone when filename is nil, a directory
+// object). It is what a FilePlanner of such objects plans.
+func LiteralPaths(o *Object) []string {
 	var fp, dir, name *Entity
 	for _, e := range o.Entities {
 		switch e.Name {

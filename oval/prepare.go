@@ -86,7 +86,7 @@ func Prepare(defs *Definitions, opts Options) (*Prepared, error) {
 	if p.now == nil {
 		p.now = time.Now
 	}
-	p.probes = builtinProbes()
+	p.probes = BuiltinProbes()
 	for k, v := range opts.Probes {
 		if v == nil {
 			delete(p.probes, k)
@@ -102,7 +102,7 @@ func Prepare(defs *Definitions, opts Options) (*Prepared, error) {
 	}
 	for _, o := range defs.Objects {
 		p.objByID[o.ID] = o
-		p.compileEntities(o.ID, o.Entities, objectFlags(o))
+		p.compileEntities(o.ID, o.Entities, p.patternFlags(o))
 	}
 	for _, s := range defs.States {
 		p.steByID[s.ID] = s
@@ -113,22 +113,6 @@ func Prepare(defs *Definitions, opts Options) (*Prepared, error) {
 	}
 	p.validate()
 	return p, nil
-}
-
-// objectFlags gives the regexp flags used when an object entity is a
-// pattern applied to file content.
-func objectFlags(o *Object) string {
-	if o.Type != "textfilecontent54_object" {
-		return ""
-	}
-	flags := ""
-	if v := o.Behaviors["multiline"]; v == "" || v == "true" || v == "1" {
-		flags += "m"
-	}
-	if v := o.Behaviors["singleline"]; v == "true" || v == "1" {
-		flags += "s"
-	}
-	return flags
 }
 
 func (p *Prepared) compileEntities(id string, es []*Entity, flags string) {

@@ -333,14 +333,6 @@ func fileType(m fs.FileMode) string {
 	return "regular"
 }
 
-func boolField(name string, b bool) *Field {
-	return &Field{Name: name, Value: strconv.FormatBool(b), Datatype: "boolean"}
-}
-
-func intField(name string, n int64) *Field {
-	return &Field{Name: name, Value: strconv.FormatInt(n, 10), Datatype: "int"}
-}
-
 // fileProbe implements unix:file_object.
 func fileProbe(ctx context.Context, q *Query) ([]*Item, error) {
 	var items []*Item
@@ -466,7 +458,7 @@ func textfilecontent54Probe(ctx context.Context, q *Query) ([]*Item, error) {
 					continue
 				}
 				it := &Item{Type: "textfilecontent_item", Family: "independent", Status: statusExists}
-				it.Fields = append(f.pathFields(true), &Field{Name: "pattern", Value: pe.Values[pi]}, intField("instance", int64(n)), &Field{Name: "text", Value: m[0]})
+				it.Fields = append(f.pathFields(true), &Field{Name: "pattern", Value: pe.Values[pi]}, IntField("instance", int64(n)), &Field{Name: "text", Value: m[0]})
 				for _, s := range m[1:] {
 					it.Fields = append(it.Fields, &Field{Name: "subexpression", Value: s})
 				}
@@ -514,7 +506,7 @@ func textfilecontentProbe(ctx context.Context, q *Query) ([]*Item, error) {
 				}
 				for _, m := range ms {
 					it := &Item{Type: "textfilecontent_item", Family: "independent", Status: statusExists}
-					it.Fields = append(f.pathFields(true), &Field{Name: "pattern", Value: want}, intField("instance", 1), &Field{Name: "line", Value: want}, &Field{Name: "text", Value: line})
+					it.Fields = append(f.pathFields(true), &Field{Name: "pattern", Value: want}, IntField("instance", 1), &Field{Name: "line", Value: want}, &Field{Name: "text", Value: line})
 					for _, s := range m[1:] {
 						it.Fields = append(it.Fields, &Field{Name: "subexpression", Value: s})
 					}

@@ -15,30 +15,6 @@ import (
 	"github.com/stigscan/stigscan/collectors/host"
 )
 
-// builtinProbes returns the probes stigscan ships, keyed by
-// "family:object_type". A fresh map each call: callers may change it.
-func builtinProbes() map[string]Probe {
-	return map[string]Probe{
-		"independent:family_object":                ProbeFunc(familyProbe),
-		"independent:variable_object":              ProbeFunc(variableProbe),
-		"independent:textfilecontent54_object":     ProbeFunc(textfilecontent54Probe),
-		"independent:textfilecontent_object":       ProbeFunc(textfilecontentProbe),
-		"independent:xmlfilecontent_object":        ProbeFunc(xmlfilecontentProbe),
-		"independent:environmentvariable58_object": ProbeFunc(environmentvariable58Probe),
-		"unix:file_object":                         ProbeFunc(fileProbe),
-		"unix:password_object":                     ProbeFunc(passwordProbe),
-		"unix:shadow_object":                       ProbeFunc(shadowProbe),
-		"unix:uname_object":                        ProbeFunc(unameProbe),
-		"unix:sysctl_object":                       ProbeFunc(sysctlProbe),
-		"unix:process58_object":                    ProbeFunc(process58Probe),
-		"linux:dpkginfo_object":                    ProbeFunc(dpkginfoProbe),
-		"linux:rpminfo_object":                     ProbeFunc(rpminfoProbe),
-		"linux:partition_object":                   ProbeFunc(partitionProbe),
-		"linux:systemdunitproperty_object":         ProbeFunc(systemdunitpropertyProbe),
-		"linux:systemdunitdependency_object":       ProbeFunc(systemdunitdependencyProbe),
-	}
-}
-
 // fact runs a host fact gatherer once per run.
 func fact[T any](q *Query, key string, f func() (T, error)) (T, error) {
 	type res struct {
@@ -59,29 +35,8 @@ func unameOf(r *run) (host.UnameInfo, error) {
 	return fact(q, "uname", func() (host.UnameInfo, error) { return host.Uname(r.ctx, r.h) })
 }
 
-func newItem(typ, fam string, fields ...*Field) *Item {
-	return &Item{Type: typ, Family: fam, Status: statusExists, Fields: fields}
-}
-
-func str(name, v string) *Field { return &Field{Name: name, Value: v} }
-
-// filterItems keeps the candidates whose fields match the object entities.
-func filterItems(q *Query, cands []*Item, skip ...string) ([]*Item, error) {
-	var out []*Item
-	for _, it := range cands {
-		ok, err := q.MatchItem(it, skip...)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, it)
-		}
-	}
-	return out, nil
-}
-
 func familyProbe(ctx context.Context, q *Query) ([]*Item, error) {
-	return []*Item{newItem("family_item", "independent", str("family", "unix"))}, nil
+	return []*Item{NewItem("family_item", "independent", StringField("family", "unix"))}, nil
 }
 
 func variableProbe(ctx context.Context, q *Query) ([]*Item, error) {
@@ -103,9 +58,9 @@ func variableProbe(ctx context.Context, q *Query) ([]*Item, error) {
 			q.Note("info", fmt.Sprintf("Referenced variable has no values (%s).", id))
 			continue
 		}
-		it := newItem("variable_item", "independent", str("var_ref", id))
+		it := NewItem("variable_item", "independent", StringField("var_ref", id))
 		for _, v := range vr.values {
-			it.Fields = append(it.Fields, str("value", v))
+			it.Fields = append(it.Fields, StringField("value", v))
 		}
 		items = append(items, it)
 	}
@@ -113,10 +68,6 @@ func variableProbe(ctx context.Context, q *Query) ([]*Item, error) {
 }
 
 func environmentvariable58Probe(ctx context.Context, q *Query) ([]*Item, error) {
-	if offline(q.Host) {
-		noneOffline(q, "running process")
-		return nil, nil
-	}
 	var pids []int64
 	pe := q.Entity("pid")
 	if vals, ok := pe.Equals(); ok {
@@ -164,7 +115,7 @@ func environmentvariable58Probe(ctx context.Context, q *Query) ([]*Item, error) 
 			if ok, err := q.Entity("name").Match(k); err != nil {
 				return nil, err
 			} else if ok {
-				items = append(items, newItem("environmentvariable58_item", "independent", intField("pid", shown), str("name", k), str("value", env[k])))
+				items = append(items, NewItem("environmentvariable58_item", "independent", IntField("pid", shown), StringField("name", k), StringField("value", env[k])))
 			}
 		}
 	}
@@ -213,10 +164,10 @@ func xmlfilecontentProbe(ctx context.Context, q *Query) ([]*Item, error) {
 			if len(vals) == 0 {
 				continue
 			}
-			it := newItem("xmlfilecontent_item", "independent", f.pathFields(true)...)
-			it.Fields = append(it.Fields, str("xpath", xp))
+			it := NewItem("xmlfilecontent_item", "independent", f.pathFields(true)...)
+			it.Fields = append(it.Fields, StringField("xpath", xp))
 			for _, v := range vals {
-				it.Fields = append(it.Fields, str("value_of", v))
+				it.Fields = append(it.Fields, StringField("value_of", v))
 			}
 			items = append(items, it)
 		}
@@ -233,19 +184,19 @@ func passwordProbe(ctx context.Context, q *Query) ([]*Item, error) {
 	for _, e := range ents {
 		// A password field that is not "x" holds a hash: evaluated,
 		// never written.
-		pw := str("password", e.Password)
+		pw := StringField("password", e.Password)
 		pw.Mask = true
-		cands = append(cands, newItem("password_item", "unix", str("username", e.Username), pw,
-			intField("user_id", e.UID), intField("group_id", e.GID), str("gcos", e.GCOS), str("home_dir", e.HomeDir), str("login_shell", e.Shell)))
+		cands = append(cands, NewItem("password_item", "unix", StringField("username", e.Username), pw,
+			IntField("user_id", e.UID), IntField("group_id", e.GID), StringField("gcos", e.GCOS), StringField("home_dir", e.HomeDir), StringField("login_shell", e.Shell)))
 	}
-	return filterItems(q, cands)
+	return q.Filter(cands)
 }
 
 func optInt(name string, n int64) *Field {
 	if n < 0 {
 		return &Field{Name: name, Datatype: "int", Status: statusDoesNotExist}
 	}
-	return intField(name, n)
+	return IntField(name, n)
 }
 
 func shadowProbe(ctx context.Context, q *Query) ([]*Item, error) {
@@ -256,35 +207,29 @@ func shadowProbe(ctx context.Context, q *Query) ([]*Item, error) {
 	var cands []*Item
 	for _, e := range ents {
 		// The password field holds the hash: evaluated, never written.
-		pw := str("password", e.Password)
+		pw := StringField("password", e.Password)
 		pw.Mask = true
-		it := newItem("shadow_item", "unix", str("username", e.Username), pw,
+		it := NewItem("shadow_item", "unix", StringField("username", e.Username), pw,
 			optInt("chg_lst", e.LastChange), optInt("chg_allow", e.Min), optInt("chg_req", e.Max), optInt("exp_warn", e.Warn),
-			optInt("exp_inact", e.Inactive), optInt("exp_date", e.Expire), str("flag", e.Flag))
+			optInt("exp_inact", e.Inactive), optInt("exp_date", e.Expire), StringField("flag", e.Flag))
 		if e.EncryptMethod != "" {
-			it.Fields = append(it.Fields, str("encrypt_method", e.EncryptMethod))
+			it.Fields = append(it.Fields, StringField("encrypt_method", e.EncryptMethod))
 		}
 		cands = append(cands, it)
 	}
-	return filterItems(q, cands)
+	return q.Filter(cands)
 }
 
 func unameProbe(ctx context.Context, q *Query) ([]*Item, error) {
-	if offline(q.Host) {
-		return nil, notApplicableOffline(q, "uname_object")
-	}
 	u, err := unameOf(q.run)
 	if err != nil {
 		return nil, err
 	}
-	return []*Item{newItem("uname_item", "unix", str("machine_class", u.MachineClass), str("node_name", u.NodeName), str("os_name", u.OSName),
-		str("os_release", u.OSRelease), str("os_version", u.OSVersion), str("processor_type", u.ProcessorType))}, nil
+	return []*Item{NewItem("uname_item", "unix", StringField("machine_class", u.MachineClass), StringField("node_name", u.NodeName), StringField("os_name", u.OSName),
+		StringField("os_release", u.OSRelease), StringField("os_version", u.OSVersion), StringField("processor_type", u.ProcessorType))}, nil
 }
 
 func sysctlProbe(ctx context.Context, q *Query) ([]*Item, error) {
-	if offline(q.Host) {
-		return nil, notApplicableOffline(q, "sysctl_object")
-	}
 	params, direct := sysctlByName(ctx, q)
 	if !direct {
 		var err error
@@ -295,9 +240,9 @@ func sysctlProbe(ctx context.Context, q *Query) ([]*Item, error) {
 	}
 	var cands []*Item
 	for _, p := range params {
-		cands = append(cands, newItem("sysctl_item", "unix", str("name", p.Name), str("value", p.Value)))
+		cands = append(cands, NewItem("sysctl_item", "unix", StringField("name", p.Name), StringField("value", p.Value)))
 	}
-	return filterItems(q, cands)
+	return q.Filter(cands)
 }
 
 // sysctlByName reads the parameters an object names by equality directly,
@@ -322,22 +267,18 @@ func sysctlByName(ctx context.Context, q *Query) ([]host.SysctlParam, bool) {
 }
 
 func process58Probe(ctx context.Context, q *Query) ([]*Item, error) {
-	if offline(q.Host) {
-		noneOffline(q, "running process")
-		return nil, nil
-	}
 	procs, err := fact(q, "processes", func() ([]host.Process, error) { return host.Processes(ctx, q.Host) })
 	if err != nil {
 		return nil, err
 	}
 	var cands []*Item
 	for _, p := range procs {
-		cands = append(cands, newItem("process58_item", "unix", str("command_line", p.CommandLine), str("exec_time", p.ExecTime),
-			intField("pid", p.PID), intField("ppid", p.PPID), intField("priority", p.Priority), intField("ruid", p.UID),
-			str("start_time", p.StartTime), str("tty", p.TTY), intField("user_id", p.EUID), intField("loginuid", p.LoginUID),
-			intField("session_id", p.SessionID)))
+		cands = append(cands, NewItem("process58_item", "unix", StringField("command_line", p.CommandLine), StringField("exec_time", p.ExecTime),
+			IntField("pid", p.PID), IntField("ppid", p.PPID), IntField("priority", p.Priority), IntField("ruid", p.UID),
+			StringField("start_time", p.StartTime), StringField("tty", p.TTY), IntField("user_id", p.EUID), IntField("loginuid", p.LoginUID),
+			IntField("session_id", p.SessionID)))
 	}
-	return filterItems(q, cands)
+	return q.Filter(cands)
 }
 
 func dpkginfoProbe(ctx context.Context, q *Query) ([]*Item, error) {
@@ -364,10 +305,10 @@ func dpkginfoProbe(ctx context.Context, q *Query) ([]*Item, error) {
 		if p.Release != "" {
 			evr += "-" + p.Release
 		}
-		cands = append(cands, newItem("dpkginfo_item", "linux", str("name", p.Name), str("arch", p.Arch), str("epoch", p.Epoch),
-			str("release", p.Release), str("version", p.Version), &Field{Name: "evr", Value: evr, Datatype: "debian_evr_string"}))
+		cands = append(cands, NewItem("dpkginfo_item", "linux", StringField("name", p.Name), StringField("arch", p.Arch), StringField("epoch", p.Epoch),
+			StringField("release", p.Release), StringField("version", p.Version), &Field{Name: "evr", Value: evr, Datatype: "debian_evr_string"}))
 	}
-	return filterItems(q, cands)
+	return q.Filter(cands)
 }
 
 func rpminfoProbe(ctx context.Context, q *Query) ([]*Item, error) {
@@ -383,15 +324,15 @@ func rpminfoProbe(ctx context.Context, q *Query) ([]*Item, error) {
 	var cands []*Item
 	for _, p := range pkgs {
 		evr := p.Epoch + ":" + p.Version + "-" + p.Release
-		it := newItem("rpminfo_item", "linux", str("name", p.Name), str("arch", p.Arch), str("epoch", p.Epoch),
-			str("release", p.Release), str("version", p.Version), &Field{Name: "evr", Value: evr, Datatype: "evr_string"})
+		it := NewItem("rpminfo_item", "linux", StringField("name", p.Name), StringField("arch", p.Arch), StringField("epoch", p.Epoch),
+			StringField("release", p.Release), StringField("version", p.Version), &Field{Name: "evr", Value: evr, Datatype: "evr_string"})
 		if p.SignatureKeyID != "" {
-			it.Fields = append(it.Fields, str("signature_keyid", p.SignatureKeyID))
+			it.Fields = append(it.Fields, StringField("signature_keyid", p.SignatureKeyID))
 		}
-		it.Fields = append(it.Fields, str("extended_name", p.Name+"-"+evr+"."+p.Arch))
+		it.Fields = append(it.Fields, StringField("extended_name", p.Name+"-"+evr+"."+p.Arch))
 		cands = append(cands, it)
 	}
-	return filterItems(q, cands)
+	return q.Filter(cands)
 }
 
 func (q *Query) hasRPMDatabase(ctx context.Context) bool {
@@ -414,29 +355,25 @@ func systemdErr(q *Query, err error) error {
 }
 
 func partitionProbe(ctx context.Context, q *Query) ([]*Item, error) {
-	if offline(q.Host) {
-		noneOffline(q, "mounted file system")
-		return nil, nil
-	}
 	mounts, err := fact(q, "mounts", func() ([]host.Mount, error) { return host.Mounts(ctx, q.Host) })
 	if err != nil {
 		return nil, err
 	}
 	var cands []*Item
 	for _, m := range mounts {
-		it := newItem("partition_item", "linux", str("mount_point", m.MountPoint), str("device", m.Device))
+		it := NewItem("partition_item", "linux", StringField("mount_point", m.MountPoint), StringField("device", m.Device))
 		if m.UUID != "" {
-			it.Fields = append(it.Fields, str("uuid", m.UUID))
+			it.Fields = append(it.Fields, StringField("uuid", m.UUID))
 		}
-		it.Fields = append(it.Fields, str("fs_type", m.FSType))
+		it.Fields = append(it.Fields, StringField("fs_type", m.FSType))
 		for _, o := range m.Options {
-			it.Fields = append(it.Fields, str("mount_options", o))
+			it.Fields = append(it.Fields, StringField("mount_options", o))
 		}
-		it.Fields = append(it.Fields, intField("total_space", m.TotalBlocks), intField("space_used", m.SpaceUsed),
-			intField("space_left", m.SpaceLeft), intField("block_size", m.BlockSize))
+		it.Fields = append(it.Fields, IntField("total_space", m.TotalBlocks), IntField("space_used", m.SpaceUsed),
+			IntField("space_left", m.SpaceLeft), IntField("block_size", m.BlockSize))
 		cands = append(cands, it)
 	}
-	return filterItems(q, cands)
+	return q.Filter(cands)
 }
 
 func systemdUnits(ctx context.Context, q *Query) ([]string, error) {
@@ -501,9 +438,9 @@ func systemdunitpropertyProbe(ctx context.Context, q *Query) ([]*Item, error) {
 			} else if !ok {
 				continue
 			}
-			it := newItem("systemdunitproperty_item", "linux", str("unit", u), str("property", k))
+			it := NewItem("systemdunitproperty_item", "linux", StringField("unit", u), StringField("property", k))
 			for _, v := range props[k] {
-				it.Fields = append(it.Fields, str("value", v))
+				it.Fields = append(it.Fields, StringField("value", v))
 			}
 			items = append(items, it)
 		}
@@ -518,9 +455,9 @@ func systemdunitpropertyProbe(ctx context.Context, q *Query) ([]*Item, error) {
 func systemdunitdependencyProbe(ctx context.Context, q *Query) ([]*Item, error) {
 	var items []*Item
 	err := eachUnit(ctx, q, host.SystemdUnitDependencies, func(u string, deps []string) error {
-		it := newItem("systemdunitdependency_item", "linux", str("unit", u))
+		it := NewItem("systemdunitdependency_item", "linux", StringField("unit", u))
 		for _, d := range deps {
-			it.Fields = append(it.Fields, str("dependency", d))
+			it.Fields = append(it.Fields, StringField("dependency", d))
 		}
 		items = append(items, it)
 		return nil

@@ -48,12 +48,22 @@ func Recovered(log *slog.Logger, where string, v any) *PanicError {
 // recovered is Recovered on the run's logger.
 func (r *run) recovered(where string, v any) *PanicError { return Recovered(r.p.log, where, v) }
 
-// safeCollect runs a probe; a panic in it is the object's error.
+// safeCollect runs a probe, unless what it declares answers first (an
+// offline root for a LiveOnly probe, a target without what a Requirer
+// needs); a panic in it is the object's error.
 func (r *run) safeCollect(probe Probe, q *Query) (items []*Item, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			items, err = nil, r.recovered("probe for "+q.Object.ID, v)
 		}
 	}()
+	if lo, ok := probe.(LiveOnly); ok && offline(q.Host) {
+		return answerOffline(q, lo.OfflineRoot())
+	}
+	if rq, ok := probe.(Requirer); ok {
+		if err := rq.Requires(q.Host, q.Object); err != nil {
+			return nil, err
+		}
+	}
 	return probe.Collect(r.ctx, q)
 }

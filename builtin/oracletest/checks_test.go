@@ -17,7 +17,7 @@ import (
 	"github.com/stigscan/stigscan/collectors/oracle/oracletest"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testpg"
-	oraprobes "github.com/stigscan/stigscan/oval/probes/oracle"
+	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/xccdf"
 )
 
@@ -96,7 +96,7 @@ func scan(t *testing.T, sqlFiles []string, stmts []string, root []entry, values 
 		require.True(t, ok, "no Value %s", k)
 		sel.Values[k] = v
 	}
-	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: oraprobes.Probes(), Now: now})
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: list.Standard(), Now: now})
 	require.NoError(t, err)
 	res, err := b.Evaluate(context.Background(), tg)
 	require.NoError(t, err)
@@ -175,14 +175,15 @@ func TestArchiveLogVariant(t *testing.T) {
 	assert.Contains(t, strings.Join(got["V-219849"].Evidence, "\n"), "/u01/app/oracle/arch")
 }
 
-// TestProbesRegisteredByDefault: the engine knows the oracle family
-// without Options.Probes, so a scan of an Oracle target needs no setup.
-func TestProbesRegisteredByDefault(t *testing.T) {
+// TestStandardProbes: the standard probe set (list.Standard, what the CLI
+// scans with) knows the oracle family and sql57, so a scan of an Oracle
+// target needs no other setup.
+func TestStandardProbes(t *testing.T) {
 	db := oracletest.Load(t, []string{oracletest.Pass})
 	c := content(t)
 	sel, err := xccdf.Resolve(c.Benchmark, nil, "")
 	require.NoError(t, err)
-	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Now: now})
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: list.Standard(), Now: now})
 	require.NoError(t, err)
 	res, err := b.Evaluate(context.Background(), db.Target(t, oracle.Config{}, newLiveRoot(t, passRoot())))
 	require.NoError(t, err)

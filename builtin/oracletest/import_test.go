@@ -13,7 +13,7 @@ import (
 	"github.com/stigscan/stigscan/collectors/oracle/oracletest"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testutil"
-	oraprobes "github.com/stigscan/stigscan/oval/probes/oracle"
+	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/xccdf"
 )
 
@@ -56,7 +56,7 @@ func TestImportDISAReleases(t *testing.T) {
 			require.NoError(t, err)
 			sel, err := xccdf.Resolve(c.Benchmark, nil, "")
 			require.NoError(t, err)
-			b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Library: []*xccdf.Content{lib}, Probes: oraprobes.Probes(), Now: now})
+			b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Library: []*xccdf.Content{lib}, Probes: list.Standard(), Now: now})
 			require.NoError(t, err)
 			res, err := b.Evaluate(context.Background(), tg)
 			require.NoError(t, err)
@@ -108,7 +108,7 @@ func TestLibraryValuesTailorTheLimits(t *testing.T) {
 	sel, err := xccdf.Resolve(c.Benchmark, nil, "")
 	require.NoError(t, err)
 	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{
-		Library: []*xccdf.Content{content(t)}, Probes: oraprobes.Probes(), Now: now,
+		Library: []*xccdf.Content{content(t)}, Probes: list.Standard(), Now: now,
 		LibraryValues: map[string]string{"xccdf_io.stigscan_value_oracle_idle_time": "5"},
 	})
 	require.NoError(t, err)
@@ -123,7 +123,7 @@ func TestLibraryValuesTailorTheLimits(t *testing.T) {
 	assert.Contains(t, ev, "no active Resource Manager plan")
 	// A value that is not a whole number never reaches the SQL.
 	b, err = engine.Prepare(context.Background(), c, sel, engine.Options{
-		Library: []*xccdf.Content{content(t)}, Probes: oraprobes.Probes(), Now: now,
+		Library: []*xccdf.Content{content(t)}, Probes: list.Standard(), Now: now,
 		LibraryValues: map[string]string{"xccdf_io.stigscan_value_oracle_idle_time": "15 OR 1=1"},
 	})
 	require.NoError(t, err)

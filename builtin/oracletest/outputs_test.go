@@ -22,7 +22,7 @@ import (
 	"github.com/stigscan/stigscan/internal/testpg"
 	"github.com/stigscan/stigscan/internal/testutil"
 	"github.com/stigscan/stigscan/oval"
-	oraprobes "github.com/stigscan/stigscan/oval/probes/oracle"
+	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/report/arf"
 	"github.com/stigscan/stigscan/report/jsonres"
 	"github.com/stigscan/stigscan/xccdf"
@@ -76,7 +76,7 @@ func TestNoSecretInOutputs(t *testing.T) {
 	c := content(t)
 	sel, err := xccdf.Resolve(c.Benchmark, nil, "")
 	require.NoError(t, err)
-	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: oraprobes.Probes(), Now: now, Logger: logger})
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: list.Standard(), Now: now, Logger: logger})
 	require.NoError(t, err)
 	res, err := b.Evaluate(context.Background(), tg)
 	require.NoError(t, err)
@@ -204,7 +204,7 @@ func TestLiveOracleBuiltin(t *testing.T) {
 	c := content(t)
 	sel, err := xccdf.Resolve(c.Benchmark, nil, "")
 	require.NoError(t, err)
-	b, err := engine.Prepare(ctx, c, sel, engine.Options{Probes: oraprobes.Probes()})
+	b, err := engine.Prepare(ctx, c, sel, engine.Options{Probes: list.Standard()})
 	require.NoError(t, err)
 	res, err := b.Evaluate(ctx, tg)
 	require.NoError(t, err)

@@ -19,6 +19,7 @@ import (
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testutil"
 	"github.com/stigscan/stigscan/oval"
+	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/report/arf"
 	"github.com/stigscan/stigscan/report/jsonres"
 	"github.com/stigscan/stigscan/xccdf"
@@ -97,7 +98,7 @@ func (r *running) prepare(t *testing.T, extra ...map[string]string) *engine.Benc
 	sel, err := xccdf.Resolve(content.Benchmark, tl, profile)
 	require.NoError(t, err)
 	require.Empty(t, sel.Problems)
-	b, err := engine.Prepare(context.Background(), content, sel, engine.Options{})
+	b, err := engine.Prepare(context.Background(), content, sel, engine.Options{Probes: list.Standard()})
 	require.NoError(t, err)
 	return b
 }
@@ -253,7 +254,7 @@ func TestImportDISA(t *testing.T) {
 	for k, v := range r.values(r.c) {
 		values["xccdf_io.stigscan_value_"+k] = v
 	}
-	b, err := engine.Prepare(context.Background(), disa, sel, engine.Options{Library: []*xccdf.Content{lib}, LibraryValues: values})
+	b, err := engine.Prepare(context.Background(), disa, sel, engine.Options{Probes: list.Standard(), Library: []*xccdf.Content{lib}, LibraryValues: values})
 	require.NoError(t, err)
 	res, err := b.Evaluate(context.Background(), r.open(t, "fixture"))
 	require.NoError(t, err)

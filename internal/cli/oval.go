@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/stigscan/stigscan/oval"
+	"github.com/stigscan/stigscan/oval/probes/list"
 )
 
 const ovalUsage = `usage: stigscan oval <subcommand> [flags] [args]
@@ -68,7 +69,7 @@ func runOVALEval(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	prep, err := oval.Prepare(defs, oval.Options{Limits: sshf.limits.oval()})
+	prep, err := oval.Prepare(defs, oval.Options{Probes: list.Standard(), Limits: sshf.limits.oval()})
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/fleet"
 	"github.com/stigscan/stigscan/oval"
+	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/report/jsonres"
 	"github.com/stigscan/stigscan/xccdf"
 )
@@ -114,7 +115,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err := sf.out.checklist.load(); err != nil {
 		return err
 	}
-	opts := engine.Options{Library: lib, Tailoring: sf.content.tailoring, Limits: sf.ssh.limits.oval()}
+	opts := engine.Options{Library: lib, Tailoring: sf.content.tailoring, Limits: sf.ssh.limits.oval(), Probes: list.Standard()}
 	if sf.cpeDict != "" {
 		if opts.CPEDictionary, err = xccdf.Open(sf.cpeDict, xccdf.Options{}); err != nil {
 			return err

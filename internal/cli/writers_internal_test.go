@@ -16,6 +16,7 @@ import (
 	"github.com/stigscan/stigscan/builtin"
 	"github.com/stigscan/stigscan/collectors/local"
 	"github.com/stigscan/stigscan/engine"
+	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/report/formats"
 	"github.com/stigscan/stigscan/report/jsonres"
 	"github.com/stigscan/stigscan/xccdf"
@@ -42,7 +43,7 @@ func TestEveryWriterNamesTargetRedacted(t *testing.T) {
 	require.NoError(t, err)
 	sel, err := xccdf.Resolve(c.Benchmark, nil, "xccdf_io.stigscan_profile_offline")
 	require.NoError(t, err)
-	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{})
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: list.Standard()})
 	require.NoError(t, err)
 	root := t.TempDir()
 	require.NoError(t, os.MkdirAll(filepath.Join(root, "etc"), 0o755))

@@ -26,6 +26,7 @@ import (
 	"github.com/stigscan/stigscan/internal/cli"
 	"github.com/stigscan/stigscan/internal/netdelay"
 	"github.com/stigscan/stigscan/internal/testsshd"
+	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/xccdf"
 )
 
@@ -39,7 +40,7 @@ func builtinCounts(t *testing.T) map[engine.Status]int {
 	require.NoError(t, err)
 	sel, err := xccdf.Resolve(c.Benchmark, nil, "")
 	require.NoError(t, err)
-	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{})
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: list.Standard()})
 	require.NoError(t, err)
 	res, err := b.Evaluate(context.Background(), local.New())
 	require.NoError(t, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testsshd"
 	"github.com/stigscan/stigscan/oval"
+	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/xccdf"
 )
 
@@ -255,7 +256,7 @@ func TestRemoteEqualsLocalXCCDF(t *testing.T) {
 			content := tt.open(t)
 			sel, err := xccdf.Resolve(content.Benchmark, nil, tt.profile)
 			require.NoError(t, err)
-			b, err := engine.Prepare(ctx, content, sel, engine.Options{})
+			b, err := engine.Prepare(ctx, content, sel, engine.Options{Probes: list.Standard()})
 			require.NoError(t, err)
 			eval := func(h host.Host) map[string]string {
 				res, err := b.Evaluate(ctx, h)

@@ -21,6 +21,7 @@ import (
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testutil"
 	"github.com/stigscan/stigscan/oval"
+	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/report"
 	"github.com/stigscan/stigscan/report/arf"
 	"github.com/stigscan/stigscan/report/xccdfres"
@@ -83,7 +84,7 @@ func scan(t *testing.T, tc arfCase) (*engine.Result, arf.Writer) {
 	sel, err := xccdf.Resolve(c.Benchmark, nil, tc.profile)
 	require.NoError(t, err)
 	fixed := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Now: func() time.Time { return fixed }})
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: list.Standard(), Now: func() time.Time { return fixed }})
 	require.NoError(t, err)
 	res, err := b.Evaluate(context.Background(), wordsRoot(t))
 	require.NoError(t, err)

@@ -20,6 +20,7 @@ import (
 	"github.com/stigscan/stigscan/collectors/secret"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testutil"
+	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/report"
 	"github.com/stigscan/stigscan/report/xccdfres"
 	"github.com/stigscan/stigscan/xccdf"
@@ -64,7 +65,7 @@ func evaluate(t *testing.T, file, profile string, h host.Host) *engine.Result {
 	sel, err := xccdf.Resolve(c.Benchmark, nil, profile)
 	require.NoError(t, err)
 	fixed := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Now: func() time.Time { return fixed }})
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: list.Standard(), Now: func() time.Time { return fixed }})
 	require.NoError(t, err)
 	res, err := b.Evaluate(context.Background(), h)
 	require.NoError(t, err)

@@ -50,18 +50,31 @@ func certificateProbe(ctx context.Context, q *oval.Query) ([]*oval.Item, error) 
 				continue
 			}
 			items = append(items, newItem("certificate_item",
-				str("filepath", file),
-				integer("index", int64(idx)),
-				str("subject", distinguishedName(c.RawSubject, c.Subject)),
-				str("issuer", distinguishedName(c.RawIssuer, c.Issuer)),
-				str("not_before", c.NotBefore.UTC().Format(time.RFC3339)),
-				str("not_after", c.NotAfter.UTC().Format(time.RFC3339)),
-				boolean("is_ca", c.IsCA),
-				boolean("self_signed", c.Subject.String() == c.Issuer.String() && c.CheckSignatureFrom(c) == nil),
+				oval.StringField("filepath", file),
+				oval.IntField("index", int64(idx)),
+				oval.StringField("subject", distinguishedName(c.RawSubject, c.Subject)),
+				oval.StringField("issuer", distinguishedName(c.RawIssuer, c.Issuer)),
+				oval.StringField("not_before", c.NotBefore.UTC().Format(time.RFC3339)),
+				oval.StringField("not_after", c.NotAfter.UTC().Format(time.RFC3339)),
+				oval.BoolField("is_ca", c.IsCA),
+				oval.BoolField("self_signed", c.Subject.String() == c.Issuer.String() && c.CheckSignatureFrom(c) == nil),
 			))
 		}
 	}
 	return items, nil
+}
+
+// certificateObjects is certificate_object's probe: it reads its files
+// through the target's files host and needs no MongoDB connection.
+type certificateObjects struct{}
+
+func (certificateObjects) Collect(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
+	return certificateProbe(ctx, q)
+}
+
+// PlanFiles reads the file the object names.
+func (certificateObjects) PlanFiles(o *oval.Object) (stat, read []string) {
+	return nil, oval.LiteralPaths(o)
 }
 
 // distinguishedName renders a name in RFC 2253 form from its encoding, so

@@ -40,11 +40,7 @@ func databases(ctx context.Context, q *oval.Query, m host.MongoDatabase, name, d
 // commandProbe implements command_object: each command (Extended JSON,
 // equality only) runs on each selected database; every value found at the
 // path becomes one command_item.
-func commandProbe(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
-	m, err := database(q)
-	if err != nil {
-		return nil, err
-	}
+func commandProbe(ctx context.Context, q *oval.Query, m host.MongoDatabase) ([]*oval.Item, error) {
 	cmds, ok := q.Entity("command").Equals()
 	if !ok {
 		return nil, errors.New("command_object: the command entity must be given with operation equals")
@@ -66,7 +62,7 @@ func commandProbe(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
 				return nil, err
 			}
 			add := func(path string, v mdb.Value) {
-				items = append(items, newItem("command_item", str("database", db), str("command", cmd), str("path", path), valueField("value", v)))
+				items = append(items, newItem("command_item", oval.StringField("database", db), oval.StringField("command", cmd), oval.StringField("path", path), valueField("value", v)))
 			}
 			if paths, ok := pe.Equals(); ok {
 				for _, p := range paths {
@@ -77,7 +73,7 @@ func commandProbe(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
 				continue
 			}
 			for _, v := range mdb.Walk(reply) {
-				if ok, err := keep(q, "path", v.Path); err != nil {
+				if ok, err := q.Keeps("path", v.Path); err != nil {
 					return nil, fmt.Errorf("command_object: %w", err)
 				} else if ok {
 					add(v.Path, v)

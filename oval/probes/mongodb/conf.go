@@ -39,12 +39,31 @@ func confPath(ctx context.Context, q *oval.Query, m host.MongoDatabase) string {
 	return mdb.DefaultConfFile
 }
 
-// confProbe implements mongodconf_object.
-func confProbe(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
-	m, err := database(q)
-	if err != nil {
-		return nil, err
+// confObjects is mongodconf_object's probe: a MongoDB target whose
+// configuration file, when the object names it, is read.
+type confObjects struct{}
+
+func (confObjects) Collect(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
+	return probe(confProbe).Collect(ctx, q)
+}
+
+// Requires a MongoDB target.
+func (confObjects) Requires(h host.Host, o *oval.Object) error {
+	_, err := database(h, o)
+	return err
+}
+
+// PlanFiles reads the file the object names, unless its source is the
+// running server.
+func (confObjects) PlanFiles(o *oval.Object) (stat, read []string) {
+	if o.Behaviors["source"] == ConfFromRunning {
+		return nil, nil
 	}
+	return nil, oval.LiteralPaths(o)
+}
+
+// confProbe implements mongodconf_object.
+func confProbe(ctx context.Context, q *oval.Query, m host.MongoDatabase) ([]*oval.Item, error) {
 	source := q.Behavior("source", ConfFromFile)
 	switch source {
 	case ConfFromFile, ConfFromRunning, ConfFromFileOrRunning:
@@ -72,7 +91,7 @@ func confProbe(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
 		}
 		pe := q.Entity("path")
 		if pe == nil || pe.Nil {
-			items = append(items, newItem("mongodconf_item", str("filepath", file), str("source", origin)))
+			items = append(items, newItem("mongodconf_item", oval.StringField("filepath", file), oval.StringField("source", origin)))
 			continue
 		}
 		add := func(s mdb.Setting) {
@@ -80,7 +99,7 @@ func confProbe(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
 			if v.Datatype == "string" {
 				v.Datatype = ""
 			}
-			items = append(items, newItem("mongodconf_item", str("filepath", file), str("source", origin), str("path", s.Path), v))
+			items = append(items, newItem("mongodconf_item", oval.StringField("filepath", file), oval.StringField("source", origin), oval.StringField("path", s.Path), v))
 		}
 		if paths, ok := pe.Equals(); ok {
 			for _, p := range paths {

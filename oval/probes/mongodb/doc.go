@@ -23,8 +23,9 @@
 //     file on the server machine.
 //
 // Probes registers them for oval.Options.Probes (and engine.Options.Probes)
-// under "mongodb:<type>_object". A target that is not a MongoDB database
-// gives "not collected" with the reason; a command the server does not
-// know (FerretDB has no rolesInfo or $listSessions) gives an error that says
-// the server does not support it.
+// under "mongodb:<type>_object"; package oval/probes/list adds them to the
+// standard set. Every type but certificate_object requires a MongoDB target
+// (oval.Requirer): on any other it is "not collected" with the reason. A
+// command the server does not know (FerretDB has no rolesInfo or
+// $listSessions) gives an error that says the server does not support it.
 package mongodb

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/stigscan/stigscan/collectors/host"
 	mdb "github.com/stigscan/stigscan/collectors/mongodb"
 	"github.com/stigscan/stigscan/oval"
 )
@@ -20,11 +21,7 @@ const (
 
 // parameterProbe implements parameter_object: server parameters from
 // getParameter, each with where its value comes from.
-func parameterProbe(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
-	m, err := database(q)
-	if err != nil {
-		return nil, err
-	}
+func parameterProbe(ctx context.Context, q *oval.Query, m host.MongoDatabase) ([]*oval.Item, error) {
 	params, err := mdb.Parameters(ctx, m)
 	if err != nil {
 		return nil, collectErr(err)
@@ -36,14 +33,14 @@ func parameterProbe(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
 		q.Note("warning", fmt.Sprintf("startup options unknown, so the source of each value is too: %v", err))
 	} else {
 		for _, s := range cl.Parsed.Settings {
-			if name, ok := cutPrefix(s.Path, "setParameter."); ok && !s.Section {
+			if name, ok := strings.CutPrefix(s.Path, "setParameter."); ok && name != "" && !s.Section {
 				startup[name] = s.Text
 			}
 		}
 	}
 	var items []*oval.Item
 	for _, p := range params {
-		if ok, err := keep(q, "name", p.Name); err != nil {
+		if ok, err := q.Keeps("name", p.Name); err != nil {
 			return nil, err
 		} else if !ok {
 			continue
@@ -59,16 +56,9 @@ func parameterProbe(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
 				src = SourceRuntime
 			}
 		}
-		items = append(items, newItem("parameter_item", str("name", p.Name), valueField("value", p.Value), str("source", src)))
+		items = append(items, newItem("parameter_item", oval.StringField("name", p.Name), valueField("value", p.Value), oval.StringField("source", src)))
 	}
 	return items, nil
-}
-
-func cutPrefix(s, prefix string) (string, bool) {
-	if len(s) > len(prefix) && s[:len(prefix)] == prefix {
-		return s[len(prefix):], true
-	}
-	return "", false
 }
 
 // sameValue compares a startup option's text with the value in force: a

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/stigscan/stigscan/collectors/host"
@@ -21,36 +20,66 @@ const (
 
 // Options configure the probes.
 type Options struct {
-	// Now is the clock idle times are measured with; give the engine's
-	// clock so results reproduce. Nil means time.Now.
+	// Now is the clock idle times are measured with. Nil means the
+	// evaluation's clock (oval.Options.Now, which the engine sets), so
+	// results reproduce without a second clock to keep in step.
 	Now func() time.Time
 }
 
 // Probes returns the probes keyed for oval.Options.Probes. They hold no
 // state and are safe for concurrent use on many hosts.
 func Probes(opts Options) map[string]oval.Probe {
-	now := opts.Now
-	if now == nil {
-		now = time.Now
+	session := func(ctx context.Context, q *oval.Query, m host.MongoDatabase) ([]*oval.Item, error) {
+		now := q.Now()
+		if opts.Now != nil {
+			now = opts.Now()
+		}
+		return sessionProbe(ctx, q, m, now)
 	}
 	return map[string]oval.Probe{
-		Family + ":command_object":     oval.ProbeFunc(commandProbe),
-		Family + ":parameter_object":   oval.ProbeFunc(parameterProbe),
-		Family + ":mongodconf_object":  oval.ProbeFunc(confProbe),
-		Family + ":session_object":     oval.ProbeFunc(func(ctx context.Context, q *oval.Query) ([]*oval.Item, error) { return sessionProbe(ctx, q, now()) }),
-		Family + ":privilege_object":   oval.ProbeFunc(privilegeProbe),
-		Family + ":user_object":        oval.ProbeFunc(userProbe),
-		Family + ":collection_object":  oval.ProbeFunc(collectionProbe),
-		Family + ":certificate_object": oval.ProbeFunc(certificateProbe),
+		Family + ":command_object":     probe(commandProbe),
+		Family + ":parameter_object":   probe(parameterProbe),
+		Family + ":mongodconf_object":  confObjects{},
+		Family + ":session_object":     probe(session),
+		Family + ":privilege_object":   probe(privilegeProbe),
+		Family + ":user_object":        probe(userProbe),
+		Family + ":collection_object":  probe(collectionProbe),
+		Family + ":certificate_object": certificateObjects{},
 	}
+}
+
+// probe is the probe of an object type read from the server: it requires a
+// MongoDB target and collects through its connection.
+type probe func(ctx context.Context, q *oval.Query, m host.MongoDatabase) ([]*oval.Item, error)
+
+var (
+	_ oval.Requirer    = probe(nil)
+	_ oval.Requirer    = confObjects{}
+	_ oval.FilePlanner = confObjects{}
+	_ oval.FilePlanner = certificateObjects{}
+)
+
+// Collect runs p on the target's connection.
+func (p probe) Collect(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
+	m, err := database(q.Host, q.Object)
+	if err != nil {
+		return nil, err
+	}
+	return p(ctx, q, m)
+}
+
+// Requires a MongoDB target.
+func (probe) Requires(h host.Host, o *oval.Object) error {
+	_, err := database(h, o)
+	return err
 }
 
 // database returns the target's MongoDB connection, or a "not collected"
 // error naming the target.
-func database(q *oval.Query) (host.MongoDatabase, error) {
-	m, ok := q.Host.(host.MongoDatabase)
+func database(h host.Host, o *oval.Object) (host.MongoDatabase, error) {
+	m, ok := h.(host.MongoDatabase)
 	if !ok {
-		return nil, fmt.Errorf("%w: %s is not a MongoDB target (%s)", host.ErrNotCollected, host.Describe(q.Host), q.Object.Type)
+		return nil, fmt.Errorf("%w: %s is not a MongoDB target (%s)", host.ErrNotCollected, host.Describe(h), o.Type)
 	}
 	return m, nil
 }
@@ -66,17 +95,7 @@ func collectErr(err error) error {
 }
 
 func newItem(typ string, fields ...*oval.Field) *oval.Item {
-	return &oval.Item{Type: typ, Family: Family, Status: "exists", Fields: fields}
-}
-
-func str(name, v string) *oval.Field { return &oval.Field{Name: name, Value: v} }
-
-func boolean(name string, b bool) *oval.Field {
-	return &oval.Field{Name: name, Value: strconv.FormatBool(b), Datatype: "boolean"}
-}
-
-func integer(name string, n int64) *oval.Field {
-	return &oval.Field{Name: name, Value: strconv.FormatInt(n, 10), Datatype: "int"}
+	return oval.NewItem(typ, Family, fields...)
 }
 
 // valueField renders a value found in a document.
@@ -89,29 +108,4 @@ func valueField(name string, v mdb.Value) *oval.Field {
 		f.Nil = true
 	}
 	return f
-}
-
-// keep reports whether v satisfies the object entity named name (an absent
-// entity keeps everything).
-func keep(q *oval.Query, name, v string) (bool, error) {
-	e := q.Entity(name)
-	if e == nil || e.Nil {
-		return true, nil
-	}
-	return e.Match(v)
-}
-
-// filter keeps the items whose fields match every object entity.
-func filter(q *oval.Query, items []*oval.Item, skip ...string) ([]*oval.Item, error) {
-	var out []*oval.Item
-	for _, it := range items {
-		ok, err := q.MatchItem(it, skip...)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, it)
-		}
-	}
-	return out, nil
 }

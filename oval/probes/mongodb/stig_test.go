@@ -14,7 +14,7 @@ import (
 	"github.com/stigscan/stigscan/builtin"
 	"github.com/stigscan/stigscan/collectors/host"
 	"github.com/stigscan/stigscan/engine"
-	"github.com/stigscan/stigscan/oval/probes/mongodb"
+	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/xccdf"
 )
 
@@ -97,7 +97,7 @@ func openBuiltin(t *testing.T) *xccdf.Content {
 
 func engineOptions() engine.Options {
 	now := func() time.Time { return fixedTime }
-	return engine.Options{Now: now, Probes: mongodb.Probes(mongodb.Options{Now: now})}
+	return engine.Options{Now: now, Probes: list.Standard()}
 }
 
 // scanBuiltin evaluates the built-in benchmark, tailored by the set's
@@ -269,7 +269,7 @@ func TestEngineRegistersProbesByDefault(t *testing.T) {
 	c := openBuiltin(t)
 	sel, err := xccdf.Resolve(c.Benchmark, nil, "")
 	require.NoError(t, err)
-	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Now: func() time.Time { return fixedTime }})
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: list.Standard(), Now: func() time.Time { return fixedTime }})
 	require.NoError(t, err)
 	res, err := b.Evaluate(context.Background(), replays(t, "mongod44", "stig-pass"))
 	require.NoError(t, err)

@@ -21,7 +21,8 @@
 // use OVAL's own sql57 test (package sql57).
 //
 // Probes registers both for oval.Options.Probes (and engine.Options.Probes)
-// under "oracle:<type>_object".
+// under "oracle:<type>_object"; package oval/probes/list adds them to the
+// standard set.
 package oracle
 
 import (
@@ -52,9 +53,24 @@ const ActiveSqlnet = "active"
 // state and are safe for concurrent use on many hosts.
 func Probes() map[string]oval.Probe {
 	return map[string]oval.Probe{
-		Family + ":sqlnet_object": oval.ProbeFunc(sqlnetProbe),
+		Family + ":sqlnet_object": sqlnetObjects{},
 		Family + ":home_object":   oval.ProbeFunc(homeProbe),
 	}
+}
+
+// sqlnetObjects is sqlnet_object's probe; it reads the file an object
+// names by an absolute path (the others are found on the target first).
+type sqlnetObjects struct{}
+
+var _ oval.FilePlanner = sqlnetObjects{}
+
+func (sqlnetObjects) Collect(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
+	return sqlnetProbe(ctx, q)
+}
+
+// PlanFiles reads the literal absolute filepath.
+func (sqlnetObjects) PlanFiles(o *oval.Object) (stat, read []string) {
+	return nil, oval.LiteralPaths(o)
 }
 
 // netLocator is the optional ability of a target to say where its Oracle
@@ -186,13 +202,10 @@ func paramItems(p *netconf.Param, prefix string, pe *oval.QueryEntity) ([]*oval.
 		return nil, fmt.Errorf("sqlnet_object: parameter: %w", err)
 	}
 	if ok {
-		it := &oval.Item{Type: "sqlnet_item", Family: Family, Status: "exists", Fields: []*oval.Field{
-			{Name: "filepath", Value: p.File},
-			{Name: "parameter", Value: name},
-			{Name: "value", Value: p.Value.String()},
-		}}
+		it := oval.NewItem("sqlnet_item", Family,
+			oval.StringField("filepath", p.File), oval.StringField("parameter", name), oval.StringField("value", p.Value.String()))
 		for _, e := range p.Value.Elements() {
-			it.Fields = append(it.Fields, &oval.Field{Name: "element", Value: e})
+			it.Fields = append(it.Fields, oval.StringField("element", e))
 		}
 		out = append(out, it)
 	}
@@ -230,11 +243,8 @@ func homeProbe(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	it := &oval.Item{Type: "home_item", Family: Family, Status: "exists", Fields: []*oval.Field{
-		{Name: "oracle_home", Value: loc.OracleHome},
-		{Name: "tns_admin", Value: loc.Dir},
-		{Name: "source", Value: loc.Source},
-	}}
+	it := oval.NewItem("home_item", Family,
+		oval.StringField("oracle_home", loc.OracleHome), oval.StringField("tns_admin", loc.Dir), oval.StringField("source", loc.Source))
 	if loc.OracleHome == "" {
 		it.Fields[0].Status = "does not exist"
 	}

@@ -42,7 +42,10 @@ const Key = "independent:sql57_object"
 // is safe for concurrent use.
 type Probe struct{}
 
-var _ oval.Probe = Probe{}
+var (
+	_ oval.Probe    = Probe{}
+	_ oval.Requirer = Probe{}
+)
 
 // New returns the probe.
 func New() Probe { return Probe{} }
@@ -60,11 +63,25 @@ func canonicalEngine(s string) string {
 	return s
 }
 
+// Requires a SQL database target (host.SQLDatabase).
+func (Probe) Requires(h host.Host, o *oval.Object) error {
+	_, err := sqlDatabase(h)
+	return err
+}
+
+func sqlDatabase(h host.Host) (host.SQLDatabase, error) {
+	db, ok := h.(host.SQLDatabase)
+	if !ok {
+		return nil, fmt.Errorf("%w: sql57: %s is not a SQL database target", host.ErrNotCollected, host.Describe(h))
+	}
+	return db, nil
+}
+
 // Collect runs the object's statement on the target's database.
 func (Probe) Collect(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
-	db, ok := q.Host.(host.SQLDatabase)
-	if !ok {
-		return nil, fmt.Errorf("%w: sql57: %s is not a SQL database target", host.ErrNotCollected, host.Describe(q.Host))
+	db, err := sqlDatabase(q.Host)
+	if err != nil {
+		return nil, err
 	}
 	sqlEnt := q.Entity("sql")
 	stmts, ok := sqlEnt.Equals()
@@ -137,13 +154,9 @@ func engineMatch(e *oval.QueryEntity, engine string) (string, bool, error) {
 
 // item builds one sql57_item; its connection_string is always empty.
 func item(engine, version, stmt string, cols []string, rows [][]*string) *oval.Item {
-	it := &oval.Item{Type: "sql57_item", Family: "independent", Status: "exists"}
-	it.Fields = []*oval.Field{
-		{Name: "engine", Value: engine},
-		{Name: "version", Value: version},
-		{Name: "connection_string", Value: ""},
-		{Name: "sql", Value: stmt},
-	}
+	it := oval.NewItem("sql57_item", "independent",
+		oval.StringField("engine", engine), oval.StringField("version", version),
+		oval.StringField("connection_string", ""), oval.StringField("sql", stmt))
 	names := make([]string, len(cols))
 	for i, c := range cols {
 		names[i] = strings.ToLower(c)

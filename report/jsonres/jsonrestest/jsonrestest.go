@@ -15,6 +15,7 @@ import (
 	"github.com/stigscan/stigscan/collectors/secret"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testutil"
+	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/xccdf"
 )
 
@@ -128,7 +129,7 @@ func Builtin(t testing.TB, h host.Host) *engine.Result {
 	if err != nil {
 		t.Fatalf("jsonrestest: %v", err)
 	}
-	b, err := engine.Prepare(ctx, c, sel, engine.Options{Now: func() time.Time { return Start }})
+	b, err := engine.Prepare(ctx, c, sel, engine.Options{Probes: list.Standard(), Now: func() time.Time { return Start }})
 	if err != nil {
 		t.Fatalf("jsonrestest: %v", err)
 	}
