@@ -17,6 +17,7 @@ import (
 
 	"github.com/stigscan/stigscan/builtin"
 	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/list"
 	"github.com/stigscan/stigscan/collectors/local"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/fleet"
@@ -31,7 +32,7 @@ ssh://admin@web02   name=web-02
 
 local:/srv/images/app
 `
-	ts, err := fleet.ParseInventory(strings.NewReader(inv), "hosts.txt")
+	ts, err := fleet.ParseInventory(strings.NewReader(inv), "hosts.txt", list.Standard().Name)
 	require.NoError(t, err)
 	require.Len(t, ts, 3)
 	assert.Equal(t, fleet.Target{Spec: "ssh://root@10.0.0.1:2222", Name: "10.0.0.1_2222", Options: map[string]string{"key": "/keys/a", "sudo": "true"}, Line: 2}, ts[0])
@@ -45,7 +46,7 @@ local:/srv/images/app
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := fleet.ParseInventory(strings.NewReader(tc.inv), "hosts.txt")
+			_, err := fleet.ParseInventory(strings.NewReader(tc.inv), "hosts.txt", list.Standard().Name)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.msg)
 			assert.NotContains(t, err.Error(), "hunter2")
@@ -314,18 +315,5 @@ func TestRunInterrupted(t *testing.T) {
 		data, err := os.ReadFile(filepath.Join(dir, s.Name+".summary.json"))
 		require.NoError(t, err)
 		assert.NotContains(t, string(data), "Pw-")
-	}
-}
-
-func TestDefaultNameHoldsNoSecret(t *testing.T) {
-	tests := []struct{ spec, want string }{
-		{"ssh://root:Pw-1@h1:22", "h1_22"},
-		{"postgres://u@db/app?sslmode=require&password=Pw-2", "db_app"},
-		{"mongodb://u:Pw-3@m1,m2/admin?authSource=admin", "m1_m2_admin"},
-		{"oracle://u@ora:1521/ORCL?wallet_password=Pw-4", "ora_1521_ORCL"},
-		{"local:/srv/img?x", "srv_img_x"},
-	}
-	for _, tc := range tests {
-		assert.Equal(t, tc.want, fleet.DefaultName(tc.spec), tc.spec)
 	}
 }

@@ -66,9 +66,9 @@ func (d *docFlags) document(res *engine.Result, w io.Writer) (*jsonres.Document,
 
 func (d *docFlags) cklOptions(res *engine.Result) ckl.Options {
 	o := ckl.Options{Role: d.role, Marking: d.marking, TechArea: d.techArea, Instance: d.instance, Site: d.site}
-	if isDatabase(res.Target.String()) {
-		o.Database = true
-	}
+	// The result says which kind of target it is: a database's
+	// checklist is marked from that, not from how its name looks.
+	o.Database = res.Kind.IsDatabase()
 	return o
 }
 
