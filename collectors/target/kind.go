@@ -12,6 +12,10 @@ import (
 	"github.com/stigscan/stigscan/collectors/secret"
 )
 
+// Class says whether a kind is a machine or a database (host.Class:
+// hosts report it too).
+type Class = host.Class
+
 // The classes of targets, as host declares them.
 const (
 	Machine  = host.Machine
@@ -30,7 +34,7 @@ type Kind struct {
 	Name string
 	// Title is what messages call the kind: "SSH", "PostgreSQL".
 	Title string
-	Class host.Class
+	Class Class
 	// Engine names a database's engine as its checks do ("postgresql");
 	// empty for machines.
 	Engine string

@@ -54,7 +54,7 @@ func (r Registry) Lookup(spec string) (Kind, bool) {
 
 // Usages are the forms of the registry's targets of one class ("" for
 // all), machines first: "local", "ssh://user@host[:port]", ...
-func (r Registry) Usages(class host.Class) []string {
+func (r Registry) Usages(class Class) []string {
 	var out []string
 	for _, k := range r.kinds() {
 		if class == "" || k.Class == class {
@@ -398,7 +398,7 @@ func (r Registry) SettingsHelp() string {
 }
 
 // Only is the registry's kinds of one class.
-func (r Registry) Only(class host.Class) Registry {
+func (r Registry) Only(class Class) Registry {
 	out := Registry{}
 	for name, k := range r {
 		if k.Class == class {

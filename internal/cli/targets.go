@@ -122,7 +122,7 @@ func (f *targetFlags) checkSettings(t fleet.Target) error {
 
 // targetHelp is the help of a --target flag: the forms of the kinds a
 // command scans.
-func targetHelp(kinds target.Registry, class host.Class) string {
+func targetHelp(kinds target.Registry, class target.Class) string {
 	return "what to scan: " + strings.Join(kinds.Usages(class), ", ")
 }
 
