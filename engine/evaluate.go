@@ -31,6 +31,7 @@ func (b *Benchmark) Evaluate(ctx context.Context, h host.Host) (_ *Result, err e
 		Source:    b.content.Path,
 		Values:    b.sel.Values,
 		Target:    secret.RedactTarget(h.Describe()),
+		Kind:      host.KindOf(h),
 		StartTime: b.now(),
 	}
 	if fp, ok := h.(host.FactsProvider); ok {

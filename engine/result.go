@@ -40,7 +40,10 @@ type Result struct {
 	// Target is what the target is called (host.Describe), redacted:
 	// every writer names the target from it, so none can repeat a
 	// password a target string held.
-	Target   secret.Target
+	Target secret.Target
+	// Kind is the target's kind (host.KindOf): writers mark a
+	// database's checklist from it.
+	Kind     host.Kind
 	Facts    host.Facts
 	FactsErr string // why facts could not be read, if they could not
 	// Warnings are what the target said about how it was scanned

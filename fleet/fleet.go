@@ -44,31 +44,17 @@ func (t Target) Redacted() secret.Target { return secret.RedactTarget(t.Spec) }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
-// DefaultName derives a file-safe name from a target spec: its host, port
-// and path, never its user part or query (either may hold a secret).
-func DefaultName(spec string) string {
-	s := secret.RedactTarget(spec).String()
-	if i := strings.IndexAny(s, "?#"); i >= 0 && !strings.HasPrefix(s, "local") {
-		s = s[:i]
-	}
-	for _, p := range []string{"ssh://", "local:", "postgres://", "postgresql://", "mongodb://", "mongodb+srv://", "oracle://"} {
-		s = strings.TrimPrefix(s, p)
-	}
-	if i := strings.LastIndexByte(s, '@'); i >= 0 {
-		s = s[i+1:]
-	}
-	s = strings.Trim(unsafeName.ReplaceAllString(s, "_"), "_.")
-	if s == "" {
-		s = "local"
-	}
-	return s
-}
+// Namer derives a file-safe name for a target spec that names none
+// (target.Registry.Name): it never holds the target's user part or
+// query, either of which may hold a secret.
+type Namer func(spec string) string
 
 // ParseInventory reads one target per line: the target, then optional
 // key=value settings separated by spaces. Blank lines and lines starting
 // with # are ignored. Secrets are never written in an inventory: settings
-// name a file or an environment variable holding them.
-func ParseInventory(r io.Reader, file string) ([]Target, error) {
+// name a file or an environment variable holding them. A line without
+// name= is named by name.
+func ParseInventory(r io.Reader, file string, name Namer) ([]Target, error) {
 	var out []Target
 	seen := map[string]int{}
 	sc := bufio.NewScanner(r)
@@ -96,7 +82,7 @@ func ParseInventory(r io.Reader, file string) ([]Target, error) {
 		}
 		t.Name = t.Options["name"]
 		if t.Name == "" {
-			t.Name = DefaultName(t.Spec)
+			t.Name = name(t.Spec)
 		}
 		t.Name = unsafeName.ReplaceAllString(t.Name, "_")
 		if prev, dup := seen[t.Name]; dup {

@@ -17,11 +17,12 @@ import (
 
 	"github.com/stigscan/stigscan/builtin"
 	"github.com/stigscan/stigscan/collectors/host"
+	kinds "github.com/stigscan/stigscan/collectors/list"
 	"github.com/stigscan/stigscan/collectors/local"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/fleet"
 	"github.com/stigscan/stigscan/internal/attack"
-	"github.com/stigscan/stigscan/oval/probes/list"
+	probes "github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/xccdf"
 )
 
@@ -32,7 +33,7 @@ ssh://admin@web02   name=web-02
 
 local:/srv/images/app
 `
-	ts, err := fleet.ParseInventory(strings.NewReader(inv), "hosts.txt")
+	ts, err := fleet.ParseInventory(strings.NewReader(inv), "hosts.txt", kinds.Standard().Name)
 	require.NoError(t, err)
 	require.Len(t, ts, 3)
 	assert.Equal(t, fleet.Target{Spec: "ssh://root@10.0.0.1:2222", Name: "10.0.0.1_2222", Options: map[string]string{"key": "/keys/a", "sudo": "true"}, Line: 2}, ts[0])
@@ -46,7 +47,7 @@ local:/srv/images/app
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := fleet.ParseInventory(strings.NewReader(tc.inv), "hosts.txt")
+			_, err := fleet.ParseInventory(strings.NewReader(tc.inv), "hosts.txt", kinds.Standard().Name)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.msg)
 			assert.NotContains(t, err.Error(), "hunter2")
@@ -96,7 +97,7 @@ func builtinBenchmark(t *testing.T) *engine.Benchmark {
 	require.NoError(t, err)
 	sel, err := xccdf.Resolve(c.Benchmark, nil, "xccdf_io.stigscan_profile_offline")
 	require.NoError(t, err)
-	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: list.Standard()})
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: probes.Standard()})
 	require.NoError(t, err)
 	return b
 }
@@ -204,7 +205,7 @@ func TestFleetNaNValueAndPanickingHost(t *testing.T) {
 	require.NoError(t, err)
 	sel, err := xccdf.Resolve(c.Benchmark, tl, profile)
 	require.NoError(t, err)
-	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: list.Standard()})
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: probes.Standard()})
 	require.NoError(t, err)
 
 	root := t.TempDir()
@@ -315,18 +316,5 @@ func TestRunInterrupted(t *testing.T) {
 		data, err := os.ReadFile(filepath.Join(dir, s.Name+".summary.json"))
 		require.NoError(t, err)
 		assert.NotContains(t, string(data), "Pw-")
-	}
-}
-
-func TestDefaultNameHoldsNoSecret(t *testing.T) {
-	tests := []struct{ spec, want string }{
-		{"ssh://root:Pw-1@h1:22", "h1_22"},
-		{"postgres://u@db/app?sslmode=require&password=Pw-2", "db_app"},
-		{"mongodb://u:Pw-3@m1,m2/admin?authSource=admin", "m1_m2_admin"},
-		{"oracle://u@ora:1521/ORCL?wallet_password=Pw-4", "ora_1521_ORCL"},
-		{"local:/srv/img?x", "srv_img_x"},
-	}
-	for _, tc := range tests {
-		assert.Equal(t, tc.want, fleet.DefaultName(tc.spec), tc.spec)
 	}
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/stigscan/stigscan/internal/clip"
 )
 
-// Target is a target string (ssh://, postgres://, mongodb://, oracle://,
-// local:...) with its secrets removed: the password of the user part, the
+// Target is a target string (a URL such as ssh://user@host, or a path
+// form such as an offline root's) with its secrets removed: the password of the user part, the
 // values of query parameters that are not known to be harmless, and any
 // fragment. It is what summaries, progress lines, logs, errors and reports
 // write in place of the string a user typed; every way of printing it
@@ -65,9 +65,10 @@ func redactTarget(s string) string {
 		}
 		return r
 	}, s)
-	if s == "local" || strings.HasPrefix(s, "local:") {
-		// A path on this machine: the grammar has no place for a
-		// secret in it.
+	if pathForm(s) {
+		// "scheme:/path" has no authority, so no user part: the
+		// grammar has no place for a secret in it (an offline root's
+		// folder may hold '@', ':' or '?').
 		return bound(s)
 	}
 	prefix, rest := "", s
@@ -97,6 +98,26 @@ func redactTarget(s string) string {
 		rest = rest[:i] + "?" + redactQuery(rest[i+1:])
 	}
 	return bound(prefix + rest + fragment)
+}
+
+// pathForm reports whether s is "scheme:/path": a URI scheme (a letter,
+// then letters, digits, '+', '-' or '.') and an absolute path with no
+// authority ("//"). A user part, where a password goes, belongs to an
+// authority only.
+func pathForm(s string) bool {
+	i := strings.IndexByte(s, ':')
+	if i < 1 || !strings.HasPrefix(s[i+1:], "/") || strings.HasPrefix(s[i+1:], "//") {
+		return false
+	}
+	for j, r := range s[:i] {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+		case j > 0 && (r >= '0' && r <= '9' || r == '+' || r == '-' || r == '.'):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func redactQuery(q string) string {

@@ -85,6 +85,16 @@ func Dial(ctx context.Context, t Target, cfg Config) (*Host, error) {
 	name := t.User + "@" + addr
 	log := cfg.Logger.With("host", name)
 
+	// The clock starts before the key is decrypted: a passphrase-
+	// protected key with many KDF rounds takes seconds of the bound the
+	// user gave for connecting and logging in.
+	connectTimeout := cfg.ConnectTimeout
+	if cfg.HostTimeout > 0 && cfg.HostTimeout < connectTimeout {
+		connectTimeout = cfg.HostTimeout
+	}
+	start := time.Now()
+	deadline := start.Add(connectTimeout)
+
 	checker, err := newHostKeyChecker(cfg.KnownHostsFile, cfg.InsecureAcceptUnknownHostKey, log)
 	if err != nil {
 		return nil, err
@@ -94,13 +104,9 @@ func Dial(ctx context.Context, t Target, cfg Config) (*Host, error) {
 		return nil, fmt.Errorf("ssh: %s: %w", name, err)
 	}
 	defer closeAgent()
-
-	connectTimeout := cfg.ConnectTimeout
-	if cfg.HostTimeout > 0 && cfg.HostTimeout < connectTimeout {
-		connectTimeout = cfg.HostTimeout
+	if !time.Now().Before(deadline) {
+		return nil, fmt.Errorf("%w: %s: reading the credentials took all of %s", ErrConnectTimeout, name, connectTimeout)
 	}
-	start := time.Now()
-	deadline := start.Add(connectTimeout)
 	dialer := net.Dialer{Deadline: deadline, KeepAlive: -1}
 	raw, err := dialer.DialContext(ctx, "tcp", addr)
 	if err != nil {

@@ -757,3 +757,67 @@ func TestDpkgStatusCutDown(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, host.ParseDpkgStatus(data), pkgs)
 }
+
+// TestConnectTimeoutCountsKeyDecryption: --connect-timeout bounds the
+// whole login, decrypting a passphrase-protected key included. The key's
+// KDF rounds are chosen so that decrypting it takes about as long as the
+// bound; before the clock started ahead of decryption, Dial to a silent
+// server took the two added up.
+func TestConnectTimeoutCountsKeyDecryption(t *testing.T) {
+	if _, err := exec.LookPath("ssh-keygen"); err != nil {
+		t.Skip("ssh-keygen not found (install openssh-client)")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	go func() {
+		var held []net.Conn
+		defer func() {
+			for _, c := range held {
+				_ = c.Close()
+			}
+		}()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c) // accept, never speak
+		}
+	}()
+	dir := t.TempDir()
+	const pass = "kdf-test-pass"
+	var keyFile string
+	var decrypt time.Duration
+	for rounds := 32; rounds <= 1<<14 && decrypt < 400*time.Millisecond; rounds *= 2 {
+		keyFile = filepath.Join(dir, fmt.Sprintf("key%d", rounds))
+		out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-a", fmt.Sprint(rounds), "-N", pass, "-f", keyFile).CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		pem, err := os.ReadFile(keyFile)
+		require.NoError(t, err)
+		start := time.Now()
+		_, err = gossh.ParsePrivateKeyWithPassphrase(pem, []byte(pass))
+		require.NoError(t, err)
+		decrypt = time.Since(start)
+	}
+	if decrypt < 100*time.Millisecond {
+		t.Skipf("decrypting the key takes %s even with the most rounds tried", decrypt)
+	}
+	passFile := filepath.Join(dir, "pass")
+	require.NoError(t, os.WriteFile(passFile, []byte(pass), 0o600))
+	pp, err := SecretFromFile(passFile)
+	require.NoError(t, err)
+	tg, err := ParseTarget("ssh://u@" + l.Addr().String())
+	require.NoError(t, err)
+	timeout := decrypt
+	start := time.Now()
+	_, err = Dial(context.Background(), tg, Config{
+		KeyFile: keyFile, KeyPassphrase: pp, KnownHostsFile: filepath.Join(dir, "kh"), ConnectTimeout: timeout,
+	})
+	took := time.Since(start)
+	t.Logf("decrypting takes %s; Dial with a %s bound took %s", decrypt, timeout, took)
+	require.ErrorIs(t, err, ErrConnectTimeout)
+	// Before the fix it took about twice the bound; a loaded machine may
+	// slow the decryption inside Dial somewhat.
+	assert.Less(t, took, timeout+timeout*3/4, "the bound covers decryption (%v)", err)
+}

@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/stigscan/stigscan/collectors/list"
+	"github.com/stigscan/stigscan/collectors/target"
 )
 
 // ExitError carries a process exit code.
@@ -42,6 +45,8 @@ type command struct {
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// kinds are the target kinds the commands read, open and describe.
+	kinds target.Registry
 }
 
 func commands() []command {
@@ -63,13 +68,13 @@ Run 'stigscan <command> -h' for a command's flags.
 
 // Run executes the stigscan command line.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
-	var list strings.Builder
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, kinds: list.Standard()}
+	var cmds strings.Builder
 	for _, c := range commands() {
-		fmt.Fprintf(&list, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(&cmds, "  %-8s %s\n", c.name, c.summary)
 	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintf(stdout, usage, list.String())
+		fmt.Fprintf(stdout, usage, cmds.String())
 		if len(args) == 0 {
 			return usageErr("no command given")
 		}
@@ -80,7 +85,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return c.run(ctx, e, args[1:])
 		}
 	}
-	fmt.Fprintf(stderr, usage, list.String())
+	fmt.Fprintf(stderr, usage, cmds.String())
 	return usageErr("unknown command %q", args[0])
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stigscan/stigscan/internal/testaccount"
 	"github.com/stigscan/stigscan/internal/testsshd"
 )
 
@@ -89,29 +90,81 @@ func TestDatabasePasswordNeverOfferedToSSH(t *testing.T) {
 }
 
 // TestDatabasePasswordNeverOfferedToRealSSHD: the same against OpenSSH's
-// sshd with password and keyboard-interactive authentication enabled and
-// every attempt logged: the client attempts public key authentication
-// only, never a password method, though the line names a database
-// password.
+// sshd, with password authentication on, every attempt logged, and a
+// throwaway login account whose password IS the database password: had
+// the client offered the database password, sshd would have logged
+// "Accepted password". Inventory lines (through the target registry:
+// the database's password-env=, the server machine's ssh- settings) and
+// the command-line form are tried; a control case gives the SSH login
+// the database password on purpose (ssh-password-env= naming the same
+// variable) and sees it accepted, so the harness does detect an offer.
 func TestDatabasePasswordNeverOfferedToRealSSHD(t *testing.T) {
-	srv := testsshd.Start(t, testsshd.Options{ExtraConfig: []string{
-		"PasswordAuthentication yes", "KbdInteractiveAuthentication yes", "LogLevel DEBUG1",
-	}})
+	acct := testaccount.New(t)
+	acct.SetPassword(t, dbPassword)
 	dir := t.TempDir()
 	t.Chdir(dir)
 	t.Setenv("STIGSCAN_T_DBPW", dbPassword)
+	t.Setenv("STIGSCAN_T_SSHPW", sshPassword)
 	wrongKey := filepath.Join(dir, "wrong_key")
 	testsshd.Keygen(t, wrongKey, "ed25519", "")
-	inv := fmt.Sprintf("postgres://scan@127.0.0.1:1/app?sslmode=disable name=db db-host=%s password-env=STIGSCAN_T_DBPW ssh-key=%s ssh-known-hosts=%s\n",
-		srv.Target(), wrongKey, srv.KnownHosts(t))
-	require.NoError(t, os.WriteFile("hosts.txt", []byte(inv), 0o644))
-	out, errOut, err := run(t, "scan", "--targets", "hosts.txt", "--ssh-agent=false", "--connect-timeout", "30s", "--progress", "none", "--out", "res")
-	require.Error(t, err)
-	assert.Contains(t, out, "the server accepted none of the configured credentials", errOut)
-	methods := srv.AuthMethods()
-	t.Logf("methods attempted: %v", methods)
-	assert.Contains(t, methods, "publickey", "sshd logged the attempts:\n%s", srv.Log())
-	assert.NotContains(t, methods, "password")
-	assert.NotContains(t, methods, "keyboard-interactive")
-	assert.NotContains(t, srv.Log(), dbPassword)
+	const db = "postgres://scan@127.0.0.1:1/app?sslmode=disable"
+
+	tests := []struct {
+		name string
+		// settings of the inventory line besides db-host= and
+		// ssh-known-hosts=, or nil for the command-line form
+		settings string
+		flags    []string
+		// wantPasswords: password attempts sshd logged; control: the
+		// last one was accepted
+		wantPasswords int
+		control       bool
+	}{
+		{name: "refused key", settings: "password-env=STIGSCAN_T_DBPW ssh-key=" + wrongKey},
+		{name: "SSH password of its own", settings: "password-env=STIGSCAN_T_DBPW ssh-password-env=STIGSCAN_T_SSHPW", wantPasswords: 1},
+		{name: "password file of the database, SSH password of its own", settings: "password-file=dbpw.txt ssh-password-env=STIGSCAN_T_SSHPW", wantPasswords: 1},
+		{name: "command line", flags: []string{"--db-password-env", "STIGSCAN_T_DBPW", "--ssh-password-env", "STIGSCAN_T_SSHPW"}, wantPasswords: 1},
+		{name: "control: the SSH login told to use the same password", settings: "ssh-password-env=STIGSCAN_T_DBPW", wantPasswords: 1, control: true},
+	}
+	require.NoError(t, os.WriteFile("dbpw.txt", []byte(dbPassword+"\n"), 0o600))
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := testsshd.Start(t, testsshd.Options{User: acct.Name, ExtraConfig: []string{
+				"PasswordAuthentication yes", "KbdInteractiveAuthentication yes", "LogLevel DEBUG1",
+			}})
+			hostSpec := "ssh://" + acct.Name + "@" + srv.Addr()
+			args := []string{"scan", "--ssh-agent=false", "--connect-timeout", "30s", "--progress", "none", "--out", fmt.Sprintf("res%d", i)}
+			if tc.flags == nil {
+				inv := fmt.Sprintf("%s name=db db-host=%s ssh-known-hosts=%s %s\n", db, hostSpec, srv.KnownHosts(t), tc.settings)
+				require.NoError(t, os.WriteFile("hosts.txt", []byte(inv), 0o644))
+				args = append(args, "--targets", "hosts.txt")
+			} else {
+				args = append(append(args, "--target", db, "--db-host", hostSpec, "--known-hosts", srv.KnownHosts(t)), tc.flags...)
+			}
+			out, errOut, err := run(t, args...)
+			require.Error(t, err, "the database is not there")
+			log := srv.Log()
+			methods := srv.AuthMethods()
+			t.Logf("methods attempted: %v", methods)
+			failed := strings.Count(log, "Failed password for "+acct.Name)
+			accepted := strings.Count(log, "Accepted password for "+acct.Name)
+			assert.Equal(t, tc.wantPasswords, failed+accepted, "password attempts; sshd logged:\n%s", log)
+			if tc.control {
+				assert.Equal(t, 1, accepted, "sshd accepts the database password when it is offered:\n%s", log)
+				assert.Contains(t, out, "postgres", "past SSH, the database connection was tried: %s", out)
+				return
+			}
+			assert.Zero(t, accepted, "the database password was offered to sshd and accepted:\n%s", log)
+			if tc.wantPasswords == 0 {
+				assert.Contains(t, methods, "publickey", "sshd logged the attempts:\n%s", log)
+				assert.NotContains(t, methods, "password")
+				assert.NotContains(t, methods, "keyboard-interactive")
+				assert.Contains(t, out, "the server accepted none of the configured credentials", errOut)
+			}
+			for _, s := range []string{log, out, errOut, err.Error()} {
+				assert.NotContains(t, s, dbPassword)
+				assert.NotContains(t, s, sshPassword)
+			}
+		})
+	}
 }

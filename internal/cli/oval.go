@@ -5,9 +5,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/stigscan/stigscan/fleet"
 	"os"
+	"strings"
 
+	"github.com/stigscan/stigscan/collectors/target"
+	"github.com/stigscan/stigscan/fleet"
 	"github.com/stigscan/stigscan/oval"
 	"github.com/stigscan/stigscan/oval/probes/list"
 )
@@ -39,20 +41,19 @@ func runOVAL(ctx context.Context, e *env, args []string) error {
 // with --id) and prints one line per definition, as oscap does.
 func runOVALEval(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("oval eval", flag.ContinueOnError)
-	target := fs.String("target", "local", "what to evaluate on: local, local:/path/to/root (an offline image), ssh://user@host[:port]")
-	var sshf sshFlags
-	sshf.register(fs)
+	spec := fs.String("target", "local", targetHelp(e.kinds, target.Machine))
+	tf := newTargetFlags(fs, e.kinds, false)
 	results := fs.String("results", "", "write OVAL 5.11 results to FILE")
 	variables := fs.String("variables", "", "read external variables from an oval_variables FILE")
 	id := fs.String("id", "", "evaluate only this definition")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
-		return helpOrErr(e, fs, "oval eval OVALFILE [--target local|local:/root] [--results FILE] [--variables FILE] [--id DEFINITION]", err)
+		return helpOrErr(e, fs, "oval eval OVALFILE [--target "+strings.Join(e.kinds.Usages(target.Machine), "|")+"] [--results FILE] [--variables FILE] [--id DEFINITION]", err)
 	}
 	if len(pos) != 1 {
 		return usageErr("oval eval: one OVAL definitions FILE expected, got %d", len(pos))
 	}
-	h, closeFn, err := sshf.opener(nil)(ctx, fleet.Target{Spec: *target, Name: fleet.DefaultName(*target)})
+	h, closeFn, err := tf.opener()(ctx, fleet.Target{Spec: *spec, Name: e.kinds.Name(*spec)})
 	if err != nil {
 		return err
 	}
@@ -69,7 +70,7 @@ func runOVALEval(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	prep, err := oval.Prepare(defs, oval.Options{Probes: list.Standard(), Limits: sshf.limits.oval()})
+	prep, err := oval.Prepare(defs, oval.Options{Probes: list.Standard(), Limits: tf.limits.oval()})
 	if err != nil {
 		return err
 	}

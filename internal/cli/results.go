@@ -147,7 +147,9 @@ func (o *outputFlags) combined() []output {
 // options are the formats' settings for one result.
 func (o *outputFlags) options(res *engine.Result) formats.Options {
 	opts := formats.Options{Version: stigscanVersion(), Identity: scanIdentity(), EmbedContent: o.embed, Checklist: o.checklist.options()}
-	if res != nil && isDatabase(res.Target.String()) {
+	// The result says which kind of target it is: a database's
+	// checklist is marked from that, not from how its name looks.
+	if res != nil && res.Kind.IsDatabase() {
 		opts.Checklist.Database = true
 	}
 	return opts

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/stigscan/stigscan/collectors/secret"
+	"github.com/stigscan/stigscan/collectors/target"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/fleet"
 	"github.com/stigscan/stigscan/oval"
@@ -41,32 +41,35 @@ type scanFlags struct {
 	logLevel    string
 	stderr      io.Writer // e.stderr behind a lock, for log records and progress
 	out         outputFlags
-	ssh         sshFlags
-	db          dbFlags
+	targetsFl   *targetFlags
 }
 
-const scanSynopsis = `scan [--benchmark FILE] [--profile ID] [--tailoring-file F]
-                     [--target local|local:/root|ssh://user@host[:port] ...] [--targets FILE]
-                     %s
+// scanSynopsis is the synopsis of scan, with the target forms of kinds and
+// the output flags of the format registry.
+func scanSynopsis(kinds target.Registry) string {
+	return `scan [--benchmark FILE] [--profile ID] [--tailoring-file F]
+                     [--target ` + strings.Join(kinds.Usages(target.Machine), "|") + ` ...] [--targets FILE]
+                     ` + outputSynopsis() + `
                      [--out DIR] [--parallel N] [--shard K/N]
 
+Targets: ` + strings.Join(kinds.Usages(""), ", ") + `.
 One target: the summary on stdout and, with no output flag, the results in
-%s in the working directory. Several targets (--target repeated, or
+` + defaultOutputs() + ` in the working directory. Several targets (--target repeated, or
 --targets FILE with one target per line and key=value settings): one ARF per host,
 and a file per host for each per-target format asked for, in --out DIR (default
 stigscan-results), a summary table, and NAME.summary.json
 files that 'stigscan merge' joins across shards.`
+}
 
 func runScan(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	var sf scanFlags
 	sf.content.register(fs)
 	fs.StringVar(&sf.benchmark, "benchmark", "", "benchmark, data stream or DISA zip (default: the built-in Linux baseline)")
-	fs.Var(&sf.targets, "target", "what to scan (repeatable): local, local:/path/to/root (an offline image), ssh://user@host[:port]")
-	fs.StringVar(&sf.inventory, "targets", "", "inventory file: one target per line, optional key=value settings of its kind:\n"+
-		"ssh:// user=, port=, key=, known-hosts=, passphrase-env/-file=, password-env/-file=, sudo=, name=;\n"+
-		"databases password-env/-file= (the database's), sslmode=, sslrootcert=, tlscafile=, tns-admin=, oracle-home=,\n"+
-		"db-host=, name=, and ssh-user=, ssh-key=, ssh-password-env=, ... for the SSH login of db-host=; local name=")
+	fs.Var(&sf.targets, "target", targetHelp(e.kinds, "")+" (repeatable)")
+	fs.StringVar(&sf.inventory, "targets", "", "inventory file: one target per line, optional key=value settings of its kind\n"+
+		"(a database's password-env= is the database's; its db-host= machine's login is set with the prefixed keys):\n"+
+		e.kinds.SettingsHelp())
 	fs.IntVar(&sf.parallel, "parallel", 4, "targets scanned at once")
 	fs.StringVar(&sf.shard, "shard", "", "scan only shard K of N of the inventory (K/N), for batch systems")
 	fs.StringVar(&sf.outDir, "out", "", "directory for per-target results (fleet mode)")
@@ -76,11 +79,10 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&sf.cpeDict, "cpe", "", "CPE dictionary deciding platform applicability for a benchmark that is not a data stream (as oscap's --cpe)")
 	fs.StringVar(&sf.logLevel, "log-level", "none", "log records written to standard error: none, error, warn, info or debug (targets and errors are logged redacted, secrets never)")
 	sf.out.register(fs)
-	sf.ssh.register(fs)
-	sf.db.register(fs)
+	sf.targetsFl = newTargetFlags(fs, e.kinds, true)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
-		return helpOrErr(e, fs, fmt.Sprintf(scanSynopsis, outputSynopsis(), defaultOutputs()), err)
+		return helpOrErr(e, fs, scanSynopsis(e.kinds), err)
 	}
 	if len(pos) > 0 {
 		return usageErr("scan: unexpected argument %q (name content with --benchmark, targets with --target)", pos[0])
@@ -92,12 +94,12 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sf.ssh.log, sf.db.log = log, log
-	targets, err := sf.targetList()
+	sf.targetsFl.log = log
+	targets, err := sf.targetList(e.kinds)
 	if err != nil {
 		return err
 	}
-	if err := sf.db.readPrompt(e.stdin, e.stderr); err != nil {
+	if err := sf.targetsFl.readPrompt(e.stdin, e.stderr); err != nil {
 		return err
 	}
 	c, err := sf.content.open(sf.benchmark)
@@ -115,7 +117,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err := sf.out.checklist.load(); err != nil {
 		return err
 	}
-	opts := engine.Options{Library: lib, Tailoring: sf.content.tailoring, Limits: sf.ssh.limits.oval(), Probes: list.Standard()}
+	opts := engine.Options{Library: lib, Tailoring: sf.content.tailoring, Limits: sf.targetsFl.limits.oval(), Probes: list.Standard()}
 	if sf.cpeDict != "" {
 		if opts.CPEDictionary, err = xccdf.Open(sf.cpeDict, xccdf.Options{}); err != nil {
 			return err
@@ -135,13 +137,13 @@ func runScan(ctx context.Context, e *env, args []string) error {
 }
 
 // targetList gathers --target and --targets, then applies --shard.
-func (sf *scanFlags) targetList() ([]fleet.Target, error) {
+func (sf *scanFlags) targetList(kinds target.Registry) ([]fleet.Target, error) {
 	var ts []fleet.Target
 	seen := map[string]bool{}
 	for _, spec := range sf.targets {
-		name := fleet.DefaultName(spec)
+		name := kinds.Name(spec)
 		if seen[name] {
-			return nil, usageErr("scan: target %s given twice", secret.RedactTarget(spec))
+			return nil, usageErr("scan: target %s given twice", kinds.Redact(spec))
 		}
 		seen[name] = true
 		ts = append(ts, fleet.Target{Spec: spec, Name: name, Options: map[string]string{}})
@@ -151,7 +153,7 @@ func (sf *scanFlags) targetList() ([]fleet.Target, error) {
 		if err != nil {
 			return nil, fmt.Errorf("scan: %w", err)
 		}
-		inv, err := fleet.ParseInventory(f, sf.inventory)
+		inv, err := fleet.ParseInventory(f, sf.inventory, kinds.Name)
 		f.Close()
 		if err != nil {
 			return nil, err
@@ -162,7 +164,7 @@ func (sf *scanFlags) targetList() ([]fleet.Target, error) {
 		ts = []fleet.Target{{Spec: "local", Name: "local", Options: map[string]string{}}}
 	}
 	for _, t := range ts {
-		if err := checkSettings(t); err != nil {
+		if err := sf.targetsFl.checkSettings(t); err != nil {
 			return nil, err
 		}
 	}
@@ -183,10 +185,10 @@ func (sf *scanFlags) scanOne(ctx context.Context, e *env, b *engine.Benchmark, t
 		// As in fleet mode: a panic while scanning the target is its
 		// error (exit 1), with the value and no stack.
 		if v := recover(); v != nil {
-			err = fmt.Errorf("scan: %w", oval.Recovered(sf.ssh.log, "scan of "+t.Name, v))
+			err = fmt.Errorf("scan: %w", oval.Recovered(sf.targetsFl.log, "scan of "+t.Name, v))
 		}
 	}()
-	h, closeFn, err := sf.ssh.opener(&sf.db)(ctx, t)
+	h, closeFn, err := sf.targetsFl.opener()(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -240,7 +242,7 @@ func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark,
 	default:
 		return usageErr("scan: --progress %q: want auto, bar, lines or none", mode)
 	}
-	ss, err := fleet.Run(ctx, b, targets, sf.ssh.opener(&sf.db), fleet.Options{
+	ss, err := fleet.Run(ctx, b, targets, sf.targetsFl.opener(), fleet.Options{
 		Parallel: sf.parallel, Progress: prog, Write: write, HostTimeout: sf.hostTimeout, Logger: log,
 	})
 	if werr := fleet.WriteSummaries(dir, ss); werr != nil && err == nil {

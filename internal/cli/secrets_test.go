@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stigscan/stigscan/collectors/list"
 	"github.com/stigscan/stigscan/fleet"
 )
 
@@ -143,7 +144,7 @@ func TestSettingsOfOtherKindsRefused(t *testing.T) {
 
 func TestRedactedNamesHoldNoSecret(t *testing.T) {
 	for _, s := range inlineSecrets {
-		name := fleet.DefaultName(s.spec)
+		name := list.Standard().Name(s.spec)
 		assert.Equal(t, s.name, name, s.spec)
 		assert.False(t, strings.Contains(name, s.password))
 	}

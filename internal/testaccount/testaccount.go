@@ -146,3 +146,24 @@ func Sudoers(t testing.TB, name string, lines ...string) {
 		}
 	})
 }
+
+// SetPassword gives the account a password (chpasswd, which hashes it),
+// so that a server checking passwords (sshd with PasswordAuthentication)
+// accepts it: a test can then tell whether a client offered that
+// password from the server's log of accepted logins. The account is
+// removed with its password when the test ends.
+func (a Account) SetPassword(t testing.TB, password string) {
+	t.Helper()
+	skipUnlessRoot(t, "chpasswd")
+	if strings.ContainsAny(password, ":\n") {
+		t.Fatalf("testaccount: a chpasswd password holds no ':' or newline")
+	}
+	out, err := retry(func() ([]byte, error) {
+		cmd := exec.Command("chpasswd")
+		cmd.Stdin = strings.NewReader(a.Name + ":" + password + "\n")
+		return cmd.CombinedOutput()
+	})
+	if err != nil {
+		t.Fatalf("testaccount: chpasswd %s: %v: %s", a.Name, err, out)
+	}
+}
