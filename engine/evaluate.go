@@ -100,9 +100,10 @@ type ovalRun struct {
 	results *oval.Results
 	err     error
 	// indexes built on first use by why and evidence
-	tests    map[string]*oval.TestResult
-	items    map[int]*oval.Item
-	srcTests map[string]*oval.Test
+	tests     map[string]*oval.TestResult
+	items     map[int]*oval.Item
+	srcTests  map[string]*oval.Test
+	srcStates map[string]*oval.State
 }
 
 func (ev *evaluation) run(key string) *ovalRun {
