@@ -217,16 +217,44 @@ func TestCheckFactRefPlatforms(t *testing.T) {
 	res, err := b.Evaluate(context.Background(), semanticsRoot(t))
 	require.NoError(t, err)
 	got := map[string]engine.Status{}
+	msgs := map[string][]string{}
 	for _, rr := range res.Rules {
-		got[strings.TrimPrefix(rr.Rule.ID, "xccdf_io.stigscan_rule_")] = rr.Status
+		id := strings.TrimPrefix(rr.Rule.ID, "xccdf_io.stigscan_rule_")
+		got[id] = rr.Status
+		for _, m := range rr.Messages {
+			msgs[id] = append(msgs[id], m.Severity+": "+m.Text)
+		}
 	}
 	assert.Equal(t, map[string]engine.Status{
-		"yes":         engine.Pass,
-		"no":          engine.NotApplicable,
-		"yes_and_no":  engine.NotApplicable,
-		"yes_or_no":   engine.Pass,
-		"not_no":      engine.Pass,
-		"missing_doc": engine.NotApplicable, // a fact that cannot be decided is false
-		"in_no_group": engine.NotApplicable, // the group's platform applies to its rules
+		"yes":        engine.Pass,
+		"no":         engine.NotApplicable,
+		"yes_and_no": engine.NotApplicable,
+		"yes_or_no":  engine.Pass,
+		"not_no":     engine.Pass,
+		// A platform that cannot be evaluated has not been shown not to
+		// apply: the rule is an error saying why, never notapplicable.
+		"missing_doc":  engine.Error,
+		"error":        engine.Error,
+		"not_error":    engine.Error,
+		"error_or_yes": engine.Pass,          // one platform that applies decides
+		"error_and_no": engine.NotApplicable, // one that does not, decides too
+		"in_no_group":  engine.NotApplicable, // the group's platform applies to its rules
 	}, got)
+
+	for _, tt := range []struct {
+		name string
+		want []string // substrings of the one message
+	}{
+		{name: "missing_doc", want: []string{"error: whether the rule applies is not known: platform check oval:t:def:1", "does-not-exist.xml"}},
+		{name: "error", want: []string{"error: whether the rule applies is not known: platform check oval:t:def:5", "definition oval:t:def:5 is error", "oval:t:obj:5"}},
+		{name: "not_error", want: []string{"platform check oval:t:def:5", "is error"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Len(t, msgs[tt.name], 1, "%q", msgs[tt.name])
+			for _, w := range tt.want {
+				assert.Contains(t, msgs[tt.name][0], w)
+			}
+		})
+	}
+	assert.Empty(t, msgs["error_or_yes"], "a decided platform says nothing")
 }

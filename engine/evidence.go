@@ -5,22 +5,41 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/stigscan/stigscan/internal/clip"
 	"github.com/stigscan/stigscan/oval"
 )
 
 // maxEvidence bounds the evidence lines kept per rule; the rest is counted.
 const maxEvidence = 25
 
+// Ranks of evidence lines that did not hold, most telling first: the
+// first line is what summaries show, so it should be why the check failed.
+const (
+	rankStateFailed  = iota // an item whose values the test's states rejected
+	rankNothingFound        // a test that found nothing where something was wanted
+	rankFound               // an item whose mere existence is part of the answer
+)
+
 // evidence describes what a definition's tests examined: each item with
-// its identifying fields and whether it satisfied the test's states, items
-// that did not first. Checklists show it as finding details.
+// its identifying fields and whether it satisfied the test's states. Lines
+// that did not hold come first, ranked: an item whose values failed, then
+// a test that found nothing, then an item that was merely found (for
+// PermitRootLogin, "no matching items" for the setting leads, not the
+// sshd_config that exists). The fields a test's states compared are always
+// shown, and not shortened as others are (PASS_MAX_DAYS's subexpression). Checklists show it as finding
+// details; summaries show its first line.
 func (r *ovalRun) evidence(defID string) []string {
 	d := r.results.Definition(defID)
 	if d == nil {
 		return nil
 	}
 	r.index()
-	var bad, good []string
+	type evLine struct {
+		text string
+		rank int
+	}
+	var bad []evLine
+	var good []string
 	seen := map[string]bool{}
 	var walk func(c *oval.CriteriaResult, depth int)
 	walk = func(c *oval.CriteriaResult, depth int) {
@@ -46,25 +65,26 @@ func (r *ovalRun) evidence(defID string) []string {
 				if c.Result == oval.True {
 					good = append(good, line)
 				} else {
-					bad = append(bad, line)
+					bad = append(bad, evLine{line, rankNothingFound})
 				}
 				return
 			}
+			compared := r.comparedFields(c.Ref)
 			for _, ti := range t.Items {
 				it := r.items[ti.ItemID]
 				if it == nil {
 					continue
 				}
-				verdict, ok := ti.Result.String(), ti.Result == oval.True
+				verdict, ok, rank := ti.Result.String(), ti.Result == oval.True, rankStateFailed
 				if ti.Result == oval.NotEvaluated {
 					// a test without states: the item's existence is the answer
-					verdict, ok = "found", c.Result == oval.True
+					verdict, ok, rank = "found", c.Result == oval.True, rankFound
 				}
-				line := fmt.Sprintf("%s: %s → %s", label, describeItem(it), verdict)
+				text := fmt.Sprintf("%s: %s → %s", label, describeItem(it, compared), verdict)
 				if ok {
-					good = append(good, line)
+					good = append(good, text)
 				} else {
-					bad = append(bad, line)
+					bad = append(bad, evLine{text, rank})
 				}
 			}
 		case "extend_definition":
@@ -77,7 +97,12 @@ func (r *ovalRun) evidence(defID string) []string {
 		}
 	}
 	walk(d.Criteria, 0)
-	all := append(bad, good...)
+	sort.SliceStable(bad, func(i, j int) bool { return bad[i].rank < bad[j].rank })
+	all := make([]string, 0, len(bad)+len(good))
+	for _, l := range bad {
+		all = append(all, l.text)
+	}
+	all = append(all, good...)
 	if len(all) > maxEvidence {
 		n := len(all) - maxEvidence
 		all = append(all[:maxEvidence:maxEvidence], fmt.Sprintf("… and %d more items", n))
@@ -100,25 +125,65 @@ func (r *ovalRun) index() {
 		}
 	}
 	r.srcTests = map[string]*oval.Test{}
+	r.srcStates = map[string]*oval.State{}
 	if r.doc != nil && r.doc.prep != nil {
-		for _, t := range r.doc.prep.Definitions().Tests {
+		defs := r.doc.prep.Definitions()
+		for _, t := range defs.Tests {
 			r.srcTests[t.ID] = t
+		}
+		for _, st := range defs.States {
+			r.srcStates[st.ID] = st
 		}
 	}
 }
 
-// describeItem renders an item as its type and short fields.
-func describeItem(it *oval.Item) string {
+// comparedFields names the item fields the states of test compare.
+func (r *ovalRun) comparedFields(test string) map[string]bool {
+	t := r.srcTests[test]
+	if t == nil || len(t.StateRefs) == 0 {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, id := range t.StateRefs {
+		if st := r.srcStates[id]; st != nil {
+			for _, e := range st.Entities {
+				out[e.Name] = true
+			}
+		}
+	}
+	return out
+}
+
+// Bounds of describeItem: how many fields it shows besides those compared,
+// and how long a value of each kind may be.
+const (
+	maxItemFields    = 6
+	maxFieldValue    = 120
+	maxComparedValue = 1024
+)
+
+// describeItem renders an item as its type and fields, in the item's
+// order: every field in compared (what the test's states judged, so the
+// value that failed is always there, whole up to maxComparedValue bytes)
+// and up to maxItemFields others, shortened to maxFieldValue bytes.
+func describeItem(it *oval.Item, compared map[string]bool) string {
 	var parts []string
+	others, cut := 0, false
 	for _, f := range it.Fields {
 		if it.Type == "sql57_item" && f.Name != "result" {
 			// The statement is the content's; the rows are the evidence.
 			continue
 		}
-		if len(parts) == 6 {
-			parts = append(parts, "…")
-			break
+		limit := maxComparedValue
+		if !compared[f.Name] {
+			if others == maxItemFields {
+				cut = true
+				continue
+			}
+			others++
+			limit = maxFieldValue
 		}
+		short := func(s string) string { return shorten(s, limit) }
 		v := f.Value
 		if f.Mask {
 			// Masked in the OVAL results (a password hash, or the
@@ -142,6 +207,9 @@ func describeItem(it *oval.Item) string {
 		}
 		parts = append(parts, f.Name+"="+v)
 	}
+	if cut {
+		parts = append(parts, "…")
+	}
 	kind := strings.TrimSuffix(it.Type, "_item")
 	if it.Status != "" && it.Status != "exists" {
 		kind += " (" + it.Status + ")"
@@ -149,10 +217,9 @@ func describeItem(it *oval.Item) string {
 	return kind + " " + strings.Join(parts, " ")
 }
 
-func short(s string) string {
+// shorten folds white space and cuts s to at most n bytes, on a
+// character boundary.
+func shorten(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 120 {
-		return s[:117] + "..."
-	}
-	return s
+	return clip.Cut(s, n-3, "...")
 }

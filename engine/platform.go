@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/stigscan/stigscan/cpe"
@@ -142,14 +143,68 @@ func (b *Benchmark) preparePlatforms(ctx context.Context) (*platforms, error) {
 
 func extraData(c *xccdf.Content) []byte { return c.Data }
 
+// applies is the answer of a platform test, three-valued as the CPE
+// applicability language's TRUE, FALSE and ERROR: a platform whose check
+// could not be evaluated (its OVAL document failed to load, its evaluation
+// failed, or its definition came out error or unknown) is undecided, with
+// the reasons.
+type applies struct {
+	yes     bool
+	unknown []string // why the answer is not known; nil when it is
+}
+
+var (
+	appliesYes = applies{yes: true}
+	appliesNo  = applies{}
+)
+
+func (a applies) undecided() bool { return len(a.unknown) > 0 }
+
+// anyApplies is OR: one yes decides; otherwise any undecided one leaves the
+// answer undecided.
+func anyApplies(vals []applies) applies {
+	var why []string
+	for _, v := range vals {
+		if v.undecided() {
+			why = append(why, v.unknown...)
+		} else if v.yes {
+			return appliesYes
+		}
+	}
+	return applies{unknown: why}
+}
+
+// allApply is AND: one no decides; otherwise any undecided one leaves the
+// answer undecided. No values at all is no, as a test with nothing in it
+// holds nothing.
+func allApply(vals []applies) applies {
+	if len(vals) == 0 {
+		return appliesNo
+	}
+	var why []string
+	for _, v := range vals {
+		if v.undecided() {
+			why = append(why, v.unknown...)
+		} else if !v.yes {
+			return appliesNo
+		}
+	}
+	if why != nil {
+		return applies{unknown: why}
+	}
+	return appliesYes
+}
+
 // applicability evaluates the platform checks on the target and returns a
-// predicate telling whether a rule applies (its own platforms, its groups'
+// function telling whether a rule applies (its own platforms, its groups'
 // and the benchmark's: an element with several platforms applies when any
-// does; one with none applies everywhere).
-func (ev *evaluation) applicability() func(*xccdf.Rule) bool {
+// does; one with none applies everywhere). A CPE name no dictionary gives
+// a check for does not apply; one whose check cannot be evaluated is
+// undecided, with a reason naming the platform (see rule).
+func (ev *evaluation) applicability() func(*xccdf.Rule) applies {
 	pl := ev.b.platforms
-	truth := map[string]bool{}
-	factTruth := map[string]bool{}
+	truth := map[string]applies{}
+	factTruth := map[string]applies{}
 	if len(pl.checks) > 0 || len(pl.facts) > 0 {
 		byDoc := map[string][]string{}
 		for _, name := range pl.names {
@@ -163,36 +218,53 @@ func (ev *evaluation) applicability() func(*xccdf.Rule) bool {
 			}
 		}
 		results := map[string]*oval.Results{}
+		evalErr := map[string]error{}
 		for key, ids := range byDoc {
 			c := ev.b.ovals[key]
 			res, err := c.prep.Evaluate(ev.ctx, ev.h, nil, ids...)
-			if err == nil {
-				results[key] = res
-			}
-		}
-		for _, name := range pl.names {
-			c, ok := pl.checks[name]
-			if !ok {
+			if err != nil {
+				evalErr[key] = err
 				continue
 			}
-			if res := results[c.key]; res != nil {
-				if d := res.Definition(c.id); d != nil && d.Result == oval.True {
-					truth[name] = true
-				}
+			results[key] = res
+		}
+		decide := func(what string, c platformCheck) applies {
+			if c.doc.err != nil {
+				return applies{unknown: []string{fmt.Sprintf("%s: %v", what, c.doc.err)}}
+			}
+			if err := evalErr[c.key]; err != nil {
+				return applies{unknown: []string{fmt.Sprintf("%s: evaluating %s: %v", what, c.doc.href, err)}}
+			}
+			d := results[c.key].Definition(c.id)
+			if d == nil {
+				return applies{unknown: []string{fmt.Sprintf("%s: definition %s is not in the results of %s", what, c.id, c.doc.href)}}
+			}
+			switch d.Result {
+			case oval.True:
+				return appliesYes
+			case oval.False, oval.NotApplicable:
+				return appliesNo
+			}
+			reason := fmt.Sprintf("%s: definition %s is %s", what, c.id, d.Result)
+			run := &ovalRun{results: results[c.key]}
+			for _, m := range run.why(d) {
+				reason += "; " + m.Text
+			}
+			return applies{unknown: []string{reason}}
+		}
+		for _, name := range pl.names {
+			if c, ok := pl.checks[name]; ok {
+				truth[name] = decide("platform "+name, c)
 			}
 		}
 		for k, c := range pl.facts {
-			if res := results[c.key]; res != nil {
-				if d := res.Definition(c.id); d != nil && d.Result == oval.True {
-					factTruth[k] = true
-				}
-			}
+			factTruth[k] = decide("platform check "+c.id, c)
 		}
 	}
 	bm := ev.b.content.Benchmark
-	var testTruth func(lt *xccdf.LogicalTest) bool
-	testTruth = func(lt *xccdf.LogicalTest) bool {
-		var vals []bool
+	var testTruth func(lt *xccdf.LogicalTest) applies
+	testTruth = func(lt *xccdf.LogicalTest) applies {
+		var vals []applies
 		for _, f := range lt.FactRefs {
 			vals = append(vals, truth[f])
 		}
@@ -202,57 +274,58 @@ func (ev *evaluation) applicability() func(*xccdf.Rule) bool {
 		for _, sub := range lt.Tests {
 			vals = append(vals, testTruth(sub))
 		}
-		out := len(vals) > 0
+		var out applies
 		if lt.Operator == "OR" {
-			out = false
-			for _, v := range vals {
-				out = out || v
-			}
+			out = anyApplies(vals)
 		} else {
-			for _, v := range vals {
-				out = out && v
-			}
+			out = allApply(vals)
 		}
-		if lt.Negate {
-			out = !out
+		if lt.Negate && !out.undecided() {
+			out.yes = !out.yes
 		}
 		return out
 	}
-	refTruth := func(idref string) bool {
+	refTruth := func(idref string) applies {
 		if strings.HasPrefix(idref, "#") {
 			if spec := bm.PlatformSpecs[idref[1:]]; spec != nil {
 				return testTruth(spec.Test)
 			}
-			return false
+			return appliesNo
 		}
 		return truth[idref]
 	}
-	anyOf := func(refs []string) bool {
+	anyOf := func(refs []string) applies {
 		if len(refs) == 0 {
-			return true
+			return appliesYes
 		}
-		for _, r := range refs {
-			if refTruth(r) {
-				return true
-			}
+		vals := make([]applies, len(refs))
+		for i, r := range refs {
+			vals[i] = refTruth(r)
 		}
-		return false
+		return anyApplies(vals)
 	}
 	benchOK := anyOf(bm.Platforms)
-	groupOK := map[*xccdf.Group]bool{}
-	var groupApplies func(g *xccdf.Group) bool
-	groupApplies = func(g *xccdf.Group) bool {
+	groupOK := map[*xccdf.Group]applies{}
+	var groupApplies func(g *xccdf.Group) applies
+	groupApplies = func(g *xccdf.Group) applies {
 		if g == nil {
-			return true
+			return appliesYes
 		}
 		if v, ok := groupOK[g]; ok {
 			return v
 		}
-		v := anyOf(g.Platforms) && groupApplies(g.Parent)
+		v := allApply([]applies{anyOf(g.Platforms), groupApplies(g.Parent)})
 		groupOK[g] = v
 		return v
 	}
-	return func(r *xccdf.Rule) bool {
-		return benchOK && groupApplies(r.Parent) && anyOf(r.Platforms)
+	return func(r *xccdf.Rule) applies {
+		return allApply([]applies{benchOK, groupApplies(r.Parent), anyOf(r.Platforms)})
 	}
+}
+
+// sortedUnique returns ss sorted without repeats.
+func sortedUnique(ss []string) []string {
+	out := slices.Clone(ss)
+	slices.Sort(out)
+	return slices.Compact(out)
 }

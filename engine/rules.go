@@ -10,7 +10,7 @@ import (
 
 // safeRule is rule, with a panic made the rule's error result: the panic
 // value (bounded) in its message, the stack in the debug log only.
-func (ev *evaluation) safeRule(p *rulePlan, applicable func(*xccdf.Rule) bool) (out []*RuleResult) {
+func (ev *evaluation) safeRule(p *rulePlan, applicable func(*xccdf.Rule) applies) (out []*RuleResult) {
 	defer func() {
 		if v := recover(); v != nil {
 			pe := oval.Recovered(ev.b.log, "rule "+p.rule.ID, v)
@@ -23,14 +23,28 @@ func (ev *evaluation) safeRule(p *rulePlan, applicable func(*xccdf.Rule) bool) (
 }
 
 // rule computes the result(s) of one rule.
-func (ev *evaluation) rule(p *rulePlan, applicable func(*xccdf.Rule) bool) []*RuleResult {
+func (ev *evaluation) rule(p *rulePlan, applicable func(*xccdf.Rule) applies) []*RuleResult {
 	rr := &RuleResult{Rule: p.rule, Identity: p.rule.Identity(), Severity: p.rule.Severity, Weight: p.rule.Weight, Role: p.rule.Role, Time: ev.b.now()}
 	if p.sel == nil {
 		rr.Status = NotSelected
 		return []*RuleResult{rr}
 	}
 	rr.Severity, rr.Weight, rr.Role = p.sel.Severity, p.sel.Weight, p.sel.Role
-	if !applicable(p.rule) {
+	switch a := applicable(p.rule); {
+	case a.undecided():
+		// A platform whose check could not be evaluated has not been shown
+		// not to match: XCCDF 1.2 keeps notapplicable for a rule whose
+		// platforms do not match the target, and the CPE applicability
+		// language gives such a check ERROR, not FALSE. So
+		// the rule is an error naming the platform and the reason, as any
+		// check that could not be completed is, and its check is not run:
+		// a pass or fail on a target it may not apply to would mislead.
+		rr.Status = Error
+		for _, why := range sortedUnique(a.unknown) {
+			rr.Messages = append(rr.Messages, Message{Severity: "error", Text: "whether the rule applies is not known: " + why})
+		}
+		return []*RuleResult{rr}
+	case !a.yes:
 		rr.Status = NotApplicable
 		return []*RuleResult{rr}
 	}

@@ -6,22 +6,24 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/internal/dbtarget"
 )
 
-// Sentinel errors; match them with errors.Is.
+// Sentinel errors; match them with errors.Is. ErrAuth, ErrPrivilege and
+// ErrClosed are the ones every database target shares (postgres.ErrAuth is
+// mongodb.ErrAuth), so a caller handling every kind tests once.
 var (
 	// ErrAuth: the server refused the credentials.
-	ErrAuth = errors.New("mongodb: authentication failed")
+	ErrAuth = dbtarget.ErrAuth
 	// ErrUnsupported: the server does not know the command or pipeline
 	// stage (an older server, or a MongoDB-compatible one such as FerretDB).
 	ErrUnsupported = errors.New("mongodb: not supported by the server")
 	// ErrPrivilege: the connected user may not run the command.
-	ErrPrivilege = errors.New("mongodb: not authorized")
+	ErrPrivilege = dbtarget.ErrPrivilege
 	// ErrTooLarge: a cursor returned more than MaxCursorDocuments.
 	ErrTooLarge = errors.New("mongodb: too many documents")
 	// ErrClosed: the Target was closed.
-	ErrClosed = errors.New("mongodb: target closed")
+	ErrClosed = dbtarget.ErrClosed
 )
 
 // Server error codes the target tells apart.
@@ -48,22 +50,12 @@ func (e *UnsupportedError) Error() string {
 // Is matches ErrUnsupported.
 func (e *UnsupportedError) Is(target error) bool { return target == ErrUnsupported }
 
-// PrivilegeError says the connected user may not run a command. It matches
-// ErrPrivilege and host.ErrNotCollected: a check that needs the reply
-// reports "not collected" with this reason, never pass or fail.
-type PrivilegeError struct {
-	Command string
-	Server  string
-}
-
-func (e *PrivilegeError) Error() string {
-	return fmt.Sprintf("the scan's user may not run %s (%s)", e.Command, e.Server)
-}
-
-// Is matches ErrPrivilege and host.ErrNotCollected.
-func (e *PrivilegeError) Is(target error) bool {
-	return target == ErrPrivilege || target == host.ErrNotCollected
-}
+// PrivilegeError says the connected user may not run a command (What)
+// and what the server said (Server). It matches ErrPrivilege and
+// host.ErrNotCollected: a check that needs the reply reports "not
+// collected" with this reason, never pass or fail. It is the one every
+// database target shares.
+type PrivilegeError = dbtarget.PrivilegeError
 
 // commandErr classifies a driver error from running command what.
 func commandErr(what string, err error) error {
@@ -73,7 +65,7 @@ func commandErr(what string, err error) error {
 		case codeCommandNotFound, codeCommandNotSupported, codeNotImplemented, codeUnknownStage:
 			return &UnsupportedError{Command: what, Server: ce.Message}
 		case codeUnauthorized:
-			return &PrivilegeError{Command: what, Server: ce.Message}
+			return &PrivilegeError{What: what, Server: ce.Message}
 		}
 	}
 	return err

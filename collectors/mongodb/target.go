@@ -42,7 +42,7 @@ type Target struct {
 }
 
 // kind names MongoDB to the shared target code.
-var kind = dbtarget.Kind{Name: "mongodb", ErrClosed: ErrClosed}
+var kind = dbtarget.Kind{Name: "mongodb"}
 
 var (
 	_ host.Host          = (*Target)(nil)
@@ -219,7 +219,7 @@ func (t *Target) learn(ctx context.Context) error {
 	if err := t.client.Database("admin").RunCommand(ctx, bson.D{{Key: "ping", Value: 1}}).Err(); err != nil {
 		var ce mongo.CommandError
 		if errors.As(err, &ce) && ce.Code == codeAuthenticationFailed || strings.Contains(err.Error(), "AuthenticationFailed") {
-			return fmt.Errorf("%w: %s as %q", ErrAuth, t.Describe(), t.ep.User)
+			return kind.Errorf(ErrAuth, "%s as %q", t.Describe(), t.ep.User)
 		}
 		return t.base.Errorf("%w", err)
 	}
@@ -292,7 +292,7 @@ func (t *Target) Facts(ctx context.Context) (host.Facts, error) {
 // cursor.firstBatch with cursor.id 0.
 func (t *Target) RunCommand(ctx context.Context, database string, command []byte) ([]byte, error) {
 	if t.base.Closed() {
-		return nil, ErrClosed
+		return nil, kind.Errorf(ErrClosed, "%s", t.Describe())
 	}
 	var cmd bson.D
 	if err := bson.UnmarshalExtJSON(command, false, &cmd); err != nil {

@@ -287,7 +287,7 @@ func TestIdleSessions(t *testing.T) {
 func TestCommandErrors(t *testing.T) {
 	u := &UnsupportedError{Command: "rolesInfo", Server: "no such command"}
 	assert.ErrorIs(t, u, ErrUnsupported)
-	p := &PrivilegeError{Command: "usersInfo", Server: "not authorized"}
+	p := &PrivilegeError{What: "usersInfo", Server: "not authorized"}
 	assert.ErrorIs(t, p, ErrPrivilege)
 	assert.True(t, IsNotCollected(p))
 	assert.False(t, errors.Is(u, ErrPrivilege))

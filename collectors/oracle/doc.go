@@ -27,10 +27,9 @@
 //   - Warnings says when the account is SYS or SYSTEM, is connected AS
 //     SYSDBA, or holds a DBA-level role or system privilege; the built-in
 //     checks need only LeastPrivilege.
-//   - Profiles, Accounts, Parameters, PlanDirectives and Sessions collect
-//     what the built-in checks and their evidence need. Each says which
-//     privilege is missing (PrivilegeError, matching host.ErrNotCollected)
-//     rather than deciding on partial data.
+//   - A query on a view the account may not read (or one that is
+//     missing: Oracle answers ORA-00942 for both) fails with ErrPrivilege
+//     and the server's code, so a check never decides on an empty answer.
 //   - OracleNet finds the directory of sqlnet.ora and listener.ora
 //     (package netconf reads them).
 //

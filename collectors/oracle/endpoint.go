@@ -32,7 +32,6 @@ var syntax = dbtarget.Syntax{
 	HostChars:    "/()=",
 	Param:        "ssl",
 	SecretParams: []string{"password", "wallet_password", "wallet password"},
-	ErrPassword:  ErrPasswordInTarget,
 }
 
 // ParseTarget reads "oracle://user@host[:port][/service][?ssl=true]"

@@ -10,48 +10,31 @@ import (
 
 	"github.com/sijms/go-ora/v2/network"
 
-	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/internal/dbtarget"
 )
 
-// Sentinel errors; match them with errors.Is.
+// Sentinel errors; match them with errors.Is. They are the ones every
+// database target shares (postgres.ErrAuth is oracle.ErrAuth), so a caller
+// handling every kind tests once.
 var (
 	// ErrPasswordInTarget: "oracle://user:secret@host" is refused so that
 	// passwords never sit in shell history, process lists or logs.
-	ErrPasswordInTarget = errors.New("oracle: a password in the target is refused; use Config.Password")
+	ErrPasswordInTarget = dbtarget.ErrPasswordInTarget
 	// ErrAuth: the server refused the credentials (ORA-01017, ORA-28000,
 	// ORA-01005).
-	ErrAuth = errors.New("oracle: authentication failed")
-	// ErrPrivilege: the connected account may not read what was asked.
-	ErrPrivilege = errors.New("oracle: insufficient privilege")
+	ErrAuth = dbtarget.ErrAuth
+	// ErrPrivilege: the connected account may not read what was asked
+	// (ORA-00942, ORA-01031, ORA-01039).
+	ErrPrivilege = dbtarget.ErrPrivilege
 	// ErrTooManyRows: a query returned more than Config.MaxRows rows.
-	ErrTooManyRows = errors.New("oracle: too many rows")
+	ErrTooManyRows = dbtarget.ErrTooManyRows
+	// ErrResultTooLarge: a value or a result was larger than the byte caps
+	// of every SQL target (dbtarget.DefaultMaxValueBytes and
+	// DefaultMaxResultBytes).
+	ErrResultTooLarge = dbtarget.ErrResultTooLarge
 	// ErrClosed: the Target was closed.
-	ErrClosed = errors.New("oracle: target closed")
+	ErrClosed = dbtarget.ErrClosed
 )
-
-// PrivilegeError says what the connected account lacks to read something.
-// It matches ErrPrivilege and host.ErrNotCollected: a check that needs the
-// data reports "not collected" with this reason, never pass or fail.
-type PrivilegeError struct {
-	Target string // Describe() of the target
-	What   string // what was being read, e.g. "profiles (DBA_PROFILES)"
-	Need   string // the missing privilege
-	Code   string // the server's error code, e.g. "ORA-00942"
-}
-
-func (e *PrivilegeError) Error() string {
-	return fmt.Sprintf("oracle: %s: reading %s needs %s (%s)", e.Target, e.What, e.Need, e.Code)
-}
-
-// Is matches ErrPrivilege and host.ErrNotCollected.
-func (e *PrivilegeError) Is(target error) bool {
-	return target == ErrPrivilege || target == host.ErrNotCollected
-}
-
-// NeedCatalog is the privilege the built-in checks need: the data
-// dictionary and dynamic performance views, without any power to change
-// them.
-const NeedCatalog = "SELECT_CATALOG_ROLE (or SELECT ANY DICTIONARY)"
 
 // errorCode returns the server's error code: "ORA-nnnnn" from Oracle, the
 // SQLSTATE from a PostgreSQL stand-in (tests), or "".

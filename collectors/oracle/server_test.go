@@ -101,86 +101,24 @@ func TestMaxRows(t *testing.T) {
 	assert.True(t, errors.Is(err, oracle.ErrTooManyRows), "%v", err)
 }
 
-func TestCollectionHelpers(t *testing.T) {
-	db := oracletest.Load(t, []string{oracletest.Pass})
-	tg := db.Target(t, oracle.Config{}, nil)
-	ctx := context.Background()
-
-	profiles, err := tg.Profiles(ctx)
-	require.NoError(t, err)
-	require.Len(t, profiles, 22)
-	get := func(profile, res string) oracle.ProfileLimit {
-		for _, p := range profiles {
-			if p.Profile == profile && p.Resource == res {
-				return p
-			}
-		}
-		t.Fatalf("no %s %s", profile, res)
-		return oracle.ProfileLimit{}
-	}
-	assert.Equal(t, oracle.ProfileLimit{Profile: "STIG_PROFILE", Resource: "CONNECT_TIME", ResourceType: "KERNEL", Limit: "DEFAULT", Effective: "480"}, get("STIG_PROFILE", "CONNECT_TIME"))
-	assert.Equal(t, "10", get("STIG_PROFILE", "IDLE_TIME").Effective)
-	assert.Equal(t, "DEFAULT", profiles[0].Profile, "sorted by profile")
-
-	open, err := tg.Accounts(ctx, true)
-	require.NoError(t, err)
-	var names []string
-	for _, a := range open {
-		names = append(names, a.Username)
-	}
-	assert.Equal(t, []string{"APP_SVC", "DBA_ALICE", "SYS", "SYSTEM"}, names)
-	all, err := tg.Accounts(ctx, false)
-	require.NoError(t, err)
-	assert.Len(t, all, 7)
-
-	params, err := tg.Parameters(ctx, "RESOURCE_LIMIT", "audit_trail")
-	require.NoError(t, err)
-	assert.Equal(t, []oracle.Parameter{{Name: "audit_trail", Value: "DB"}, {Name: "resource_limit", Value: "TRUE"}}, params)
-	_, err = tg.Parameters(ctx, "x' OR '1'='1")
-	assert.ErrorContains(t, err, "invalid parameter name")
-
-	dirs, err := tg.PlanDirectives(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, []oracle.PlanDirective{{Plan: "DEFAULT_MAINTENANCE_PLAN", Group: "OTHER_GROUPS", Type: "CONSUMER_GROUP", MaxIdleTime: -1}}, dirs)
-
-	sessions, err := tg.Sessions(ctx)
-	require.NoError(t, err)
-	require.Len(t, sessions, 2, "background sessions are left out")
-	assert.Equal(t, 12, sessions[0].SID)
-	assert.Equal(t, 0, sessions[0].IdleSeconds, "an active session is not idle")
-	assert.Equal(t, "DBA_ALICE", sessions[1].Username)
-	assert.Equal(t, 300, sessions[1].IdleSeconds)
-	assert.True(t, strings.HasPrefix(sessions[1].LogonTime, "2026-11-22T09:00:00"), sessions[1].LogonTime)
-}
-
-func TestPlanDirectivesOfTheActivePlan(t *testing.T) {
-	db := oracletest.Load(t, []string{oracletest.Fail})
-	tg := db.Target(t, oracle.Config{}, nil)
-	dirs, err := tg.PlanDirectives(context.Background())
-	require.NoError(t, err)
-	assert.Equal(t, []oracle.PlanDirective{
-		{Plan: "DAYTIME", Group: "BATCH", Type: "CONSUMER_GROUP", MaxIdleTime: 7200, Active: true},
-		{Plan: "DAYTIME", Group: "OTHER_GROUPS", Type: "CONSUMER_GROUP", MaxIdleTime: -1, Active: true},
-	}, dirs)
-}
-
-// A view the account may not read gives a PrivilegeError: not collected,
-// never an empty answer.
-func TestMissingViewIsAPrivilegeError(t *testing.T) {
+// A view the account may not read, or one that is missing (Oracle answers
+// ORA-00942 for both), fails as ErrPrivilege with the server's code, never
+// as an empty answer.
+func TestMissingViewIsErrPrivilege(t *testing.T) {
 	db := oracletest.Load(t, []string{oracletest.Pass}, "REVOKE ALL ON dba_profiles FROM PUBLIC")
 	db.Exec(t, "DROP TABLE v$session")
 	db.Exec(t, "REVOKE SELECT ON dba_profiles FROM "+db.User)
 	tg := db.Target(t, oracle.Config{}, nil)
-	_, err := tg.Profiles(context.Background())
-	var pe *oracle.PrivilegeError
-	require.True(t, errors.As(err, &pe), "%v", err)
-	assert.Equal(t, "42501", pe.Code)
-	assert.True(t, errors.Is(err, host.ErrNotCollected))
-	assert.Contains(t, err.Error(), "DBA_PROFILES")
+	ctx := context.Background()
+	_, _, err := tg.QueryRows(ctx, `SELECT profile, resource_name, resource_type, "LIMIT" FROM dba_profiles`)
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, oracle.ErrPrivilege), "%v", err)
+	assert.Contains(t, err.Error(), "42501")
 
-	_, err = tg.Sessions(context.Background())
-	require.True(t, errors.As(err, &pe), "%v", err)
-	assert.Equal(t, "42P01", pe.Code)
+	_, _, err = tg.QueryRows(ctx, "SELECT sid, username FROM v$session WHERE type = 'USER'")
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, oracle.ErrPrivilege), "%v", err)
+	assert.Contains(t, err.Error(), "42P01")
 }
 
 // A wrong password fails Open as ErrAuth, without the password in the text.
@@ -265,12 +203,10 @@ func TestLiveOracle(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, ".,", *rows[0][0])
 	t.Logf("warnings: %q", tg.Warnings())
-	profiles, err := tg.Profiles(ctx)
+	_, rows, err = tg.QueryRows(ctx, `SELECT profile, resource_name, "LIMIT" FROM dba_profiles`)
 	require.NoError(t, err)
-	assert.NotEmpty(t, profiles)
-	_, err = tg.Accounts(ctx, true)
-	require.NoError(t, err)
-	_, err = tg.Sessions(ctx)
+	assert.NotEmpty(t, rows)
+	_, _, err = tg.QueryRows(ctx, "SELECT sid, username, status, last_call_et FROM v$session WHERE type = 'USER'")
 	require.NoError(t, err)
 	assert.NotEmpty(t, tg.Version())
 }

@@ -48,7 +48,7 @@ type Target struct {
 }
 
 // kind names Oracle to the shared target code.
-var kind = dbtarget.Kind{Name: "oracle", Dialect: sqlguard.Oracle, ErrClosed: ErrClosed, ErrTooManyRows: ErrTooManyRows}
+var kind = dbtarget.Kind{Name: "oracle", Dialect: sqlguard.Oracle}
 
 var (
 	_ host.Host          = (*Target)(nil)
@@ -296,9 +296,9 @@ func (t *Target) wrap(what string, err error) error {
 	code := codeOf(err)
 	switch {
 	case isAuth(code):
-		return fmt.Errorf("%w: %s: %w", ErrAuth, t.Describe(), err)
+		return kind.Errorf(ErrAuth, "%s: %w", t.Describe(), err)
 	case isPrivilege(code):
-		return fmt.Errorf("%w: %s: %s: %w", ErrPrivilege, t.Describe(), what, err)
+		return kind.Errorf(ErrPrivilege, "%s: %s: %w", t.Describe(), what, err)
 	}
 	return t.base.Errorf("%s: %w", what, err)
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/stigscan/stigscan/collectors/host"
 	"github.com/stigscan/stigscan/collectors/internal/dbtarget/dbtargettest"
 	"github.com/stigscan/stigscan/collectors/secret"
 )
@@ -99,13 +98,6 @@ func TestOpenUnreachable(t *testing.T) {
 	assert.NotContains(t, err.Error(), "Or4-9d2e")
 }
 
-func TestPrivilegeErrorMatches(t *testing.T) {
-	err := &PrivilegeError{Target: "oracle://u@h:1521/s", What: "profiles (DBA_PROFILES)", Need: NeedCatalog, Code: "ORA-00942"}
-	assert.True(t, errors.Is(err, ErrPrivilege))
-	assert.True(t, errors.Is(err, host.ErrNotCollected))
-	assert.Equal(t, "oracle: oracle://u@h:1521/s: reading profiles (DBA_PROFILES) needs SELECT_CATALOG_ROLE (or SELECT ANY DICTIONARY) (ORA-00942)", err.Error())
-}
-
 func TestErrorClassification(t *testing.T) {
 	for code, want := range map[string][2]bool{
 		"ORA-01017": {true, false}, "ORA-28000": {true, false}, "28P01": {true, false},
@@ -115,13 +107,6 @@ func TestErrorClassification(t *testing.T) {
 		assert.Equal(t, want[0], isAuth(code), code)
 		assert.Equal(t, want[1], isPrivilege(code), code)
 	}
-}
-
-func TestIsParamName(t *testing.T) {
-	assert.True(t, isParamName("audit_trail"))
-	assert.True(t, isParamName("_trace_files_public"))
-	assert.False(t, isParamName("x'; --"))
-	assert.False(t, isParamName(""))
 }
 
 func TestText(t *testing.T) {

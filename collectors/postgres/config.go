@@ -53,11 +53,6 @@ type Config struct {
 	// either fails with ErrResultTooLarge naming the cap.
 	MaxValueBytes, MaxResultBytes int
 
-	// ConfigFile and HBAFile are postgresql.conf and pg_hba.conf on the
-	// server machine, for roles that may not read the config_file and
-	// hba_file settings; default: those settings.
-	ConfigFile, HBAFile string
-
 	// Logger receives connection events and queries; nil discards them.
 	// The password never reaches it.
 	Logger *slog.Logger

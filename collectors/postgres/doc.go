@@ -28,12 +28,10 @@
 //     pg_execute_server_program; a scan needs only pg_monitor, plus SELECT
 //     on pg_hba_file_rules and EXECUTE on pg_hba_file_rules() in each
 //     scanned database (only the password-storage check needs a superuser).
-//   - Settings, Roles, Sessions, HBARules and ConfigFile collect what the
-//     built-in checks and their evidence need. Each says which privilege is
-//     missing (PrivilegeError, matching host.ErrNotCollected) rather than
-//     deciding on partial data.
-//   - ReadHBA and ReadConfigFile parse pg_hba.conf and postgresql.conf
-//     (with their includes) from any host.Host.
+//   - The built-in checks read what they judge through QueryRows (the
+//     sql57 probe: pg_settings, pg_roles, pg_stat_activity,
+//     pg_hba_file_rules) and the files host (file and textfilecontent54
+//     probes), so this package holds no typed readers of its own.
 //
 // Nothing here writes to the server. Outside the read-only transactions
 // the target sends only BEGIN/ROLLBACK with its SET LOCAL timeouts and
@@ -42,6 +40,5 @@
 // alone say where and how to connect.
 //
 // The password is used only by the connection and never reaches an
-// error, a log record or Describe. Secrets of the audited server found in
-// pg_hba.conf options (ldapbindpasswd, radiussecrets) are redacted.
+// error, a log record or Describe.
 package postgres

@@ -37,7 +37,6 @@ var syntax = dbtarget.Syntax{
 	PathWord:     "database",
 	Param:        "sslmode",
 	SecretParams: []string{"password", "passfile", "sslpassword"},
-	ErrPassword:  ErrPasswordInTarget,
 }
 
 // ParseTarget reads "postgres://user@host[:port][/db][?sslmode=mode]"

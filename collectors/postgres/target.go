@@ -49,7 +49,7 @@ type Target struct {
 }
 
 // kind names PostgreSQL to the shared target code.
-var kind = dbtarget.Kind{Name: "postgres", Dialect: sqlguard.PostgreSQL, ErrClosed: ErrClosed, ErrTooManyRows: ErrTooManyRows, ErrTooLarge: ErrResultTooLarge}
+var kind = dbtarget.Kind{Name: "postgres", Dialect: sqlguard.PostgreSQL}
 
 var (
 	_ host.Host          = (*Target)(nil)
@@ -388,7 +388,7 @@ func (t *Target) query(ctx context.Context, query string, timeout bool) ([]strin
 		if _, err := rr.Close(); err != nil {
 			var big *pgproto3.ExceededMaxBodyLenErr
 			if errors.As(err, &big) {
-				return nil, fmt.Errorf("%w: %s: a row is larger than the cap of %d bytes per result", ErrResultTooLarge, t.Describe(), t.cfg.MaxResultBytes)
+				return nil, kind.Errorf(ErrResultTooLarge, "%s: a row is larger than the cap of %d bytes per result", t.Describe(), t.cfg.MaxResultBytes)
 			}
 			return nil, t.wrap("query", err)
 		}
@@ -400,7 +400,7 @@ func (t *Target) query(ctx context.Context, query string, timeout bool) ([]strin
 func (t *Target) wrap(what string, err error) error {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && (pe.Code == "28P01" || pe.Code == "28000") {
-		return fmt.Errorf("%w: %s: %w", ErrAuth, t.Describe(), err)
+		return kind.Errorf(ErrAuth, "%s: %w", t.Describe(), err)
 	}
 	return t.base.Errorf("%s: %w", what, err)
 }

@@ -35,7 +35,7 @@ func FuzzRedactTarget(f *testing.F) {
 		name, _ := url.QueryUnescape(param)
 		// A public parameter's value stays; so may one whose name holds a
 		// separator, as the name's tail is then another pair's name.
-		public := publicParams[strings.ToLower(name)] || strings.ContainsAny(param, "=&;#@")
+		public := isPublicParam(strings.ToLower(name)) || strings.ContainsAny(param, "=&;#@")
 		if public {
 			visible += value
 		}

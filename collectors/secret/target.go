@@ -20,8 +20,8 @@ import (
 // Target is the empty string.
 //
 // Redaction keeps by allow-list: a query parameter's value is kept only
-// when the parameter is one of publicParams, its name only when it is one
-// of those or a known secret parameter; anything else becomes
+// when the parameter is public (isPublicParam), its name only when it is
+// that or a known secret parameter (isSecretParam); anything else becomes
 // "[redacted]", as a mistyped name may itself be a secret.
 type Target struct{ s string }
 
@@ -29,29 +29,40 @@ type Target struct{ s string }
 // unbounded inventory line never reaches a log whole.
 const MaxTargetLen = 256
 
-// publicParams are the query parameters whose values are written as given
-// (lower case): connection modes, names and file paths, never a secret.
-var publicParams = map[string]bool{
-	// PostgreSQL
-	"sslmode": true, "sslrootcert": true, "sslcert": true, "sslkey": true, "connect_timeout": true,
-	"application_name": true, "target_session_attrs": true,
-	// MongoDB
-	"authsource": true, "authmechanism": true, "replicaset": true, "tls": true, "ssl": true,
-	"tlscafile": true, "tlscertificatekeyfile": true, "tlsinsecure": true, "tlsallowinvalidcertificates": true,
-	"tlsallowinvalidhostnames": true, "directconnection": true, "readpreference": true, "appname": true,
-	"connecttimeoutms": true, "serverselectiontimeoutms": true, "sockettimeoutms": true, "retrywrites": true,
-	"retryreads": true, "w": true, "loadbalanced": true, "compressors": true, "maxpoolsize": true,
-	// Oracle
-	"service_name": true, "sid": true,
+// isPublicParam reports the query parameters whose values are written as
+// given (name in lower case): connection modes, names and file paths,
+// never a secret. A switch, not a map, so that no code can add to the list
+// at run time.
+func isPublicParam(name string) bool {
+	switch name {
+	case // PostgreSQL
+		"sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout",
+		"application_name", "target_session_attrs",
+		// MongoDB
+		"authsource", "authmechanism", "replicaset", "tls", "ssl",
+		"tlscafile", "tlscertificatekeyfile", "tlsinsecure", "tlsallowinvalidcertificates",
+		"tlsallowinvalidhostnames", "directconnection", "readpreference", "appname",
+		"connecttimeoutms", "serverselectiontimeoutms", "sockettimeoutms", "retrywrites",
+		"retryreads", "w", "loadbalanced", "compressors", "maxpoolsize",
+		// Oracle
+		"service_name", "sid":
+		return true
+	}
+	return false
 }
 
-// secretParams are query parameters known to carry a secret: their name
-// is kept and their value redacted, so the reader sees what was refused.
-var secretParams = map[string]bool{
-	"password": true, "pwd": true, "passwd": true, "pass": true, "sslpassword": true, "passfile": true,
-	"passphrase": true, "secret": true, "token": true, "wallet_password": true,
-	"tlscertificatekeyfilepassword": true, "sslpemkeypassword": true, "sslclientcertificatekeypassword": true,
-	"authmechanismproperties": true,
+// isSecretParam reports query parameters known to carry a secret: their
+// name is kept and their value redacted, so the reader sees what was
+// refused.
+func isSecretParam(name string) bool {
+	switch name {
+	case "password", "pwd", "passwd", "pass", "sslpassword", "passfile",
+		"passphrase", "secret", "token", "wallet_password",
+		"tlscertificatekeyfilepassword", "sslpemkeypassword", "sslclientcertificatekeypassword",
+		"authmechanismproperties":
+		return true
+	}
+	return false
 }
 
 // RedactTarget removes the secrets from a target string. It is idempotent:
@@ -136,9 +147,9 @@ func redactQuery(q string) string {
 			b.WriteString(pair)
 		case err != nil:
 			b.WriteString(redacted)
-		case publicParams[name]:
+		case isPublicParam(name):
 			b.WriteString(pair)
-		case secretParams[name] && hasValue:
+		case isSecretParam(name) && hasValue:
 			b.WriteString(k + "=" + redacted)
 		default:
 			b.WriteString(redacted)

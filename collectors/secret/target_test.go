@@ -78,3 +78,20 @@ func TestTargetEveryFormIsRedacted(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"T":"ssh://root:`+pw+`@h"}`), &back))
 	assert.Equal(t, "ssh://root:[redacted]@h", back.T.String())
 }
+
+// The allow-lists are fixed: the two sets do not overlap, and a name is
+// matched only in lower case, as redactTarget lowers it first.
+func TestParamLists(t *testing.T) {
+	for _, n := range []string{"sslmode", "authsource", "service_name", "w"} {
+		assert.True(t, isPublicParam(n), n)
+		assert.False(t, isSecretParam(n), n)
+	}
+	for _, n := range []string{"password", "sslpassword", "wallet_password", "authmechanismproperties"} {
+		assert.True(t, isSecretParam(n), n)
+		assert.False(t, isPublicParam(n), n)
+	}
+	assert.False(t, isPublicParam("SSLMODE"))
+	assert.False(t, isPublicParam("sslmode2"))
+	assert.Equal(t, "postgres://u@h/db?sslmode=require&password=[redacted]&[redacted]",
+		RedactTarget("postgres://u@h/db?sslmode=require&password=hunter2&pasword=hunter2").String())
+}

@@ -38,7 +38,7 @@
 //     only their owner or group may read (cache.go). Config.NoCache turns
 //     that off. The facts (with uname's fields) are one command, asked
 //     once; dpkg's status file is cut down on the target to the fields
-//     read (facts.go, fs.go).
+//     read (facts.go, dpkg.go).
 //
 // A Host holds no secret after Dial.
 package ssh

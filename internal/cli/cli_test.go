@@ -96,7 +96,43 @@ func TestRulesTable(t *testing.T) {
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	assert.Len(t, lines, 1+7, "header and one row per selected rule")
-	assert.True(t, strings.HasPrefix(lines[0], "VULN_ID"))
+	assert.Equal(t, []string{"VULN_ID", "RULE_ID", "RULE_STEM", "REVISION", "STIG_ID", "CCI", "LEGACY", "SEVERITY", "TITLE"}, strings.Fields(lines[0]))
+}
+
+// The text table has the README's columns, and a rule with sixteen CCIs
+// lists three and a count, so the column stays narrow for every row.
+func TestRulesTableBoundsCCIs(t *testing.T) {
+	f := filepath.Join(testutil.SharedContent(t, "disa-manual"), "U_MDB_Enterprise_Advanced_4-x_STIG_V1R3_Manual-xccdf.xml")
+	out, _, err := run(t, "rules", f)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	header := lines[0]
+	cci, legacy := strings.Index(header, "CCI"), strings.Index(header, "LEGACY")
+	require.Positive(t, cci)
+	assert.LessOrEqual(t, legacy-cci, len("CCI-000130,CCI-000131,CCI-000132 +13 more")+2, "the CCI column is bounded")
+	var row string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "V-252134 ") {
+			row = l
+		}
+	}
+	require.NotEmpty(t, row, "V-252134 listed")
+	assert.Equal(t, []string{"V-252134", "SV-252134r879559_rule", "SV-252134", "879559", "MD4X-00-000100",
+		"CCI-000130,CCI-000131,CCI-000132", "+13", "more", "-", "medium"}, strings.Fields(row)[:10])
+
+	// --json keeps every CCI.
+	out, _, err = run(t, "rules", f, "--json")
+	require.NoError(t, err)
+	var rows []struct {
+		VulnID string   `json:"vuln_id"`
+		CCIs   []string `json:"ccis"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rows))
+	for _, r := range rows {
+		if r.VulnID == "V-252134" {
+			assert.Len(t, r.CCIs, 16)
+		}
+	}
 }
 
 func TestErrorsAndExitCodes(t *testing.T) {

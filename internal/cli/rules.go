@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/stigscan/stigscan/engine"
+	"github.com/stigscan/stigscan/internal/clip"
 )
 
 // ruleRow is one row of `stigscan rules`; the JSON keys are part of the CLI's
@@ -71,10 +72,10 @@ func runRules(ctx context.Context, e *env, args []string) error {
 		return enc.Encode(rows)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "VULN_ID\tRULE_ID\tSTIG_ID\tCCI\tLEGACY\tSEVERITY\tTITLE")
+	fmt.Fprintln(tw, "VULN_ID\tRULE_ID\tRULE_STEM\tREVISION\tSTIG_ID\tCCI\tLEGACY\tSEVERITY\tTITLE")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", dash(r.VulnID), r.RuleID, dash(r.STIGID),
-			dash(strings.Join(r.CCIs, ",")), dash(strings.Join(r.LegacyIDs, ",")), r.Severity, oneLine(r.Title, 90))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", dash(r.VulnID), r.RuleID, dash(r.RuleStem), dash(r.Revision),
+			dash(r.STIGID), dash(firstOf(r.CCIs, maxCCIsShown)), dash(firstOf(r.LegacyIDs, maxCCIsShown)), r.Severity, oneLine(r.Title, 90))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -83,6 +84,20 @@ func runRules(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "warning:", p)
 	}
 	return nil
+}
+
+// maxCCIsShown bounds the CCIs (and legacy ids) a row of the text table
+// lists, so that one rule with many (DISA gives some sixteen) does not
+// widen the column for every row; --json lists them all.
+const maxCCIsShown = 3
+
+// firstOf joins the first n of ss and says how many more there are:
+// "CCI-000001,CCI-000002,CCI-000003 +13 more".
+func firstOf(ss []string, n int) string {
+	if len(ss) <= n {
+		return strings.Join(ss, ",")
+	}
+	return fmt.Sprintf("%s +%d more", strings.Join(ss[:n], ","), len(ss)-n)
 }
 
 func nonNil(s []string) []string {
@@ -102,7 +117,7 @@ func dash(s string) string {
 func oneLine(s string, max int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > max {
-		return s[:max-1] + "…"
+		return clip.Cut(s, max-1, "…")
 	}
 	return s
 }

@@ -49,30 +49,68 @@ func Compare(oscap, ours Results) ([]Diff, float64) {
 	return diffs, float64(len(ids)-len(diffs)) / float64(len(ids))
 }
 
-// Documented reads the differences a Markdown document explains: every
-// table row of the form "| id | oscap result | stigscan result | cause |"
+// Documented reads the differences a Markdown document explains: the rows
+// of every table whose header is "| id | oscap | stigscan | cause |"
 // (ids in backticks or not), keyed by the difference, with the cause.
-// Header rows (first cell "id") and separator rows are ignored.
+// Other tables (agreement figures, offline behaviour, content errors) are
+// not differences and are not read, whatever their width.
 func Documented(md []byte) map[Diff]string {
 	out := map[Diff]string{}
+	inDiffs := false // within the rows of a differences table
 	for _, line := range strings.Split(string(md), "\n") {
-		line = strings.TrimSpace(line)
-		if !strings.HasPrefix(line, "|") || !strings.HasSuffix(line, "|") {
+		cells, ok := tableRow(line)
+		if !ok {
+			inDiffs = false // a table ends at its first line that is no row
 			continue
 		}
-		cells := strings.Split(strings.Trim(line, "|"), "|")
-		if len(cells) != 4 {
+		if isDiffHeader(cells) {
+			inDiffs = true
 			continue
 		}
-		for i := range cells {
-			cells[i] = strings.Trim(strings.TrimSpace(cells[i]), "`")
-		}
-		if cells[0] == "" || cells[0] == "id" || strings.HasPrefix(cells[0], "-") || cells[3] == "" {
+		if !inDiffs || len(cells) != 4 || isSeparator(cells) || cells[0] == "" || cells[3] == "" {
 			continue
 		}
 		out[Diff{ID: cells[0], Oscap: cells[1], Ours: cells[2]}] = cells[3]
 	}
 	return out
+}
+
+// tableRow splits a Markdown table row into its trimmed cells, backticks
+// removed.
+func tableRow(line string) ([]string, bool) {
+	line = strings.TrimSpace(line)
+	if len(line) < 2 || !strings.HasPrefix(line, "|") || !strings.HasSuffix(line, "|") {
+		return nil, false
+	}
+	cells := strings.Split(strings.Trim(line, "|"), "|")
+	for i := range cells {
+		cells[i] = strings.Trim(strings.TrimSpace(cells[i]), "`")
+	}
+	return cells, true
+}
+
+// isDiffHeader reports the header row of a table of differences.
+func isDiffHeader(cells []string) bool {
+	want := []string{"id", "oscap", "stigscan", "cause"}
+	if len(cells) != len(want) {
+		return false
+	}
+	for i, w := range want {
+		if !strings.EqualFold(cells[i], w) {
+			return false
+		}
+	}
+	return true
+}
+
+// isSeparator reports a header separator row: "|---|:--:|".
+func isSeparator(cells []string) bool {
+	for _, c := range cells {
+		if strings.Trim(c, "-: ") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // OscapOVAL runs `oscap oval eval` on an offline root.

@@ -2,7 +2,6 @@ package dbtarget
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -22,23 +21,6 @@ type Kind struct {
 	Name string
 	// Dialect is the statement guard's dialect, for Query.
 	Dialect sqlguard.Dialect
-	// ErrClosed and ErrTooManyRows are the database's sentinels for a
-	// query after Close and for more rows than allowed.
-	ErrClosed, ErrTooManyRows error
-	// ErrTooLarge is the database's sentinel for a value or a result over
-	// its byte cap; nil means ErrResultTooLarge.
-	ErrTooLarge error
-}
-
-// ErrResultTooLarge is a value or a result over its byte cap, for kinds
-// that name no sentinel of their own.
-var ErrResultTooLarge = errors.New("dbtarget: result too large")
-
-func (k Kind) errTooLarge() error {
-	if k.ErrTooLarge != nil {
-		return k.ErrTooLarge
-	}
-	return ErrResultTooLarge
 }
 
 // CheckEndpoint refuses to open a target without a user or a host.
@@ -82,7 +64,7 @@ func (t *Target) Describe() string { return t.desc }
 func (t *Target) Logger() *slog.Logger { return t.log }
 
 // Close releases the connections the first time; later calls do nothing
-// and later queries fail with the database's ErrClosed.
+// and later queries fail with ErrClosed.
 func (t *Target) Close() error {
 	if !t.closed.CompareAndSwap(false, true) {
 		return nil
@@ -122,7 +104,7 @@ func (t *Target) Query(ctx context.Context, query string, timeout time.Duration,
 // QueryBounded runs one statement the way every SQL target does: refused
 // unless sqlguard accepts it for the dialect, refused after Close, bounded
 // by b.Timeout, failing with ErrTooManyRows past b.MaxRows rows and with
-// the kind's ErrTooLarge past b.MaxValueBytes in a value or
+// ErrResultTooLarge past b.MaxValueBytes in a value or
 // b.MaxResultBytes in the whole result (the error names the cap, never the
 // data), and logged at debug level with its row count and time once it
 // succeeded. run does the driver's part; it should also keep the driver
@@ -134,7 +116,7 @@ func (t *Target) QueryBounded(ctx context.Context, query string, b Bounds, run R
 		return nil, nil, t.Errorf("%w", err)
 	}
 	if t.Closed() {
-		return nil, nil, fmt.Errorf("%w: %s", t.kind.ErrClosed, t.desc)
+		return nil, nil, t.kind.Errorf(ErrClosed, "%s", t.desc)
 	}
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -143,19 +125,19 @@ func (t *Target) QueryBounded(ctx context.Context, query string, b Bounds, run R
 	total := 0
 	cols, err := run(ctx, func(row []*string) error {
 		if len(rows) >= maxRows {
-			return fmt.Errorf("%w: %s: more than %d rows", t.kind.ErrTooManyRows, t.desc, maxRows)
+			return t.kind.Errorf(ErrTooManyRows, "%s: more than %d rows", t.desc, maxRows)
 		}
 		for i, v := range row {
 			if v == nil {
 				continue
 			}
 			if len(*v) > b.MaxValueBytes {
-				return fmt.Errorf("%w: %s: row %d column %d is larger than the cap of %d bytes per value", t.kind.errTooLarge(), t.desc, len(rows)+1, i+1, b.MaxValueBytes)
+				return t.kind.Errorf(ErrResultTooLarge, "%s: row %d column %d is larger than the cap of %d bytes per value", t.desc, len(rows)+1, i+1, b.MaxValueBytes)
 			}
 			total += len(*v)
 		}
 		if total > b.MaxResultBytes {
-			return fmt.Errorf("%w: %s: the result is larger than the cap of %d bytes per result (at row %d)", t.kind.errTooLarge(), t.desc, b.MaxResultBytes, len(rows)+1)
+			return t.kind.Errorf(ErrResultTooLarge, "%s: the result is larger than the cap of %d bytes per result (at row %d)", t.desc, b.MaxResultBytes, len(rows)+1)
 		}
 		rows = append(rows, row)
 		return nil

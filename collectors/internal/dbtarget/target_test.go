@@ -15,11 +15,7 @@ import (
 	"github.com/stigscan/stigscan/collectors/internal/sqlguard"
 )
 
-var (
-	errClosed  = errors.New("test: target closed")
-	errTooMany = errors.New("test: too many rows")
-	testKind   = Kind{Name: "test", Dialect: sqlguard.PostgreSQL, ErrClosed: errClosed, ErrTooManyRows: errTooMany}
-)
+var testKind = Kind{Name: "test", Dialect: sqlguard.PostgreSQL}
 
 func TestLimitsSetDefaults(t *testing.T) {
 	var connect, query time.Duration
@@ -81,7 +77,7 @@ func TestQuery(t *testing.T) {
 	assert.Contains(t, logged.String(), `msg="test: query" target=test://a%40b@h:7/x query="SELECT 1" rows=2`)
 
 	_, _, err = tg.Query(ctx, "SELECT 1", time.Minute, 2, rowsOf(3))
-	assert.ErrorIs(t, err, errTooMany)
+	assert.ErrorIs(t, err, ErrTooManyRows)
 	assert.EqualError(t, err, "test: too many rows: test://a%40b@h:7/x: more than 2 rows")
 
 	ran := false
@@ -107,7 +103,7 @@ func TestQuery(t *testing.T) {
 	assert.Equal(t, 1, released, "Close releases once")
 	assert.True(t, tg.Closed())
 	_, _, err = tg.Query(ctx, "SELECT 1", time.Minute, 2, rowsOf(1))
-	assert.ErrorIs(t, err, errClosed)
+	assert.ErrorIs(t, err, ErrClosed)
 	assert.EqualError(t, err, "test: target closed: test://a%40b@h:7/x")
 
 	assert.EqualError(t, tg.Errorf("facts: %w", driverErr), "test: test://a%40b@h:7/x: facts: driver says no")
@@ -141,7 +137,7 @@ func TestCompleteFacts(t *testing.T) {
 }
 
 // A value or a result over its byte cap is an error naming the cap,
-// never the data; kinds without their own sentinel get ErrResultTooLarge.
+// never the data.
 func TestQueryByteCaps(t *testing.T) {
 	tg := New(testKind, "test://u@h/db", slog.New(slog.DiscardHandler), func() error { return nil })
 	secret := "s3cret-" + string(bytes.Repeat([]byte("v"), 600))

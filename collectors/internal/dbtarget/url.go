@@ -30,10 +30,8 @@ type Syntax struct {
 	// are handed back unchecked in URL.Params.
 	Param string
 	// SecretParams are query parameters that carry a password; they are
-	// refused with ErrPassword.
+	// refused with ErrPasswordInTarget.
 	SecretParams []string
-	// ErrPassword is the database's sentinel for a password in the target.
-	ErrPassword error
 }
 
 // URL is a target read by Parse, its names unescaped.
@@ -69,7 +67,7 @@ func (syn Syntax) Parse(s string) (URL, error) {
 	// A password may hold any character, '/', '?' and '@' included, so look
 	// for one before splitting anything: a ':' before the last '@'.
 	if at := strings.LastIndexByte(rest, '@'); at >= 0 && strings.Contains(rest[:at], ":") {
-		return URL{}, fmt.Errorf("%w (percent-encode '@' in names as %%40)", syn.ErrPassword)
+		return URL{}, fmt.Errorf("%s: %w (percent-encode '@' in names as %%40)", syn.name(), ErrPasswordInTarget)
 	}
 	query := ""
 	if i := strings.IndexByte(rest, '?'); i >= 0 {
@@ -110,7 +108,7 @@ func (syn Syntax) Parse(s string) (URL, error) {
 			case k == syn.Param:
 				u.Params = append(u.Params, v)
 			case slices.Contains(syn.SecretParams, k):
-				return URL{}, fmt.Errorf("%w", syn.ErrPassword)
+				return URL{}, fmt.Errorf("%s: %w", syn.name(), ErrPasswordInTarget)
 			default:
 				// The key is not repeated: it could be a stray secret.
 				return URL{}, syn.errorf("only the %s parameter is accepted; set the rest in Config", syn.Param)

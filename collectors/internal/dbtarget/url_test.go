@@ -1,15 +1,12 @@
 package dbtarget
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 
 	"github.com/stigscan/stigscan/collectors/internal/dbtarget/dbtargettest"
 )
-
-var errPassword = errors.New("test: a password in the target is refused")
 
 var testSyntax = Syntax{
 	Schemes:      []string{"test", "testdb"},
@@ -18,7 +15,6 @@ var testSyntax = Syntax{
 	HostChars:    "()",
 	Param:        "mode",
 	SecretParams: []string{"password", "key password"},
-	ErrPassword:  errPassword,
 }
 
 // parsed prints a URL as testSyntax writes it, with its parameters.
@@ -58,11 +54,11 @@ func TestParse(t *testing.T) {
 
 		{Name: "other scheme", In: "other://u@h/x", ErrHas: "test: target must look like test://user@host[:port]/thing"},
 		{Name: "scheme alone", In: "test://", ErrHas: "must look like"},
-		{Name: "password", In: "test://u:" + secret + "@h/x", ErrIs: errPassword, ErrHas: "percent-encode '@'"},
-		{Name: "password holding '/', '?' and '@'", In: "test://u:a/b?c@" + secret + "@h/x", ErrIs: errPassword},
+		{Name: "password", In: "test://u:" + secret + "@h/x", ErrIs: ErrPasswordInTarget, ErrHas: "percent-encode '@'"},
+		{Name: "password holding '/', '?' and '@'", In: "test://u:a/b?c@" + secret + "@h/x", ErrIs: ErrPasswordInTarget},
 		{Name: "secret parameter", In: "test://u@h/x?key%20password=" + secret, ErrHas: "only the mode parameter"},
-		{Name: "secret parameter with a space", In: "test://u@h/x?key password=" + secret, ErrIs: errPassword},
-		{Name: "password parameter", In: "test://u@h/x?Password=" + secret, ErrIs: errPassword},
+		{Name: "secret parameter with a space", In: "test://u@h/x?key password=" + secret, ErrIs: ErrPasswordInTarget},
+		{Name: "password parameter", In: "test://u@h/x?Password=" + secret, ErrIs: ErrPasswordInTarget},
 		{Name: "unknown parameter", In: "test://u@h/x?" + secret + "=1", ErrHas: "test: target: only the mode parameter is accepted; set the rest in Config"},
 		{Name: "fragment", In: "test://u@h/x#" + secret, ErrHas: "test: target: fragments are not accepted"},
 		{Name: "fragment in the query", In: "test://u@h/x?mode=a#" + secret, ErrHas: "fragments"},
