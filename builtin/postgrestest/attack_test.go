@@ -397,3 +397,36 @@ func TestLeastPrivilegedScan(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "permission denied for table pg_authid")
 }
+
+// A pg_hba.conf may hold an LDAP bind password (or RADIUS shared secrets)
+// as rule options. The built-in check that lists the rules keeps the values
+// of the options it knows to be harmless (an allow-list in its SQL) and
+// masks every other one on the server, so no secret reaches the results.
+func TestHBASecretsStayOnTheServer(t *testing.T) {
+	const ldapSecret = "Hba-ldap-secret-7731"
+	r := startFixture(t, failing)
+	// pg_hba_file_rules reads the file as it is on disk, so the lines
+	// are there for the scan without a reload.
+	hba := failing.hba + "host all ldapuser 10.0.0.0/8 ldap ldapserver=ldap.example.internal ldapbasedn=\"dc=example\" ldapbinddn=\"cn=scan\" ldapbindpasswd=" + ldapSecret + "\n"
+	require.NoError(t, os.WriteFile(filepath.Join(r.c.data, "pg_hba.conf"), []byte(hba), 0o600))
+	b := r.prepare(t)
+	tg := r.open(t, "fixture")
+	res, err := b.Evaluate(context.Background(), tg)
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, arf.Writer{}.Write(&out, res))
+	require.NoError(t, jsonres.Writer{}.Write(&out, res))
+	for _, rr := range res.Rules {
+		for _, e := range rr.Evidence {
+			out.WriteString(e)
+		}
+	}
+	assert.NotContains(t, out.String(), ldapSecret, "the LDAP bind password reached the results")
+	assert.Contains(t, out.String(), "ldapbindpasswd=[redacted]")
+	// Options on the allow-list keep their values: reviewers still see
+	// which server and bind DN a rule names.
+	assert.Contains(t, out.String(), "ldapserver=ldap.example.internal")
+	assert.Contains(t, out.String(), "ldapbinddn=cn=scan")
+	assert.Contains(t, out.String(), "ldapscope=")
+	assert.NotContains(t, out.String(), "ldapscope=[redacted]")
+}
