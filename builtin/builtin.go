@@ -40,7 +40,7 @@ const Oracle12cBenchmark = "oracle-12c-xccdf.xml"
 // (docs/checks.md); a test keeps this table and those files in step.
 type Release struct {
 	Name      string // short name, as in --stig
-	Target    string // engine of the database target the checks need: postgres, mongodb, oracle
+	Target    string // the target kind (collectors/list name) the checks need: postgres, mongodb, oracle
 	Product   string // DISA's STIG
 	Release   string // the release the checks were written against
 	Benchmark string // file name of the generated XCCDF benchmark

@@ -150,6 +150,9 @@ func TestErrorsAndExitCodes(t *testing.T) {
 		{name: "unknown profile", args: []string{"rules", "--profile", "nope"}, code: 1, msg: "no such profile"},
 		{name: "malformed file", args: []string{"info", filepath.Join(root, "fixtures/bad/malformed.xml")}, code: 1, msg: "malformed.xml:6: malformed XML"},
 		{name: "tailoring id of a benchmark that is no data stream", args: []string{"rules", "--tailoring-id", "x"}, code: 1, msg: "x"},
+		// A database STIG's checks on a machine could only say unknown.
+		{name: "database STIG without a database target", args: []string{"scan", "--stig", "postgres-9x"}, code: 2, msg: "--stig postgres-9x checks PostgreSQL targets (--target postgres://"},
+		{name: "database STIG on another database kind", args: []string{"scan", "--stig", "oracle-12c", "--target", "mongodb://scanner@127.0.0.1:1/admin"}, code: 2, msg: "--stig oracle-12c checks Oracle targets"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/stigscan/stigscan/builtin"
 	"io"
 	"log/slog"
 	"os"
@@ -97,6 +98,9 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	sf.targetsFl.log = log
 	targets, err := sf.targetList(e.kinds)
 	if err != nil {
+		return err
+	}
+	if err := stigTargets(e.kinds, sf.content.stig, targets); err != nil {
 		return err
 	}
 	if err := sf.targetsFl.readPrompt(e.stdin, e.stderr); err != nil {
@@ -369,5 +373,25 @@ func runMerge(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fleet.Table(e.stdout, ss)
+	return nil
+}
+
+// stigTargets refuses a --stig whose checks are for a kind of target the
+// scan does not have: a database STIG evaluated on a machine can only
+// report unknowns, so the mistake is named before anything is scanned.
+func stigTargets(kinds target.Registry, stig string, ts []fleet.Target) error {
+	r, ok := builtin.ReleaseOf(stig)
+	if !ok || r.Target == "" {
+		return nil
+	}
+	want, ok := kinds[r.Target]
+	if !ok {
+		return nil
+	}
+	for _, t := range ts {
+		if k, _ := kinds.Lookup(t.Spec); k.Name != want.Name {
+			return usageErr("scan: --stig %s checks %s targets (--target %s); %s is not one", stig, want.Title, want.Usage, t.Name)
+		}
+	}
 	return nil
 }
