@@ -146,7 +146,7 @@ func (o *outputFlags) combined() []output {
 
 // options are the formats' settings for one result.
 func (o *outputFlags) options(res *engine.Result) formats.Options {
-	opts := formats.Options{Version: stigscanVersion(), Identity: scanIdentity(), EmbedContent: o.embed, Checklist: o.checklist.options()}
+	opts := formats.Options{Version: report.Version(), Identity: scanIdentity(), EmbedContent: o.embed, Checklist: o.checklist.options()}
 	// The result says which kind of target it is: a database's
 	// checklist is marked from that, not from how its name looks.
 	if res != nil && res.Kind.IsDatabase() {
@@ -203,10 +203,6 @@ func (o *outputFlags) writeCombined(w io.Writer, outs []output, docs []*jsonres.
 	}
 	return nil
 }
-
-// stigscanVersion is the version the generated documents record (see
-// report.Version).
-func stigscanVersion() string { return report.Version() }
 
 // scanIdentity is the account stigscan runs as. A scan of the local machine
 // reads it as that account, so the identity is authenticated; it is
