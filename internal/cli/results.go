@@ -172,6 +172,19 @@ func (o *outputFlags) write(w io.Writer, outs []output, c *xccdf.Content, res *e
 		}
 		in.Documents = []*jsonres.Document{doc}
 	}
+	return writeOutputs(w, outs, in)
+}
+
+// writeCombined writes the fleet's combined files from each target's
+// document, in order.
+func (o *outputFlags) writeCombined(w io.Writer, outs []output, docs []*jsonres.Document) error {
+	_, err := writeOutputs(w, outs, &formats.Input{Documents: docs, Options: o.options(nil)})
+	return err
+}
+
+// writeOutputs writes outs from in, naming each file on w (nil: says
+// nothing), and returns the files written, up to the first error.
+func writeOutputs(w io.Writer, outs []output, in *formats.Input) ([]string, error) {
 	files := &formats.Files{}
 	for _, out := range outs {
 		got, err := out.format.Run(files, out.file, in)
@@ -185,23 +198,6 @@ func (o *outputFlags) write(w io.Writer, outs []output, c *xccdf.Content, res *e
 		}
 	}
 	return files.Names(), nil
-}
-
-// writeCombined writes the fleet's combined files from each target's
-// document, in order.
-func (o *outputFlags) writeCombined(w io.Writer, outs []output, docs []*jsonres.Document) error {
-	in := &formats.Input{Documents: docs, Options: o.options(nil)}
-	files := &formats.Files{}
-	for _, out := range outs {
-		got, err := out.format.Run(files, out.file, in)
-		for _, g := range got {
-			fmt.Fprintln(w, g)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // scanIdentity is the account stigscan runs as. A scan of the local machine
