@@ -101,10 +101,8 @@ type ovalRun struct {
 	results *oval.Results
 	err     error
 	// indexes built on first use by why and evidence
-	tests     map[string]*oval.TestResult
-	items     map[int]*oval.Item
-	srcTests  map[string]*oval.Test
-	srcStates map[string]*oval.State
+	tests map[string]*oval.TestResult
+	items map[int]*oval.Item
 }
 
 func (ev *evaluation) run(key string) *ovalRun {
