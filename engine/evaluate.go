@@ -50,7 +50,7 @@ func (b *Benchmark) Evaluate(ctx context.Context, h host.Host) (_ *Result, err e
 	// Gather per OVAL document the definitions and exports to evaluate, so
 	// each document is evaluated once and shares collected objects.
 	for _, p := range b.plans {
-		if a := applicable(p.rule); p.sel == nil || !a.yes {
+		if p.sel == nil || !applicable(p.rule).yes {
 			continue
 		}
 		if p.sel.Role == "unchecked" {
