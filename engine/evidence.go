@@ -218,5 +218,8 @@ func describeItem(it *oval.Item, compared map[string]bool) string {
 // character boundary.
 func shorten(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
 	return clip.Cut(s, n-3, "...")
 }
