@@ -50,7 +50,7 @@ func (b *Benchmark) Evaluate(ctx context.Context, h host.Host) (_ *Result, err e
 	// Gather per OVAL document the definitions and exports to evaluate, so
 	// each document is evaluated once and shares collected objects.
 	for _, p := range b.plans {
-		if a := applicable(p.rule); p.sel == nil || !a.yes {
+		if p.sel == nil || !applicable(p.rule).yes {
 			continue
 		}
 		if p.sel.Role == "unchecked" {
@@ -101,10 +101,8 @@ type ovalRun struct {
 	results *oval.Results
 	err     error
 	// indexes built on first use by why and evidence
-	tests     map[string]*oval.TestResult
-	items     map[int]*oval.Item
-	srcTests  map[string]*oval.Test
-	srcStates map[string]*oval.State
+	tests map[string]*oval.TestResult
+	items map[int]*oval.Item
 }
 
 func (ev *evaluation) run(key string) *ovalRun {

@@ -57,7 +57,7 @@ func (r *ovalRun) evidence(defID string) []string {
 				return
 			}
 			label := c.Ref
-			if src := r.srcTests[c.Ref]; src != nil && src.Comment != "" {
+			if src := r.srcTest(c.Ref); src != nil && src.Comment != "" {
 				label = src.Comment
 			}
 			if len(t.Items) == 0 {
@@ -124,28 +124,25 @@ func (r *ovalRun) index() {
 			r.tests[t.ID] = t
 		}
 	}
-	r.srcTests = map[string]*oval.Test{}
-	r.srcStates = map[string]*oval.State{}
-	if r.doc != nil && r.doc.prep != nil {
-		defs := r.doc.prep.Definitions()
-		for _, t := range defs.Tests {
-			r.srcTests[t.ID] = t
-		}
-		for _, st := range defs.States {
-			r.srcStates[st.ID] = st
-		}
+}
+
+// srcTest is the document's test with the id; nil when unknown.
+func (r *ovalRun) srcTest(id string) *oval.Test {
+	if r.doc == nil {
+		return nil
 	}
+	return r.doc.tests[id]
 }
 
 // comparedFields names the item fields the states of test compare.
 func (r *ovalRun) comparedFields(test string) map[string]bool {
-	t := r.srcTests[test]
+	t := r.srcTest(test)
 	if t == nil || len(t.StateRefs) == 0 {
 		return nil
 	}
 	out := map[string]bool{}
 	for _, id := range t.StateRefs {
-		if st := r.srcStates[id]; st != nil {
+		if st := r.doc.states[id]; st != nil {
 			for _, e := range st.Entities {
 				out[e.Name] = true
 			}
@@ -221,5 +218,8 @@ func describeItem(it *oval.Item, compared map[string]bool) string {
 // character boundary.
 func shorten(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
 	return clip.Cut(s, n-3, "...")
 }

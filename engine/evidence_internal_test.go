@@ -28,6 +28,10 @@ func TestDescribeItem(t *testing.T) {
 	assert.Contains(t, got, "secret=(masked)")
 	assert.NotContains(t, got, "hunter2")
 
+	fits := strings.Repeat("y", maxFieldValue)
+	got = describeItem(&oval.Item{Type: "file_item", Fields: []*oval.Field{{Name: "path", Value: fits}}}, nil)
+	assert.Equal(t, "file path="+fits, got, "a value that fits is not cut")
+
 	huge := &oval.Item{Type: "file_item", Fields: []*oval.Field{{Name: "text", Value: strings.Repeat("é", 1000)}}}
 	got = describeItem(huge, map[string]bool{"text": true})
 	assert.Less(t, len(got), maxComparedValue+len("file text="))

@@ -14,6 +14,10 @@ type ovalDoc struct {
 	name string
 	prep *oval.Prepared
 	err  error
+	// the document's tests and states by id, for evidence (indexed once
+	// here rather than per target)
+	tests  map[string]*oval.Test
+	states map[string]*oval.State
 }
 
 func (b *Benchmark) needComplex(src *checkSource, cc *xccdf.ComplexCheck) {
@@ -64,6 +68,14 @@ func (b *Benchmark) loadOVAL(src *checkSource, owner *xccdf.ComponentRef, href s
 		return d
 	}
 	d.prep, d.err = oval.Prepare(defs, oval.Options{Probes: b.opts.Probes, Logger: b.log, Now: b.now, Limits: b.opts.Limits})
+	d.tests = make(map[string]*oval.Test, len(defs.Tests))
+	for _, t := range defs.Tests {
+		d.tests[t.ID] = t
+	}
+	d.states = make(map[string]*oval.State, len(defs.States))
+	for _, st := range defs.States {
+		d.states[st.ID] = st
+	}
 	for _, p := range d.prep.Problems() {
 		b.log.Debug("oval content problem", "href", href, "problem", p)
 	}

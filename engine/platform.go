@@ -55,7 +55,7 @@ func (b *Benchmark) preparePlatforms(ctx context.Context) (*platforms, error) {
 		if extra.Kind != xccdf.KindCPE {
 			return nil, fmt.Errorf("engine: %s is a %s, not a CPE dictionary", extra.Path, extra.Kind)
 		}
-		d, err := cpe.Parse(extraData(extra), extra.Path)
+		d, err := cpe.Parse(extra.Data, extra.Path)
 		if err != nil {
 			return nil, fmt.Errorf("engine: %w", err)
 		}
@@ -140,8 +140,6 @@ func (b *Benchmark) preparePlatforms(ctx context.Context) (*platforms, error) {
 	}
 	return p, nil
 }
-
-func extraData(c *xccdf.Content) []byte { return c.Data }
 
 // applies is the answer of a platform test, three-valued as the CPE
 // applicability language's TRUE, FALSE and ERROR: a platform whose check

@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// Module is stigscan's module path, looked up in the build information.
-const Module = "github.com/stigscan/stigscan"
+// module is stigscan's module path, looked up in the build information.
+const module = "github.com/stigscan/stigscan"
 
 // Version is the stigscan version a binary was built from, as the
 // generated documents record it, read from the build information:
@@ -29,11 +29,11 @@ func Version() string {
 
 func version(bi *debug.BuildInfo) string {
 	m := &bi.Main
-	if m.Path != Module {
+	if m.Path != module {
 		// Embedded in another program: stigscan is one of its modules.
 		m = nil
 		for _, d := range bi.Deps {
-			if d.Path == Module {
+			if d.Path == module {
 				m = d
 				if d.Replace != nil && d.Replace.Version != "" {
 					m = d.Replace

@@ -17,18 +17,18 @@ func TestVersion(t *testing.T) {
 		bi   debug.BuildInfo
 		want string
 	}{
-		{name: "release", bi: debug.BuildInfo{Main: debug.Module{Path: Module, Version: "v1.4.0"}}, want: "1.4.0"},
-		{name: "stamped pseudo-version", bi: debug.BuildInfo{Main: debug.Module{Path: Module, Version: "v0.0.0-20261207180000-59041450a5f5+dirty"}, Settings: vcs(rev, "true")},
+		{name: "release", bi: debug.BuildInfo{Main: debug.Module{Path: module, Version: "v1.4.0"}}, want: "1.4.0"},
+		{name: "stamped pseudo-version", bi: debug.BuildInfo{Main: debug.Module{Path: module, Version: "v0.0.0-20261207180000-59041450a5f5+dirty"}, Settings: vcs(rev, "true")},
 			want: "0.0.0-20261207180000-59041450a5f5+dirty"},
-		{name: "devel with VCS", bi: debug.BuildInfo{Main: debug.Module{Path: Module, Version: "(devel)"}, Settings: vcs(rev, "false")}, want: "dev+59041450a5f5"},
-		{name: "devel with changes", bi: debug.BuildInfo{Main: debug.Module{Path: Module, Version: "(devel)"}, Settings: vcs(rev, "true")}, want: "dev+59041450a5f5.dirty"},
-		{name: "devel without VCS", bi: debug.BuildInfo{Main: debug.Module{Path: Module, Version: "(devel)"}}, want: "dev"},
+		{name: "devel with VCS", bi: debug.BuildInfo{Main: debug.Module{Path: module, Version: "(devel)"}, Settings: vcs(rev, "false")}, want: "dev+59041450a5f5"},
+		{name: "devel with changes", bi: debug.BuildInfo{Main: debug.Module{Path: module, Version: "(devel)"}, Settings: vcs(rev, "true")}, want: "dev+59041450a5f5.dirty"},
+		{name: "devel without VCS", bi: debug.BuildInfo{Main: debug.Module{Path: module, Version: "(devel)"}}, want: "dev"},
 		{name: "embedded as a dependency", bi: debug.BuildInfo{Main: debug.Module{Path: "example.com/scanner", Version: "v2.0.0"},
-			Deps: []*debug.Module{{Path: "golang.org/x/sync", Version: "v0.10.0"}, {Path: Module, Version: "v1.3.2"}}}, want: "1.3.2"},
+			Deps: []*debug.Module{{Path: "golang.org/x/sync", Version: "v0.10.0"}, {Path: module, Version: "v1.3.2"}}}, want: "1.3.2"},
 		{name: "embedded through a replace", bi: debug.BuildInfo{Main: debug.Module{Path: "example.com/scanner"},
-			Deps: []*debug.Module{{Path: Module, Version: "v1.3.2", Replace: &debug.Module{Path: "example.com/fork", Version: "v1.3.3-fork"}}}}, want: "1.3.3-fork"},
+			Deps: []*debug.Module{{Path: module, Version: "v1.3.2", Replace: &debug.Module{Path: "example.com/fork", Version: "v1.3.3-fork"}}}}, want: "1.3.3-fork"},
 		{name: "embedded, replaced by a directory", bi: debug.BuildInfo{Main: debug.Module{Path: "example.com/scanner"},
-			Deps: []*debug.Module{{Path: Module, Version: "(devel)", Replace: &debug.Module{Path: "../stigscan"}}}, Settings: vcs(rev, "false")}, want: "dev"},
+			Deps: []*debug.Module{{Path: module, Version: "(devel)", Replace: &debug.Module{Path: "../stigscan"}}}, Settings: vcs(rev, "false")}, want: "dev"},
 		{name: "not linked in", bi: debug.BuildInfo{Main: debug.Module{Path: "example.com/other"}}, want: "dev"},
 	}
 	for _, tc := range tests {

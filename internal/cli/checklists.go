@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/stigscan/stigscan/engine"
+	"github.com/stigscan/stigscan/report"
 	"github.com/stigscan/stigscan/report/carry"
 	"github.com/stigscan/stigscan/report/ckl"
 	"github.com/stigscan/stigscan/report/jsonres"
@@ -38,7 +39,7 @@ func (d *checklistFlags) options() ckl.Options {
 // document converts a result once and applies carried-forward reviews,
 // saying on w (when not nil) what was carried.
 func (d *checklistFlags) document(res *engine.Result, w io.Writer) (*jsonres.Document, error) {
-	doc := jsonres.FromResult(res, jsonres.Options{Version: stigscanVersion()})
+	doc := jsonres.FromResult(res, jsonres.Options{Version: report.Version()})
 	if d.previous != "" {
 		if err := d.load(); err != nil {
 			return nil, err

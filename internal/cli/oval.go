@@ -12,6 +12,7 @@ import (
 	"github.com/stigscan/stigscan/fleet"
 	"github.com/stigscan/stigscan/oval"
 	"github.com/stigscan/stigscan/oval/probes/list"
+	"github.com/stigscan/stigscan/report"
 )
 
 const ovalUsage = `usage: stigscan oval <subcommand> [flags] [args]
@@ -114,7 +115,7 @@ func writeOVALResults(name string, res *oval.Results) (err error) {
 		}
 	}()
 	bw := bufio.NewWriter(f)
-	if err := oval.WriteResults(bw, res, oval.WriteOptions{ProductVersion: stigscanVersion()}); err != nil {
+	if err := oval.WriteResults(bw, res, oval.WriteOptions{ProductVersion: report.Version()}); err != nil {
 		return err
 	}
 	if err := bw.Flush(); err != nil {

@@ -146,7 +146,7 @@ func (o *outputFlags) combined() []output {
 
 // options are the formats' settings for one result.
 func (o *outputFlags) options(res *engine.Result) formats.Options {
-	opts := formats.Options{Version: stigscanVersion(), Identity: scanIdentity(), EmbedContent: o.embed, Checklist: o.checklist.options()}
+	opts := formats.Options{Version: report.Version(), Identity: scanIdentity(), EmbedContent: o.embed, Checklist: o.checklist.options()}
 	// The result says which kind of target it is: a database's
 	// checklist is marked from that, not from how its name looks.
 	if res != nil && res.Kind.IsDatabase() {
@@ -172,6 +172,19 @@ func (o *outputFlags) write(w io.Writer, outs []output, c *xccdf.Content, res *e
 		}
 		in.Documents = []*jsonres.Document{doc}
 	}
+	return writeOutputs(w, outs, in)
+}
+
+// writeCombined writes the fleet's combined files from each target's
+// document, in order.
+func (o *outputFlags) writeCombined(w io.Writer, outs []output, docs []*jsonres.Document) error {
+	_, err := writeOutputs(w, outs, &formats.Input{Documents: docs, Options: o.options(nil)})
+	return err
+}
+
+// writeOutputs writes outs from in, naming each file on w (nil: says
+// nothing), and returns the files written, up to the first error.
+func writeOutputs(w io.Writer, outs []output, in *formats.Input) ([]string, error) {
 	files := &formats.Files{}
 	for _, out := range outs {
 		got, err := out.format.Run(files, out.file, in)
@@ -186,27 +199,6 @@ func (o *outputFlags) write(w io.Writer, outs []output, c *xccdf.Content, res *e
 	}
 	return files.Names(), nil
 }
-
-// writeCombined writes the fleet's combined files from each target's
-// document, in order.
-func (o *outputFlags) writeCombined(w io.Writer, outs []output, docs []*jsonres.Document) error {
-	in := &formats.Input{Documents: docs, Options: o.options(nil)}
-	files := &formats.Files{}
-	for _, out := range outs {
-		got, err := out.format.Run(files, out.file, in)
-		for _, g := range got {
-			fmt.Fprintln(w, g)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// stigscanVersion is the version the generated documents record (see
-// report.Version).
-func stigscanVersion() string { return report.Version() }
 
 // scanIdentity is the account stigscan runs as. A scan of the local machine
 // reads it as that account, so the identity is authenticated; it is

@@ -51,12 +51,16 @@ func runRules(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	// As scan does: a tailoring's values for the built-in checks are no
-	// problem.
-	lib, err := cf.library(c)
-	if err != nil {
-		return err
+	// problem. Only a tailoring sets such values, so without one the
+	// built-in library is not parsed just to list rules.
+	problems := sel.Problems
+	if cf.tailoring != nil {
+		lib, err := cf.library(c)
+		if err != nil {
+			return err
+		}
+		_, problems = engine.LibraryBinding(lib, cf.tailoring, sel)
 	}
-	_, problems := engine.LibraryBinding(lib, cf.tailoring, sel)
 	rows := make([]ruleRow, 0, len(sel.Rules))
 	for _, r := range sel.Rules {
 		id := r.Identity()

@@ -17,6 +17,7 @@ import (
 	"github.com/stigscan/stigscan/fleet"
 	"github.com/stigscan/stigscan/oval"
 	"github.com/stigscan/stigscan/oval/probes/list"
+	"github.com/stigscan/stigscan/report"
 	"github.com/stigscan/stigscan/report/jsonres"
 	"github.com/stigscan/stigscan/xccdf"
 )
@@ -230,7 +231,7 @@ func (sf *scanFlags) scanFleet(ctx context.Context, e *env, b *engine.Benchmark,
 		if err != nil || len(combined) == 0 {
 			return files, err
 		}
-		d := jsonres.FromResult(res, jsonres.Options{Version: stigscanVersion(), OmitText: true})
+		d := jsonres.FromResult(res, jsonres.Options{Version: report.Version(), OmitText: true})
 		reportMu.Lock()
 		reportDocs[t.Name] = d
 		reportMu.Unlock()

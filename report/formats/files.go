@@ -62,8 +62,8 @@ func (out *Files) Names() []string {
 	return names
 }
 
-// Note records that a format wrote nothing, and why.
-func (out *Files) Note(why string) { out.written = append(out.written, Written{Detail: why}) }
+// note records that a format wrote nothing, and why.
+func (out *Files) note(why string) { out.written = append(out.written, Written{Detail: why}) }
 
 // write creates name, lets fn write it through a buffer and closes it.
 func (out *Files) write(name, detail string, fn func(io.Writer) error) (err error) {

@@ -259,7 +259,7 @@ func writeOVAL(out *Files, file string, in *Input) error {
 		return fmt.Errorf("formats: oval: no result")
 	}
 	if len(in.Result.OVAL) == 0 {
-		out.Note("none (no OVAL document was evaluated)")
+		out.note("none (no OVAL document was evaluated)")
 		return nil
 	}
 	opts := oval.WriteOptions{ProductVersion: in.Options.Version}
