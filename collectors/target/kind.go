@@ -169,12 +169,6 @@ type Values struct {
 	prefix   string            // of the line's login keys, for messages
 }
 
-// NewValues are the values of settings given on a line (by key) over
-// defaults (by flag name).
-func NewValues(settings []Setting, line, defaults map[string]string) Values {
-	return Values{settings: settings, line: line, defaults: defaults}
-}
-
 func (v Values) setting(key string) Setting {
 	for _, s := range v.settings {
 		if s.Key == key {
@@ -200,12 +194,6 @@ func (v Values) String(key string) string {
 		return ""
 	}
 	return v.defaults[s.Flag]
-}
-
-// OnLine reports whether the line sets key itself.
-func (v Values) OnLine(key string) bool {
-	_, ok := v.line[key]
-	return ok
 }
 
 // written is key as the line wrote it.
