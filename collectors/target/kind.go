@@ -275,13 +275,21 @@ func usagef(format string, args ...any) error {
 // --db-password-file), else the one read at a prompt (Env.Password),
 // else none.
 func (r Request) DatabasePassword() (secret.Secret, error) {
-	switch env, file := r.Values.String("password-env"), r.Values.String("password-file"); {
+	if r.Values.String("password-env") == "" && r.Values.String("password-file") == "" && r.Env.Password != nil {
+		return *r.Env.Password, nil
+	}
+	return r.Values.Secret("password-env", "password-file")
+}
+
+// Secret reads the secret whose source the settings envKey (an
+// environment variable's name) and fileKey (a file's path) give: the
+// variable, else the file, else none.
+func (v Values) Secret(envKey, fileKey string) (secret.Secret, error) {
+	switch env, file := v.String(envKey), v.String(fileKey); {
 	case env != "":
 		return secret.FromEnv(env)
 	case file != "":
 		return secret.FromFile(file)
-	case r.Env.Password != nil:
-		return *r.Env.Password, nil
 	}
 	return secret.Secret{}, nil
 }
