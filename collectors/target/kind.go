@@ -85,8 +85,10 @@ func (k Kind) Match(spec string) int {
 }
 
 // Setting returns the kind's setting with the key.
-func (k Kind) Setting(key string) (Setting, bool) {
-	for _, s := range k.Settings {
+func (k Kind) Setting(key string) (Setting, bool) { return findSetting(k.Settings, key) }
+
+func findSetting(settings []Setting, key string) (Setting, bool) {
+	for _, s := range settings {
 		if s.Key == key {
 			return s, true
 		}
@@ -170,10 +172,8 @@ type Values struct {
 }
 
 func (v Values) setting(key string) Setting {
-	for _, s := range v.settings {
-		if s.Key == key {
-			return s
-		}
+	if s, ok := findSetting(v.settings, key); ok {
+		return s
 	}
 	return Setting{Key: key}
 }
