@@ -367,8 +367,26 @@ func (r Registry) Flags() []Flag {
 //
 //	ssh://user@host[:port]: user=, port=, ..., name=
 func (r Registry) SettingsHelp() string {
+	kinds := r.kinds()
+	// What every database line adds: each machine kind's prefixed login
+	// settings, for the machine of its db-host=.
+	var serverLogins string
+	for _, m := range kinds {
+		if m.Class != Machine || m.LoginPrefix == "" {
+			continue
+		}
+		var logins []string
+		for _, s := range m.Settings {
+			if s.Login {
+				logins = append(logins, m.LoginPrefix+s.Key+"=")
+			}
+		}
+		if len(logins) > 0 {
+			serverLogins += "; " + strings.Join(logins, ", ") + " for the " + m.Title + " login of " + ServerKey + "="
+		}
+	}
 	var lines []string
-	for _, k := range r.kinds() {
+	for _, k := range kinds {
 		var keys []string
 		for _, s := range k.Settings {
 			keys = append(keys, s.Key+"=")
@@ -376,21 +394,7 @@ func (r Registry) SettingsHelp() string {
 		keys = append(keys, "name=")
 		line := k.Usage + ": " + strings.Join(keys, ", ")
 		if k.Class == Database {
-			var logins []string
-			for _, m := range r.kinds() {
-				if m.Class != Machine || m.LoginPrefix == "" {
-					continue
-				}
-				for _, s := range m.Settings {
-					if s.Login {
-						logins = append(logins, m.LoginPrefix+s.Key+"=")
-					}
-				}
-				if len(logins) > 0 {
-					line += "; " + strings.Join(logins, ", ") + " for the " + m.Title + " login of " + ServerKey + "="
-					logins = nil
-				}
-			}
+			line += serverLogins
 		}
 		lines = append(lines, line)
 	}
