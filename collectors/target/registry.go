@@ -89,14 +89,9 @@ func (r Registry) Name(spec string) string {
 	return NameFromURL(r.Redact(spec).String(), matchedPrefix(k, spec))
 }
 
-// matchedPrefix is the scheme or word of k that spec starts with.
-func matchedPrefix(k Kind, spec string) string {
-	n := k.Match(spec)
-	if n > len(spec) {
-		n = len(spec)
-	}
-	return spec[:n]
-}
+// matchedPrefix is the scheme or word of k that spec starts with (Match
+// only counts what spec holds).
+func matchedPrefix(k Kind, spec string) string { return spec[:k.Match(spec)] }
 
 // NameFromURL is the file-safe name of a redacted URL-like target: what
 // follows the scheme (prefix) and the user part, before any query or
