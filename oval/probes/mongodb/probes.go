@@ -39,7 +39,7 @@ func Probes(opts Options) map[string]oval.Probe {
 	return map[string]oval.Probe{
 		Family + ":command_object":     probe(commandProbe),
 		Family + ":parameter_object":   probe(parameterProbe),
-		Family + ":mongodconf_object":  confObjects{},
+		Family + ":mongodconf_object":  confObjects{probe(confProbe)},
 		Family + ":session_object":     probe(session),
 		Family + ":privilege_object":   probe(privilegeProbe),
 		Family + ":user_object":        probe(userProbe),
