@@ -214,9 +214,9 @@ func (r Registry) Check(spec string, settings map[string]string) error {
 	return nil
 }
 
-// Unknown is the error for a target string of no kind, listing the
+// unknown is the error for a target string of no kind, listing the
 // forms the registry knows; the target is redacted.
-func (r Registry) Unknown(spec string) error {
+func (r Registry) unknown(spec string) error {
 	forms := make([]string, 0, len(r))
 	for _, k := range r.kinds() {
 		if k.Class == Database && len(k.Schemes) > 0 {
@@ -241,7 +241,7 @@ func (r Registry) Unknown(spec string) error {
 func (r Registry) Open(ctx context.Context, spec, name string, settings map[string]string, env Env) (host.Host, func() error, error) {
 	k, ok := r.Lookup(spec)
 	if !ok || k.Open == nil {
-		return nil, nil, r.Unknown(spec)
+		return nil, nil, r.unknown(spec)
 	}
 	vals := Values{settings: k.Settings, line: settings, defaults: env.Defaults}
 	if err := vals.check(); err != nil {
@@ -259,7 +259,7 @@ func (r Registry) Open(ctx context.Context, spec, name string, settings map[stri
 			return nil, nil, usagef("%s: %s names the server's machine (%s), not a database", name, ServerKey, strings.Join(r.Usages(Machine), ", "))
 		}
 		if !ok || m.Open == nil {
-			return nil, nil, fmt.Errorf("%s: server files: %w", name, r.Unknown(files))
+			return nil, nil, fmt.Errorf("%s: server files: %w", name, r.unknown(files))
 		}
 		mv := Values{settings: m.Settings, line: machineLine(m, settings), defaults: env.Defaults, prefix: m.LoginPrefix}
 		if err := mv.check(); err != nil {
