@@ -76,9 +76,9 @@ func BuiltinProbes() map[string]Probe {
 	return map[string]Probe{
 		"independent:family_object":                ProbeFunc(familyProbe),
 		"independent:variable_object":              ProbeFunc(variableProbe),
-		"independent:textfilecontent54_object":     textfilecontent54{},
-		"independent:textfilecontent_object":       contentProbe(textfilecontentProbe),
-		"independent:xmlfilecontent_object":        contentProbe(xmlfilecontentProbe),
+		"independent:textfilecontent54_object":     textfilecontent54{FileReader(textfilecontent54Probe)},
+		"independent:textfilecontent_object":       FileReader(textfilecontentProbe),
+		"independent:xmlfilecontent_object":        FileReader(xmlfilecontentProbe),
 		"independent:environmentvariable58_object": liveProbe{ProbeFunc(environmentvariable58Probe), OfflineAnswer{Lacks: "running process"}},
 		"unix:file_object":                         statProbe(fileProbe),
 		"unix:password_object":                     fixedReadProbe{ProbeFunc(passwordProbe), "/etc/passwd"},
@@ -102,24 +102,21 @@ func (f statProbe) Collect(ctx context.Context, q *Query) ([]*Item, error) { ret
 // PlanFiles stats the literal path.
 func (statProbe) PlanFiles(o *Object) (stat, read []string) { return LiteralPaths(o), nil }
 
-// contentProbe is a file probe that reads the files its objects name.
-type contentProbe ProbeFunc
+// FileReader is a probe function whose objects read the file they name
+// with literal values (LiteralPaths): it plans that file (FilePlanner),
+// so a host that fetches ahead has it before the probe asks. Probe
+// families outside oval use it for their own file objects.
+type FileReader ProbeFunc
 
-func (f contentProbe) Collect(ctx context.Context, q *Query) ([]*Item, error) { return f(ctx, q) }
+// Collect calls f.
+func (f FileReader) Collect(ctx context.Context, q *Query) ([]*Item, error) { return f(ctx, q) }
 
 // PlanFiles reads the literal path.
-func (contentProbe) PlanFiles(o *Object) (stat, read []string) { return nil, LiteralPaths(o) }
+func (FileReader) PlanFiles(o *Object) (stat, read []string) { return nil, LiteralPaths(o) }
 
-// textfilecontent54 is textfilecontent54_object's probe: a content probe
+// textfilecontent54 is textfilecontent54_object's probe: a FileReader
 // whose patterns take the object's multiline and singleline behaviors.
-type textfilecontent54 struct{}
-
-func (textfilecontent54) Collect(ctx context.Context, q *Query) ([]*Item, error) {
-	return textfilecontent54Probe(ctx, q)
-}
-
-// PlanFiles reads the literal path.
-func (textfilecontent54) PlanFiles(o *Object) (stat, read []string) { return nil, LiteralPaths(o) }
+type textfilecontent54 struct{ FileReader }
 
 // PatternFlags gives multiline unless the object turns it off, and
 // singleline when it turns it on.
@@ -167,7 +164,7 @@ func (sysctl) PlanFiles(o *Object) (stat, read []string) { return nil, sysctlPat
 
 var (
 	_ FilePlanner    = statProbe(nil)
-	_ FilePlanner    = contentProbe(nil)
+	_ FilePlanner    = FileReader(nil)
 	_ FilePlanner    = textfilecontent54{}
 	_ PatternFlagger = textfilecontent54{}
 	_ FilePlanner    = fixedReadProbe{}

@@ -71,10 +71,10 @@ func openKind(ctx context.Context, r target.Request) (host.Host, func() error, e
 		Logger:                       r.Env.Logger,
 		MaxFileBytes:                 r.Env.MaxFileBytes,
 	}
-	if cfg.KeyPassphrase, err = readSecret(v.String("passphrase-env"), v.String("passphrase-file")); err != nil {
+	if cfg.KeyPassphrase, err = v.Secret("passphrase-env", "passphrase-file"); err != nil {
 		return nil, nil, err
 	}
-	if cfg.Password, err = readSecret(v.String("password-env"), v.String("password-file")); err != nil {
+	if cfg.Password, err = v.Secret("password-env", "password-file"); err != nil {
 		return nil, nil, err
 	}
 	h, err := Dial(ctx, t, cfg)
@@ -82,18 +82,6 @@ func openKind(ctx context.Context, r target.Request) (host.Host, func() error, e
 		return nil, nil, err
 	}
 	return h, h.Close, nil
-}
-
-// readSecret reads a secret from the environment variable env, else the
-// file, else gives none.
-func readSecret(env, file string) (Secret, error) {
-	switch {
-	case env != "":
-		return SecretFromEnv(env)
-	case file != "":
-		return SecretFromFile(file)
-	}
-	return Secret{}, nil
 }
 
 // Kind describes the host as of Kind.

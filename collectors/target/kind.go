@@ -85,8 +85,10 @@ func (k Kind) Match(spec string) int {
 }
 
 // Setting returns the kind's setting with the key.
-func (k Kind) Setting(key string) (Setting, bool) {
-	for _, s := range k.Settings {
+func (k Kind) Setting(key string) (Setting, bool) { return findSetting(k.Settings, key) }
+
+func findSetting(settings []Setting, key string) (Setting, bool) {
+	for _, s := range settings {
 		if s.Key == key {
 			return s, true
 		}
@@ -169,17 +171,9 @@ type Values struct {
 	prefix   string            // of the line's login keys, for messages
 }
 
-// NewValues are the values of settings given on a line (by key) over
-// defaults (by flag name).
-func NewValues(settings []Setting, line, defaults map[string]string) Values {
-	return Values{settings: settings, line: line, defaults: defaults}
-}
-
 func (v Values) setting(key string) Setting {
-	for _, s := range v.settings {
-		if s.Key == key {
-			return s
-		}
+	if s, ok := findSetting(v.settings, key); ok {
+		return s
 	}
 	return Setting{Key: key}
 }
@@ -200,12 +194,6 @@ func (v Values) String(key string) string {
 		return ""
 	}
 	return v.defaults[s.Flag]
-}
-
-// OnLine reports whether the line sets key itself.
-func (v Values) OnLine(key string) bool {
-	_, ok := v.line[key]
-	return ok
 }
 
 // written is key as the line wrote it.
@@ -287,13 +275,21 @@ func usagef(format string, args ...any) error {
 // --db-password-file), else the one read at a prompt (Env.Password),
 // else none.
 func (r Request) DatabasePassword() (secret.Secret, error) {
-	switch env, file := r.Values.String("password-env"), r.Values.String("password-file"); {
+	if r.Values.String("password-env") == "" && r.Values.String("password-file") == "" && r.Env.Password != nil {
+		return *r.Env.Password, nil
+	}
+	return r.Values.Secret("password-env", "password-file")
+}
+
+// Secret reads the secret whose source the settings envKey (an
+// environment variable's name) and fileKey (a file's path) give: the
+// variable, else the file, else none.
+func (v Values) Secret(envKey, fileKey string) (secret.Secret, error) {
+	switch env, file := v.String(envKey), v.String(fileKey); {
 	case env != "":
 		return secret.FromEnv(env)
 	case file != "":
 		return secret.FromFile(file)
-	case r.Env.Password != nil:
-		return *r.Env.Password, nil
 	}
 	return secret.Secret{}, nil
 }

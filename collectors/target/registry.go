@@ -89,14 +89,9 @@ func (r Registry) Name(spec string) string {
 	return NameFromURL(r.Redact(spec).String(), matchedPrefix(k, spec))
 }
 
-// matchedPrefix is the scheme or word of k that spec starts with.
-func matchedPrefix(k Kind, spec string) string {
-	n := k.Match(spec)
-	if n > len(spec) {
-		n = len(spec)
-	}
-	return spec[:n]
-}
+// matchedPrefix is the scheme or word of k that spec starts with (Match
+// only counts what spec holds).
+func matchedPrefix(k Kind, spec string) string { return spec[:k.Match(spec)] }
 
 // NameFromURL is the file-safe name of a redacted URL-like target: what
 // follows the scheme (prefix) and the user part, before any query or
@@ -219,9 +214,9 @@ func (r Registry) Check(spec string, settings map[string]string) error {
 	return nil
 }
 
-// Unknown is the error for a target string of no kind, listing the
+// unknown is the error for a target string of no kind, listing the
 // forms the registry knows; the target is redacted.
-func (r Registry) Unknown(spec string) error {
+func (r Registry) unknown(spec string) error {
 	forms := make([]string, 0, len(r))
 	for _, k := range r.kinds() {
 		if k.Class == Database && len(k.Schemes) > 0 {
@@ -246,7 +241,7 @@ func (r Registry) Unknown(spec string) error {
 func (r Registry) Open(ctx context.Context, spec, name string, settings map[string]string, env Env) (host.Host, func() error, error) {
 	k, ok := r.Lookup(spec)
 	if !ok || k.Open == nil {
-		return nil, nil, r.Unknown(spec)
+		return nil, nil, r.unknown(spec)
 	}
 	vals := Values{settings: k.Settings, line: settings, defaults: env.Defaults}
 	if err := vals.check(); err != nil {
@@ -264,7 +259,7 @@ func (r Registry) Open(ctx context.Context, spec, name string, settings map[stri
 			return nil, nil, usagef("%s: %s names the server's machine (%s), not a database", name, ServerKey, strings.Join(r.Usages(Machine), ", "))
 		}
 		if !ok || m.Open == nil {
-			return nil, nil, fmt.Errorf("%s: server files: %w", name, r.Unknown(files))
+			return nil, nil, fmt.Errorf("%s: server files: %w", name, r.unknown(files))
 		}
 		mv := Values{settings: m.Settings, line: machineLine(m, settings), defaults: env.Defaults, prefix: m.LoginPrefix}
 		if err := mv.check(); err != nil {
@@ -367,8 +362,26 @@ func (r Registry) Flags() []Flag {
 //
 //	ssh://user@host[:port]: user=, port=, ..., name=
 func (r Registry) SettingsHelp() string {
+	kinds := r.kinds()
+	// What every database line adds: each machine kind's prefixed login
+	// settings, for the machine of its db-host=.
+	var serverLogins string
+	for _, m := range kinds {
+		if m.Class != Machine || m.LoginPrefix == "" {
+			continue
+		}
+		var logins []string
+		for _, s := range m.Settings {
+			if s.Login {
+				logins = append(logins, m.LoginPrefix+s.Key+"=")
+			}
+		}
+		if len(logins) > 0 {
+			serverLogins += "; " + strings.Join(logins, ", ") + " for the " + m.Title + " login of " + ServerKey + "="
+		}
+	}
 	var lines []string
-	for _, k := range r.kinds() {
+	for _, k := range kinds {
 		var keys []string
 		for _, s := range k.Settings {
 			keys = append(keys, s.Key+"=")
@@ -376,21 +389,7 @@ func (r Registry) SettingsHelp() string {
 		keys = append(keys, "name=")
 		line := k.Usage + ": " + strings.Join(keys, ", ")
 		if k.Class == Database {
-			var logins []string
-			for _, m := range r.kinds() {
-				if m.Class != Machine || m.LoginPrefix == "" {
-					continue
-				}
-				for _, s := range m.Settings {
-					if s.Login {
-						logins = append(logins, m.LoginPrefix+s.Key+"=")
-					}
-				}
-				if len(logins) > 0 {
-					line += "; " + strings.Join(logins, ", ") + " for the " + m.Title + " login of " + ServerKey + "="
-					logins = nil
-				}
-			}
+			line += serverLogins
 		}
 		lines = append(lines, line)
 	}

@@ -64,19 +64,6 @@ func certificateProbe(ctx context.Context, q *oval.Query) ([]*oval.Item, error) 
 	return items, nil
 }
 
-// certificateObjects is certificate_object's probe: it reads its files
-// through the target's files host and needs no MongoDB connection.
-type certificateObjects struct{}
-
-func (certificateObjects) Collect(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
-	return certificateProbe(ctx, q)
-}
-
-// PlanFiles reads the file the object names.
-func (certificateObjects) PlanFiles(o *oval.Object) (stat, read []string) {
-	return nil, oval.LiteralPaths(o)
-}
-
 // distinguishedName renders a name in RFC 2253 form from its encoding, so
 // that repeated attributes (two OUs) stay separate RDNs in their order,
 // which pkix.Name.String folds together.

@@ -40,18 +40,9 @@ func confPath(ctx context.Context, q *oval.Query, m host.MongoDatabase) string {
 }
 
 // confObjects is mongodconf_object's probe: a MongoDB target whose
-// configuration file, when the object names it, is read.
-type confObjects struct{}
-
-func (confObjects) Collect(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
-	return probe(confProbe).Collect(ctx, q)
-}
-
-// Requires a MongoDB target.
-func (confObjects) Requires(h host.Host, o *oval.Object) error {
-	_, err := database(h, o)
-	return err
-}
+// configuration file, when the object names it, is read. It collects and
+// requires as probe does, and plans the file besides.
+type confObjects struct{ probe }
 
 // PlanFiles reads the file the object names, unless its source is the
 // running server.

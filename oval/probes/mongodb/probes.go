@@ -37,14 +37,15 @@ func Probes(opts Options) map[string]oval.Probe {
 		return sessionProbe(ctx, q, m, now)
 	}
 	return map[string]oval.Probe{
-		Family + ":command_object":     probe(commandProbe),
-		Family + ":parameter_object":   probe(parameterProbe),
-		Family + ":mongodconf_object":  confObjects{},
-		Family + ":session_object":     probe(session),
-		Family + ":privilege_object":   probe(privilegeProbe),
-		Family + ":user_object":        probe(userProbe),
-		Family + ":collection_object":  probe(collectionProbe),
-		Family + ":certificate_object": certificateObjects{},
+		Family + ":command_object":    probe(commandProbe),
+		Family + ":parameter_object":  probe(parameterProbe),
+		Family + ":mongodconf_object": confObjects{probe(confProbe)},
+		Family + ":session_object":    probe(session),
+		Family + ":privilege_object":  probe(privilegeProbe),
+		Family + ":user_object":       probe(userProbe),
+		Family + ":collection_object": probe(collectionProbe),
+		// Read through the target's files host: no MongoDB connection.
+		Family + ":certificate_object": oval.FileReader(certificateProbe),
 	}
 }
 
@@ -56,7 +57,6 @@ var (
 	_ oval.Requirer    = probe(nil)
 	_ oval.Requirer    = confObjects{}
 	_ oval.FilePlanner = confObjects{}
-	_ oval.FilePlanner = certificateObjects{}
 )
 
 // Collect runs p on the target's connection.

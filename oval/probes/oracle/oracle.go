@@ -53,24 +53,11 @@ const ActiveSqlnet = "active"
 // state and are safe for concurrent use on many hosts.
 func Probes() map[string]oval.Probe {
 	return map[string]oval.Probe{
-		Family + ":sqlnet_object": sqlnetObjects{},
+		// Plans the file an object names by an absolute path; the
+		// others are found on the target first.
+		Family + ":sqlnet_object": oval.FileReader(sqlnetProbe),
 		Family + ":home_object":   oval.ProbeFunc(homeProbe),
 	}
-}
-
-// sqlnetObjects is sqlnet_object's probe; it reads the file an object
-// names by an absolute path (the others are found on the target first).
-type sqlnetObjects struct{}
-
-var _ oval.FilePlanner = sqlnetObjects{}
-
-func (sqlnetObjects) Collect(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
-	return sqlnetProbe(ctx, q)
-}
-
-// PlanFiles reads the literal absolute filepath.
-func (sqlnetObjects) PlanFiles(o *oval.Object) (stat, read []string) {
-	return nil, oval.LiteralPaths(o)
 }
 
 // netLocator is the optional ability of a target to say where its Oracle
