@@ -10,8 +10,10 @@ import (
 	"io"
 	"strings"
 
-	"github.com/stigscan/stigscan/collectors/list"
+	kinds "github.com/stigscan/stigscan/collectors/list"
 	"github.com/stigscan/stigscan/collectors/target"
+	"github.com/stigscan/stigscan/oval"
+	probes "github.com/stigscan/stigscan/oval/probes/list"
 )
 
 // ExitError carries a process exit code.
@@ -47,6 +49,9 @@ type env struct {
 	stdout, stderr io.Writer
 	// kinds are the target kinds the commands read, open and describe.
 	kinds target.Registry
+	// probes are the OVAL probes every command that evaluates uses, so
+	// scan and oval eval collect with the same set by construction.
+	probes map[string]oval.Probe
 }
 
 func commands() []command {
@@ -68,7 +73,7 @@ Run 'stigscan <command> -h' for a command's flags.
 
 // Run executes the stigscan command line.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, kinds: list.Standard()}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, kinds: kinds.Standard(), probes: probes.Standard()}
 	var cmds strings.Builder
 	for _, c := range commands() {
 		fmt.Fprintf(&cmds, "  %-8s %s\n", c.name, c.summary)

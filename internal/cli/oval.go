@@ -11,7 +11,6 @@ import (
 	"github.com/stigscan/stigscan/collectors/target"
 	"github.com/stigscan/stigscan/fleet"
 	"github.com/stigscan/stigscan/oval"
-	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/report"
 )
 
@@ -71,7 +70,7 @@ func runOVALEval(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	prep, err := oval.Prepare(defs, oval.Options{Probes: list.Standard(), Limits: tf.limits.oval()})
+	prep, err := oval.Prepare(defs, oval.Options{Probes: e.probes, Limits: tf.limits.oval()})
 	if err != nil {
 		return err
 	}

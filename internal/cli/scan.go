@@ -16,7 +16,6 @@ import (
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/fleet"
 	"github.com/stigscan/stigscan/oval"
-	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/report"
 	"github.com/stigscan/stigscan/report/jsonres"
 	"github.com/stigscan/stigscan/xccdf"
@@ -122,7 +121,7 @@ func runScan(ctx context.Context, e *env, args []string) error {
 	if err := sf.out.checklist.load(); err != nil {
 		return err
 	}
-	opts := engine.Options{Library: lib, Tailoring: sf.content.tailoring, Limits: sf.targetsFl.limits.oval(), Probes: list.Standard()}
+	opts := engine.Options{Library: lib, Tailoring: sf.content.tailoring, Limits: sf.targetsFl.limits.oval(), Probes: e.probes}
 	if sf.cpeDict != "" {
 		if opts.CPEDictionary, err = xccdf.Open(sf.cpeDict, xccdf.Options{}); err != nil {
 			return err
