@@ -19,8 +19,9 @@ type Proxy struct {
 	to    string
 	delay time.Duration
 
-	mu    sync.Mutex
-	conns map[net.Conn]struct{}
+	mu     sync.Mutex
+	conns  map[net.Conn]struct{}
+	closed bool // set by Close: a connection tracked after it is closed at once
 }
 
 // Start listens on 127.0.0.1 (a free port) and forwards to addr with delay
@@ -54,15 +55,23 @@ func (p *Proxy) Close() error {
 	err := p.l.Close()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.closed = true
 	for c := range p.conns {
 		_ = c.Close()
 	}
 	return err
 }
 
+// track adds or removes a forwarded connection. One accepted while Close
+// ran (serve was between Accept and track) is closed here, so Close drops
+// every connection whenever it comes.
 func (p *Proxy) track(c net.Conn, add bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if add && p.closed {
+		_ = c.Close()
+		return
+	}
 	if add {
 		p.conns[c] = struct{}{}
 	} else {
@@ -76,12 +85,13 @@ func (p *Proxy) serve() {
 		if err != nil {
 			return
 		}
+		p.track(c, true)
 		s, err := net.Dial("tcp", p.to)
 		if err != nil {
 			_ = c.Close()
+			p.track(c, false)
 			continue
 		}
-		p.track(c, true)
 		p.track(s, true)
 		go p.pipe(s, c)
 		go p.pipe(c, s)
