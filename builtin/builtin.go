@@ -15,6 +15,7 @@ import (
 //go:embed linux-xccdf.xml linux-oval.xml mongodb-4x-xccdf.xml mongodb-4x-oval.xml
 //go:embed postgres-9x-xccdf.xml postgres-9x-oval.xml
 //go:embed oracle-12c-xccdf.xml oracle-12c-oval.xml
+//go:embed mongodb-7x-xccdf.xml mongodb-7x-oval.xml
 var files embed.FS
 
 // LinuxBenchmark is the file name of the built-in Linux baseline.
@@ -24,6 +25,10 @@ const LinuxBenchmark = "linux-xccdf.xml"
 // Enterprise Advanced 4.x STIG (written against V1R3; they bind to V1R1
 // and V1R2 by the same Vuln-IDs).
 const MongoDB4xBenchmark = "mongodb-4x-xccdf.xml"
+
+// MongoDB7xBenchmark is the file name of the checks for DISA's MongoDB
+// Enterprise Advanced 7.x STIG (written against V1R1).
+const MongoDB7xBenchmark = "mongodb-7x-xccdf.xml"
 
 // Postgres9xBenchmark is the file name of the checks for DISA's PostgreSQL
 // 9.x STIG (written against V2R5).
@@ -52,6 +57,8 @@ func releases() map[string]Release {
 	return map[string]Release{
 		"mongodb-4x": {Name: "mongodb-4x", Target: "mongodb", Product: "DISA MongoDB Enterprise Advanced 4.x STIG", Release: "V1R3",
 			Benchmark: MongoDB4xBenchmark, OVAL: "mongodb-4x-oval.xml"},
+		"mongodb-7x": {Name: "mongodb-7x", Target: "mongodb", Product: "DISA MongoDB Enterprise Advanced 7.x STIG", Release: "V1R1",
+			Benchmark: MongoDB7xBenchmark, OVAL: "mongodb-7x-oval.xml"},
 		"oracle-12c": {Name: "oracle-12c", Target: "oracle", Product: "DISA Oracle Database 12c STIG", Release: "V2R9",
 			Benchmark: Oracle12cBenchmark, OVAL: "oracle-12c-oval.xml"},
 		"postgres-9x": {Name: "postgres-9x", Target: "postgres", Product: "DISA PostgreSQL 9.x STIG", Release: "V2R5",

@@ -33,7 +33,7 @@ func TestCoverage(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		rules int
-	}{{"postgres-9x", 110}, {"mongodb-4x", 52}, {"oracle-12c", 137}} {
+	}{{"postgres-9x", 110}, {"mongodb-4x", 52}, {"oracle-12c", 137}, {"mongodb-7x", 50}} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := s.Generate(release(t, s, tc.name))
 			require.NoError(t, err)
