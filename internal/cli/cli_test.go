@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -153,6 +154,7 @@ func TestErrorsAndExitCodes(t *testing.T) {
 		// A database STIG's checks on a machine could only say unknown.
 		{name: "database STIG without a database target", args: []string{"scan", "--stig", "postgres-9x"}, code: 2, msg: "--stig postgres-9x checks PostgreSQL targets (--target postgres://"},
 		{name: "database STIG on another database kind", args: []string{"scan", "--stig", "oracle-12c", "--target", "mongodb://scanner@127.0.0.1:1/admin"}, code: 2, msg: "--stig oracle-12c checks Oracle targets"},
+		{name: "MongoDB 7.x STIG without a MongoDB target", args: []string{"scan", "--stig", "mongodb-7x"}, code: 2, msg: "--stig mongodb-7x checks MongoDB targets (--target mongodb://"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -162,6 +164,21 @@ func TestErrorsAndExitCodes(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.msg)
 		})
 	}
+}
+
+// --stig mongodb-7x names the built-in checks for DISA's MongoDB 7.x
+// STIG: its 50 rules with DISA's ids.
+func TestRulesOfMongoDB7x(t *testing.T) {
+	out, _, err := run(t, "rules", "--stig", "mongodb-7x", "--json")
+	require.NoError(t, err)
+	var rows []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &rows))
+	require.Len(t, rows, 50)
+	var vulns []string
+	for _, r := range rows {
+		vulns = append(vulns, fmt.Sprint(r["vuln_id"]))
+	}
+	assert.Contains(t, vulns, "V-265933")
 }
 
 func TestTailoringFile(t *testing.T) {
