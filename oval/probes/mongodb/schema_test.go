@@ -84,3 +84,21 @@ func TestSchemas(t *testing.T) {
 	require.Contains(t, string(out), "mongodb-sys:privilege_item")
 	validate(t, "results.xml", out)
 }
+
+// The built-in 7.x OVAL document and a 7.x scan's OVAL results (with the
+// $currentOp command items and the certificate items of every configured
+// file) are valid against the same schemas.
+func TestSchemas7x(t *testing.T) {
+	doc, err := builtin.Read("mongodb-7x-oval.xml")
+	require.NoError(t, err)
+	validate(t, "mongodb-7x-oval.xml", doc)
+
+	h := replays(t, mongod7Pass...)
+	res := scanBuiltin7(t, "testdata/stig7-pass/tailoring.xml", "xccdf_io.stigscan_profile_mongodb_pass", h)
+	require.Len(t, res.OVAL, 1)
+	out, err := oval.ResultsBytes(res.OVAL[0].Results, oval.WriteOptions{})
+	require.NoError(t, err)
+	require.Contains(t, string(out), "mongodb-sys:certificate_item")
+	require.Contains(t, string(out), "timeInactiveMicros")
+	validate(t, "results-7x.xml", out)
+}
