@@ -428,3 +428,23 @@ func testOutcome7(t *testing.T, res *engine.Result, comment string) *oval.TestRe
 	t.Fatalf("no OVAL test %q in the results", comment)
 	return nil
 }
+
+// MongoDB 6.0 and 7.0 added administrative actions (cluster parameters,
+// user write blocking, query analysis): an application user that may
+// block every user's writes fails the 7.x administrative rules, while the
+// 4.x check, which predates those actions, does not see it.
+func TestAdministrativeActionsOfMongoDB7(t *testing.T) {
+	sets := append(append([]string(nil), mongod7Pass...), "write-block")
+	res7 := scanBuiltin7(t, "testdata/stig7-pass/tailoring.xml", "xccdf_io.stigscan_profile_mongodb_pass", replays(t, sets...))
+	got7 := byRule(res7)
+	for _, r := range []string{"SV-265906r1028504_rule", "SV-265923r1028800_rule", "SV-265924r1028722_rule", "SV-265936r1028813_rule"} {
+		rr := got7[r]
+		require.NotNil(t, rr, r)
+		assert.Equal(t, engine.Fail, rr.Status, "%s: %s", r, messages(rr))
+		assert.Contains(t, messages(rr), "user=inventory.app role=admin.writeBlocker action=setUserWriteBlockMode resource=cluster → false", r)
+	}
+	res4 := scanBuiltin(t, "", "", replays(t, sets...))
+	rr := byRule(res4)["SV-252140r879631_rule"]
+	require.NotNil(t, rr)
+	assert.Equal(t, engine.Pass, rr.Status, messages(rr))
+}
