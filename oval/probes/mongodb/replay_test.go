@@ -24,8 +24,8 @@ import (
 
 // replay is a MongoDB target made of recorded replies and an in-memory
 // server machine. It is a contract fixture for the evaluation logic — the
-// replies are shapes a real mongod 4.4 returns (as MongoDB documents them
-// and as DISA's check text shows them) — not a stand-in for the server:
+// replies are shapes a real mongod 4.4 or 7.0 returns (as MongoDB documents
+// them and as DISA's check text shows them) — not a stand-in for the server:
 // it answers only what was recorded and simulates nothing. Every command
 // asked must pass the collector's read-only allow-list, so the content
 // under test can only ever send what a real scan would be allowed to.
