@@ -83,6 +83,7 @@ func (ev *evaluation) rule(p *rulePlan, applicable func(*xccdf.Rule) applies) []
 		rr.Messages = append(rr.Messages, Message{Severity: "info", Text: p.reason})
 		return []*RuleResult{rr}
 	}
+	rr.Messages = append(rr.Messages, warningMessages(p)...)
 	if p.check.MultiCheck && ev.unnamed(p.src, p.check) {
 		return ev.multi(p, rr)
 	}
@@ -266,4 +267,31 @@ func (ev *evaluation) complex(src *checkSource, cc *xccdf.ComplexCheck, rr *Rule
 		parts = append(parts, ev.complex(src, sub, rr))
 	}
 	return negateStatus(combine(cc.Operator, parts), cc.Negate)
+}
+
+// maxWarning bounds the text of one rule warning carried into a result.
+const maxWarning = 2000
+
+// warningMessages carries the warnings of the rule whose check decides the
+// result (the bound built-in rule, else the rule itself) into the result
+// as info messages: for stigscan's own partly automated checks they say
+// what is left to a reviewer, which the checklists and reports must show
+// even when DISA's rule text is the one displayed.
+func warningMessages(p *rulePlan) []Message {
+	decider := p.rule
+	if p.bound != nil {
+		decider = p.bound
+	}
+	var out []Message
+	for _, w := range decider.Warnings {
+		text := shorten(w.Text.Plain(), maxWarning)
+		if text == "" {
+			continue
+		}
+		if w.Category != "general" {
+			text = w.Category + ": " + text
+		}
+		out = append(out, Message{Severity: "info", Text: text})
+	}
+	return out
 }

@@ -106,6 +106,7 @@ type Rule struct {
 	References   []Reference
 	Fixes        []Fix
 	FixTexts     []FixText
+	Warnings     []Warning
 	Checks       []Check
 	ComplexCheck *ComplexCheck
 	Parent       *Group // nil at the top level
@@ -117,6 +118,14 @@ type Rule struct {
 }
 
 func (r *Rule) itemID() string { return r.ID }
+
+// Warning is an XCCDF rule warning: something the content's author wants
+// whoever reads the rule's result to know (stigscan's own checks use it
+// for what a partly automated check leaves to a reviewer).
+type Warning struct {
+	Category string // general, functionality, performance, hardware, legal, regulatory, management, audit, dependency
+	Text     Text
+}
 
 // Ident is an XCCDF ident: a CCI, a legacy Vuln/Rule id, a CVE.
 type Ident struct {

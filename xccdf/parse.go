@@ -218,6 +218,13 @@ func parseRule(r *reader, se xml.StartElement, b *Benchmark, parent *Group) (*Ru
 			ft := FixText{FixRef: attr(c, "fixref")}
 			ft.Text, err = r.rawText()
 			rule.FixTexts = append(rule.FixTexts, ft)
+		case "warning":
+			w := Warning{Category: attr(c, "category")}
+			if w.Category == "" {
+				w.Category = "general"
+			}
+			w.Text, err = r.rawText()
+			rule.Warnings = append(rule.Warnings, w)
 		case "fix":
 			f := Fix{
 				ID:         attr(c, "id"),
