@@ -16,6 +16,7 @@ import (
 //go:embed postgres-9x-xccdf.xml postgres-9x-oval.xml
 //go:embed oracle-12c-xccdf.xml oracle-12c-oval.xml
 //go:embed mongodb-7x-xccdf.xml mongodb-7x-oval.xml
+//go:embed crunchy-pg-xccdf.xml crunchy-pg-oval.xml postgres-16-xccdf.xml postgres-16-oval.xml
 var files embed.FS
 
 // LinuxBenchmark is the file name of the built-in Linux baseline.
@@ -33,6 +34,14 @@ const MongoDB7xBenchmark = "mongodb-7x-xccdf.xml"
 // Postgres9xBenchmark is the file name of the checks for DISA's PostgreSQL
 // 9.x STIG (written against V2R5).
 const Postgres9xBenchmark = "postgres-9x-xccdf.xml"
+
+// CrunchyPGBenchmark is the file name of the checks for DISA's Crunchy
+// Data PostgreSQL STIG (written against V3R1).
+const CrunchyPGBenchmark = "crunchy-pg-xccdf.xml"
+
+// Postgres16Benchmark is the file name of the checks for DISA's Crunchy
+// Data Postgres 16 STIG (written against V1R1).
+const Postgres16Benchmark = "postgres-16-xccdf.xml"
 
 // Oracle12cBenchmark is the file name of the checks for DISA's Oracle
 // Database 12c STIG (written against V2R9; they bind to earlier releases
@@ -61,6 +70,10 @@ func releases() map[string]Release {
 			Benchmark: MongoDB7xBenchmark, OVAL: "mongodb-7x-oval.xml"},
 		"oracle-12c": {Name: "oracle-12c", Target: "oracle", Product: "DISA Oracle Database 12c STIG", Release: "V2R9",
 			Benchmark: Oracle12cBenchmark, OVAL: "oracle-12c-oval.xml"},
+		"crunchy-pg": {Name: "crunchy-pg", Target: "postgres", Product: "DISA Crunchy Data PostgreSQL STIG", Release: "V3R1",
+			Benchmark: CrunchyPGBenchmark, OVAL: "crunchy-pg-oval.xml"},
+		"postgres-16": {Name: "postgres-16", Target: "postgres", Product: "DISA Crunchy Data Postgres 16 STIG", Release: "V1R1",
+			Benchmark: Postgres16Benchmark, OVAL: "postgres-16-oval.xml"},
 		"postgres-9x": {Name: "postgres-9x", Target: "postgres", Product: "DISA PostgreSQL 9.x STIG", Release: "V2R5",
 			Benchmark: Postgres9xBenchmark, OVAL: "postgres-9x-oval.xml"},
 	}

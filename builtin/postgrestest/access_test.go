@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stigscan/stigscan/builtin"
 	"github.com/stigscan/stigscan/collectors/host"
 	"github.com/stigscan/stigscan/collectors/local"
 	"github.com/stigscan/stigscan/collectors/postgres"
@@ -39,7 +40,7 @@ func TestInsufficientAccess(t *testing.T) {
 	defer tg.Close()
 	// md5 is accepted here so that password storage, which only a
 	// superuser may read, decides V-214130.
-	res, err := r.prepare(t, map[string]string{"pg_password_hashes": "^(md5|scram-sha-256)$"}).Evaluate(context.Background(), tg)
+	res, err := r.prepare(t, builtin.Postgres9xBenchmark, map[string]string{"pg_password_hashes": "^(md5|scram-sha-256)$"}).Evaluate(context.Background(), tg)
 	require.NoError(t, err)
 
 	want := map[string]struct {
@@ -89,7 +90,7 @@ func TestFleet(t *testing.T) {
 		r.c.exec(t, "postgres", "CREATE DATABASE "+name)
 		targets = append(targets, fleet.Target{Spec: fmt.Sprintf("postgres://scanner@127.0.0.1:%d/%s", r.c.port, name), Name: name})
 	}
-	b := r.prepare(t)
+	b := r.prepare(t, builtin.Postgres9xBenchmark)
 	files, err := local.NewRoot(r.root)
 	require.NoError(t, err)
 	open := func(ctx context.Context, ft fleet.Target) (host.Host, func() error, error) {

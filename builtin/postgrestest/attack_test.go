@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stigscan/stigscan/builtin"
 	"github.com/stigscan/stigscan/collectors/local"
 	"github.com/stigscan/stigscan/collectors/postgres"
 	"github.com/stigscan/stigscan/engine"
@@ -91,7 +92,7 @@ func fileExists(p string) bool {
 func TestAttacks(t *testing.T) {
 	r := startFixture(t, failing)
 	r.grantLeastPrivilege(t)
-	b := r.prepare(t)
+	b := r.prepare(t, builtin.Postgres9xBenchmark)
 	canary := filepath.Join(r.c.data, "stigscan_canary")
 
 	// The trojans: an operator || (text, name), which the built-in checks'
@@ -358,7 +359,7 @@ func (r *running) grantLeastPrivilege(t *testing.T) {
 func TestLeastPrivilegedScan(t *testing.T) {
 	r := startFixture(t, failing)
 	r.grantLeastPrivilege(t)
-	b := r.prepare(t)
+	b := r.prepare(t, builtin.Postgres9xBenchmark)
 	ctx := context.Background()
 	super, err := b.Evaluate(ctx, r.openRole(t, "scanner", failPassword, postgres.Config{}))
 	require.NoError(t, err)
@@ -409,7 +410,7 @@ func TestHBASecretsStayOnTheServer(t *testing.T) {
 	// are there for the scan without a reload.
 	hba := failing.hba + "host all ldapuser 10.0.0.0/8 ldap ldapserver=ldap.example.internal ldapbasedn=\"dc=example\" ldapbinddn=\"cn=scan\" ldapbindpasswd=" + ldapSecret + "\n"
 	require.NoError(t, os.WriteFile(filepath.Join(r.c.data, "pg_hba.conf"), []byte(hba), 0o600))
-	b := r.prepare(t)
+	b := r.prepare(t, builtin.Postgres9xBenchmark)
 	tg := r.open(t, "fixture")
 	res, err := b.Evaluate(context.Background(), tg)
 	require.NoError(t, err)

@@ -71,28 +71,64 @@ func (r *running) open(t testing.TB, db string) *postgres.Target {
 	return tg
 }
 
-// builtinContent opens the built-in PostgreSQL benchmark.
-func builtinContent(t testing.TB) *xccdf.Content {
+// release is one DISA STIG with built-in PostgreSQL checks: its generated
+// benchmark, DISA's Manual XCCDF it binds to, and what the tests expect
+// of it.
+type release struct {
+	name      string // short name, as in --stig
+	benchmark string // builtin file of the generated benchmark
+	disa      string // DISA's Manual XCCDF (shared content)
+	written   string // the release the checks say they were written against
+	rules     int    // DISA's rule count
+	minAuto   int    // percent of rules automated or partly automated, at least
+	idleVuln  string // the session termination rule, whose evidence lists sessions
+}
+
+// releases are the PostgreSQL STIGs: 9.x as before, and the Crunchy Data
+// releases DISA writes for PostgreSQL 12 to 16.
+var releases = []release{
+	{name: "postgres-9x", benchmark: builtin.Postgres9xBenchmark, disa: "U_PGS_SQL_9-x_STIG_V2R5_Manual-xccdf.xml",
+		written: "V2R5", rules: 110, minAuto: 80, idleVuln: "V-214147"},
+	{name: "crunchy-pg", benchmark: builtin.CrunchyPGBenchmark, disa: "U_CD_PGSQL_STIG_V3R1_Manual-xccdf.xml",
+		written: "V3R1", rules: 113, minAuto: 85, idleVuln: "V-233613"},
+	{name: "postgres-16", benchmark: builtin.Postgres16Benchmark, disa: "U_CD_Postgres_16_STIG_V1R1_Manual-xccdf.xml",
+		written: "V1R1", rules: 111, minAuto: 85, idleVuln: "V-261910"},
+}
+
+// builtinContent opens a built-in PostgreSQL benchmark.
+func builtinContent(t testing.TB, benchmark string) *xccdf.Content {
 	t.Helper()
-	data, err := builtin.Read(builtin.Postgres9xBenchmark)
+	data, err := builtin.Read(benchmark)
 	require.NoError(t, err)
-	c, err := xccdf.OpenBytes(data, "builtin:"+builtin.Postgres9xBenchmark, builtin.FS(), xccdf.Options{})
+	c, err := xccdf.OpenBytes(data, "builtin:"+benchmark, builtin.FS(), xccdf.Options{})
 	require.NoError(t, err)
 	return c
 }
 
-// prepare prepares the built-in benchmark under the fixture's tailoring.
+// prepare prepares a built-in benchmark under the fixture's tailoring.
 // extra values override the fixture's.
-func (r *running) prepare(t *testing.T, extra ...map[string]string) *engine.Benchmark {
+func (r *running) prepare(t *testing.T, benchmark string, extra ...map[string]string) *engine.Benchmark {
 	t.Helper()
-	content := builtinContent(t)
+	content := builtinContent(t, benchmark)
 	values := r.values(r.c)
 	for _, e := range extra {
 		for k, v := range e {
 			values[k] = v
 		}
 	}
-	path, profile := tailoring(t, r.name, values)
+	// The fixtures' policy covers every release; a release's tailoring
+	// sets only the Values its benchmark has (9.x has no Value for
+	// listen_addresses, for example).
+	known := map[string]bool{}
+	for _, v := range content.Benchmark.Values {
+		known[v.ID] = true
+	}
+	for k := range values {
+		if !known["xccdf_io.stigscan_value_"+k] {
+			delete(values, k)
+		}
+	}
+	path, profile := tailoring(t, r.name, benchmark, values)
 	tl, err := xccdf.OpenTailoring(path)
 	require.NoError(t, err)
 	sel, err := xccdf.Resolve(content.Benchmark, tl, profile)
@@ -145,43 +181,50 @@ func explain(res *engine.Result, want map[string]engine.Status) string {
 	return b.String()
 }
 
+// TestBuiltinChecks scans the passing and the failing server with each
+// release's built-in checks: every automated rule passes (fails), every
+// manual one is notchecked. One server per fixture serves all releases.
 func TestBuiltinChecks(t *testing.T) {
-	content := builtinContent(t)
-	var auto, manual int
-	for _, r := range content.Benchmark.Rules {
-		if len(r.Checks) > 0 {
-			auto++
-		} else {
-			manual++
-		}
-	}
-	assert.Equal(t, 110, auto+manual, "one rule per DISA Vuln-ID")
-	assert.GreaterOrEqual(t, auto*100/(auto+manual), 80, "at least 80%% of the rules automated or partly automated")
-
 	for _, tc := range []struct {
 		f    fixture
 		want engine.Status
 	}{{passing, engine.Pass}, {failing, engine.Fail}} {
 		t.Run(tc.f.name, func(t *testing.T) {
 			r := startFixture(t, tc.f)
-			b := r.prepare(t)
-			tg := r.open(t, "fixture")
-			start := time.Now()
-			res, err := b.Evaluate(context.Background(), tg)
-			elapsed := time.Since(start)
-			require.NoError(t, err)
-			t.Logf("%s: %d rules evaluated in %s", tc.f.name, len(res.Rules), elapsed)
-			want := expected(t, content, tc.want)
-			assert.Equal(t, want, statuses(res), explain(res, want))
-			counts := res.Counts()
-			assert.Equal(t, auto, counts[tc.want])
-			assert.Equal(t, manual, counts[engine.NotChecked])
-			checkNoSecret(t, res, r)
-			if tc.f.name == "passing" {
-				// The sessions the idle rule examined are its evidence.
-				rr := ruleByVuln(res, "V-214147")
-				require.NotNil(t, rr)
-				assert.Contains(t, strings.Join(rr.Evidence, "\n"), "idle_seconds=")
+			for _, rel := range releases {
+				t.Run(rel.name, func(t *testing.T) {
+					content := builtinContent(t, rel.benchmark)
+					var auto, manual int
+					for _, rule := range content.Benchmark.Rules {
+						if len(rule.Checks) > 0 {
+							auto++
+						} else {
+							manual++
+						}
+					}
+					assert.Equal(t, rel.rules, auto+manual, "one rule per DISA Vuln-ID")
+					assert.GreaterOrEqual(t, auto*100/(auto+manual), rel.minAuto, "at least %d%% of the rules automated or partly automated", rel.minAuto)
+
+					b := r.prepare(t, rel.benchmark)
+					tg := r.open(t, "fixture")
+					start := time.Now()
+					res, err := b.Evaluate(context.Background(), tg)
+					elapsed := time.Since(start)
+					require.NoError(t, err)
+					t.Logf("%s on the %s server: %d rules evaluated in %s", rel.name, tc.f.name, len(res.Rules), elapsed)
+					want := expected(t, content, tc.want)
+					assert.Equal(t, want, statuses(res), explain(res, want))
+					counts := res.Counts()
+					assert.Equal(t, auto, counts[tc.want])
+					assert.Equal(t, manual, counts[engine.NotChecked])
+					checkNoSecret(t, res, r)
+					if tc.f.name == "passing" {
+						// The sessions the idle rule examined are its evidence.
+						rr := ruleByVuln(res, rel.idleVuln)
+						require.NotNil(t, rr)
+						assert.Contains(t, strings.Join(rr.Evidence, "\n"), "idle_seconds=")
+					}
+				})
 			}
 		})
 	}
@@ -240,51 +283,64 @@ func checkNoSecret(t *testing.T, res *engine.Result, r *running) {
 	}
 }
 
-// TestImportDISA binds DISA's manual PostgreSQL 9.x benchmark to the
-// built-in checks by Vuln-ID and scans the passing server with it.
+// TestImportDISA binds each of DISA's manual PostgreSQL benchmarks to the
+// built-in checks of its release by Vuln-ID and scans the passing server
+// with it: the results say which check decided each rule and which
+// release it was written against.
 func TestImportDISA(t *testing.T) {
-	disaPath := filepath.Join(testutil.SharedContent(t, "disa-manual"), "U_PGS_SQL_9-x_STIG_V2R5_Manual-xccdf.xml")
-	disa, err := xccdf.Open(disaPath, xccdf.Options{})
-	require.NoError(t, err)
-	sel, err := xccdf.Resolve(disa.Benchmark, nil, "")
-	require.NoError(t, err)
+	dir := testutil.SharedContent(t, "disa-manual")
 	r := startFixture(t, passing)
-	lib := builtinContent(t)
 	values := map[string]string{}
 	for k, v := range r.values(r.c) {
 		values["xccdf_io.stigscan_value_"+k] = v
 	}
-	b, err := engine.Prepare(context.Background(), disa, sel, engine.Options{Probes: list.Standard(), Library: []*xccdf.Content{lib}, LibraryValues: values})
-	require.NoError(t, err)
-	res, err := b.Evaluate(context.Background(), r.open(t, "fixture"))
-	require.NoError(t, err)
-	require.Len(t, res.Rules, 110)
+	for _, rel := range releases {
+		t.Run(rel.name, func(t *testing.T) {
+			disa, err := xccdf.Open(filepath.Join(dir, rel.disa), xccdf.Options{})
+			require.NoError(t, err)
+			sel, err := xccdf.Resolve(disa.Benchmark, nil, "")
+			require.NoError(t, err)
+			lib := builtinContent(t, rel.benchmark)
+			b, err := engine.Prepare(context.Background(), disa, sel, engine.Options{Probes: list.Standard(), Library: []*xccdf.Content{lib}, LibraryValues: values})
+			require.NoError(t, err)
+			start := time.Now()
+			res, err := b.Evaluate(context.Background(), r.open(t, "fixture"))
+			elapsed := time.Since(start)
+			require.NoError(t, err)
+			t.Logf("DISA's %s imported, on the passing server: %d rules evaluated in %s", rel.disa, len(res.Rules), elapsed)
+			require.Len(t, res.Rules, rel.rules)
 
-	auto := map[string]bool{}
-	for _, lr := range lib.Benchmark.Rules {
-		if len(lr.Checks) > 0 {
-			auto[lr.Identity().VulnID] = true
-		}
+			auto := map[string]string{}
+			for _, lr := range lib.Benchmark.Rules {
+				if len(lr.Checks) > 0 {
+					auto[lr.Identity().VulnID] = lr.ID
+				}
+			}
+			want := map[string]engine.Status{}
+			for _, rr := range res.Rules {
+				want[rr.Rule.ID] = engine.NotChecked
+				if auto[rr.Identity.VulnID] != "" {
+					want[rr.Rule.ID] = engine.Pass
+				}
+			}
+			assert.Equal(t, want, statuses(res), explain(res, want))
+			for _, rr := range res.Rules {
+				if auto[rr.Identity.VulnID] == "" {
+					require.NotNil(t, rr.Check, rr.Identity.VulnID)
+					assert.NotEmpty(t, rr.Check.Content, "a manual rule carries DISA's check text")
+					continue
+				}
+				require.NotNil(t, rr.BoundTo, rr.Identity.VulnID)
+				assert.Equal(t, rr.Identity.VulnID, rr.BoundTo.Identity().VulnID)
+				assert.Equal(t, rr.Identity.STIGID, rr.BoundTo.Identity().STIGID)
+				require.NotEmpty(t, rr.Messages, rr.Identity.VulnID)
+				msg := rr.Messages[0].Text
+				assert.Contains(t, msg, "automated by stigscan check "+auto[rr.Identity.VulnID], rr.Identity.VulnID)
+				assert.Contains(t, msg, "written against "+lib.Benchmark.Title, rr.Identity.VulnID)
+				assert.Contains(t, msg, rel.written, rr.Identity.VulnID)
+			}
+			assert.Equal(t, len(auto), res.Counts()[engine.Pass])
+			checkNoSecret(t, res, r)
+		})
 	}
-	want := map[string]engine.Status{}
-	for _, rr := range res.Rules {
-		want[rr.Rule.ID] = engine.NotChecked
-		if auto[rr.Identity.VulnID] {
-			want[rr.Rule.ID] = engine.Pass
-		}
-	}
-	assert.Equal(t, want, statuses(res), explain(res, want))
-	for _, rr := range res.Rules {
-		if !auto[rr.Identity.VulnID] {
-			require.NotNil(t, rr.Check, rr.Identity.VulnID)
-			assert.NotEmpty(t, rr.Check.Content, "a manual rule carries DISA's check text")
-			continue
-		}
-		require.NotNil(t, rr.BoundTo, rr.Identity.VulnID)
-		assert.Equal(t, rr.Identity.VulnID, rr.BoundTo.Identity().VulnID)
-		assert.Equal(t, rr.Identity.STIGID, rr.BoundTo.Identity().STIGID)
-		assert.Contains(t, rr.Messages[0].Text, "V2R5")
-	}
-	assert.Equal(t, len(auto), res.Counts()[engine.Pass])
-	checkNoSecret(t, res, r)
 }

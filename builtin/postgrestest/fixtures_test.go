@@ -99,13 +99,15 @@ var passing = fixture{
 			"client_min_messages": "error", "max_connections": "50", "password_encryption": "scram-sha-256",
 			"tcp_keepalives_idle": "60", "tcp_keepalives_interval": "10", "tcp_keepalives_count": "5",
 			"statement_timeout": "60000", "idle_session_timeout": "600000",
+			"idle_in_transaction_session_timeout": "300000",
+			"log_truncate_on_rotation":            "on", "log_filename": "postgresql-%a.log",
 		}
 	},
 	hba: "local all all scram-sha-256\nhostssl all all 127.0.0.1/32 cert\n",
 	setup: []string{
 		"postgres:ALTER ROLE pgadmin CONNECTION LIMIT 10",
 		"postgres:CREATE ROLE scanner LOGIN SUPERUSER CONNECTION LIMIT 40",
-		"postgres:CREATE ROLE app_owner NOLOGIN",
+		"postgres:CREATE ROLE app_owner NOLOGIN CONNECTION LIMIT 0",
 		"postgres:CREATE DATABASE fixture",
 		"fixture:CREATE EXTENSION pgcrypto",
 		"fixture:CREATE SCHEMA app AUTHORIZATION app_owner",
@@ -139,7 +141,9 @@ var failing = fixture{
 			"statement_timeout": "0", "idle_session_timeout": "0",
 		}
 	},
-	hba: "local all all trust\nhost all all 127.0.0.1/32 password\n",
+	// The certificate rule names a user name map pg_ident.conf lacks; it
+	// cannot match while ssl is off, but the server still parses it.
+	hba: "local all all trust\nhost all all 127.0.0.1/32 password\nhostssl all all 192.0.2.0/24 cert map=nosuchmap\n",
 	setup: []string{
 		"postgres:CREATE ROLE scanner LOGIN SUPERUSER PASSWORD '" + failPassword + "'",
 		"postgres:CREATE ROLE rogue_su SUPERUSER NOLOGIN",
@@ -155,6 +159,7 @@ var failing = fixture{
 	values: func(c *cluster) map[string]string {
 		v := policy(c)
 		v["pg_allowed_ports"] = "^5432$"
+		v["pg_listen_addresses"] = `^192\.0\.2\.10$`
 		// The server is the same build as the passing one: an
 		// organization requiring a later release judges it out of date.
 		v["pg_min_version_num"] = "160000"
@@ -193,17 +198,17 @@ func buildRoot(t *testing.T, es []entry) string {
 
 // tailoring writes a tailoring file setting values over the built-in
 // benchmark and returns its path and profile id.
-func tailoring(t *testing.T, name string, values map[string]string) (string, string) {
+func tailoring(t *testing.T, name, benchmark string, values map[string]string) (string, string) {
 	t.Helper()
 	id := "xccdf_io.stigscan_profile_" + name
 	var b strings.Builder
 	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>
 <Tailoring xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_io.stigscan_tailoring_%s">
-  <benchmark href="postgres-9x-xccdf.xml"/>
+  <benchmark href="%s"/>
   <version time="2026-11-22T00:00:00">1</version>
   <Profile id="%s">
     <title>%s fixture</title>
-`, name, id, name)
+`, name, benchmark, id, name)
 	keys := make([]string, 0, len(values))
 	for k := range values {
 		keys = append(keys, k)

@@ -153,6 +153,8 @@ func TestErrorsAndExitCodes(t *testing.T) {
 		{name: "tailoring id of a benchmark that is no data stream", args: []string{"rules", "--tailoring-id", "x"}, code: 1, msg: "x"},
 		// A database STIG's checks on a machine could only say unknown.
 		{name: "database STIG without a database target", args: []string{"scan", "--stig", "postgres-9x"}, code: 2, msg: "--stig postgres-9x checks PostgreSQL targets (--target postgres://"},
+		{name: "Crunchy Data STIG without a database target", args: []string{"scan", "--stig", "crunchy-pg"}, code: 2, msg: "--stig crunchy-pg checks PostgreSQL targets (--target postgres://"},
+		{name: "Postgres 16 STIG on another database kind", args: []string{"scan", "--stig", "postgres-16", "--target", "mongodb://scanner@127.0.0.1:1/admin"}, code: 2, msg: "--stig postgres-16 checks PostgreSQL targets"},
 		{name: "database STIG on another database kind", args: []string{"scan", "--stig", "oracle-12c", "--target", "mongodb://scanner@127.0.0.1:1/admin"}, code: 2, msg: "--stig oracle-12c checks Oracle targets"},
 		{name: "MongoDB 7.x STIG without a MongoDB target", args: []string{"scan", "--stig", "mongodb-7x"}, code: 2, msg: "--stig mongodb-7x checks MongoDB targets (--target mongodb://"},
 	}

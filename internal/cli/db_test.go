@@ -94,3 +94,40 @@ func TestScanPostgresPasswordPrompt(t *testing.T) {
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "not-the-password")
 }
+
+// Each built-in PostgreSQL STIG is chosen by its short name and scans a
+// real server through the command line: every rule gets a result, the
+// automated ones pass or fail, and the password reaches no output.
+func TestScanPostgresBuiltinSTIGs(t *testing.T) {
+	db := testpg.Start(t)
+	t.Setenv("STIGSCAN_TEST_DB_PASSWORD", db.Password)
+	for _, tc := range []struct {
+		stig  string
+		rules int
+	}{{"postgres-9x", 110}, {"crunchy-pg", 113}, {"postgres-16", 111}} {
+		t.Run(tc.stig, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			out, errOut, err := run(t, "scan", "--stig", tc.stig, "--quiet",
+				"--target", db.URL()+"?sslmode=verify-full", "--db-sslrootcert", db.RootCertFile,
+				"--db-password-env", "STIGSCAN_TEST_DB_PASSWORD", "--json", "r.json")
+			require.NoError(t, err, errOut)
+			var doc struct {
+				Rules []struct {
+					Status string `json:"status"`
+				} `json:"rules"`
+			}
+			data, err := os.ReadFile("r.json")
+			require.NoError(t, err)
+			require.NoError(t, json.Unmarshal(data, &doc))
+			counts := map[string]int{}
+			for _, r := range doc.Rules {
+				counts[r.Status]++
+			}
+			t.Logf("--stig %s against a stock PostgreSQL 15: %v", tc.stig, counts)
+			assert.Len(t, doc.Rules, tc.rules)
+			assert.Positive(t, counts["pass"])
+			assert.Positive(t, counts["fail"])
+			assert.NotContains(t, out+errOut+string(data), db.Password)
+		})
+	}
+}

@@ -12,13 +12,21 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// builtinQueries are the SQL texts of the built-in PostgreSQL checks.
+// builtinQueries are the SQL texts of the built-in PostgreSQL checks of
+// every release (9.x, Crunchy Data, Postgres 16), each once.
 func builtinQueries(t testing.TB) []string {
-	raw, err := os.ReadFile("../../../builtin/postgres-9x-oval.xml")
-	require.NoError(t, err)
 	var out []string
-	for _, m := range regexp.MustCompile(`(?s)<(?:\w+:)?sql>(.*?)</(?:\w+:)?sql>`).FindAllStringSubmatch(string(raw), -1) {
-		out = append(out, strings.TrimSpace(html.UnescapeString(m[1])))
+	seen := map[string]bool{}
+	for _, f := range []string{"postgres-9x-oval.xml", "crunchy-pg-oval.xml", "postgres-16-oval.xml"} {
+		raw, err := os.ReadFile("../../../builtin/" + f)
+		require.NoError(t, err)
+		for _, m := range regexp.MustCompile(`(?s)<(?:\w+:)?sql>(.*?)</(?:\w+:)?sql>`).FindAllStringSubmatch(string(raw), -1) {
+			q := strings.TrimSpace(html.UnescapeString(m[1]))
+			if !seen[q] {
+				seen[q] = true
+				out = append(out, q)
+			}
+		}
 	}
 	require.NotEmpty(t, out)
 	return out
@@ -48,6 +56,8 @@ func TestPostgresAllowList(t *testing.T) {
 		{"array subquery", "SELECT ARRAY(SELECT rolname FROM pg_roles)"},
 		{"catalog operator", "SELECT 1 OPERATOR(pg_catalog.+) 2"},
 		{"reviewed volatile", "SELECT clock_timestamp()"},
+		{"pg_ident.conf as the server parses it", "SELECT map_name, sys_name, pg_username FROM pg_catalog.pg_ident_file_mappings WHERE error IS NULL"},
+		{"lateral unnest of hba options", "SELECT m.map FROM pg_hba_file_rules r LEFT JOIN LATERAL (SELECT substr(o, 5) AS map FROM unnest(r.options) AS o WHERE o LIKE 'map=%' LIMIT 1) AS m ON true"},
 	}
 	for _, tt := range accept {
 		t.Run("accept/"+tt.name, func(t *testing.T) {
