@@ -338,6 +338,14 @@ func TestImportDISA(t *testing.T) {
 				assert.Contains(t, msg, "automated by stigscan check "+auto[rr.Identity.VulnID], rr.Identity.VulnID)
 				assert.Contains(t, msg, "written against "+lib.Benchmark.Title, rr.Identity.VulnID)
 				assert.Contains(t, msg, rel.written, rr.Identity.VulnID)
+				// A partly automated check says what it leaves to a
+				// reviewer in the result, which DISA's description does not.
+				partly := strings.HasPrefix(rr.BoundTo.Description.Plain(), "Partly automated.")
+				var left bool
+				for _, m := range rr.Messages {
+					left = left || strings.HasPrefix(m.Text, "Left to a reviewer: ")
+				}
+				assert.Equal(t, partly, left, "%s: a result names what is left to a reviewer exactly when its check is partly automated", rr.Identity.VulnID)
 			}
 			assert.Equal(t, len(auto), res.Counts()[engine.Pass])
 			checkNoSecret(t, res, r)

@@ -17,7 +17,7 @@ func (g *gen) coverage(counts map[Automation]int) string {
 	fmt.Fprintf(&b, "%d rules: %d automated, %d partly automated, %d manual; %d of %d (%.0f%%) automated or partly automated.\n\n",
 		total, counts[Automated], counts[Partly], counts[Manual], auto, total, 100*float64(auto)/float64(total))
 	b.WriteString("- **automated**: stigscan decides pass or fail (error or unknown when the data cannot be read).\n")
-	b.WriteString("- **partly automated**: stigscan fails the rule on what it measures and passes it only where DISA's check says the rest does not apply; otherwise the result is unknown and the evidence says what a reviewer must decide.\n")
+	b.WriteString("- **partly automated**: stigscan judges the technical part and fails the rule when that part fails. What DISA's check leaves to people (documents, approvals, reading a log) is named in the result, as \"Left to a reviewer: …\" in the checklist's finding details, or, where a check cannot tell whether that part applies, the result is unknown and the evidence says what a reviewer must decide.\n")
 	b.WriteString("- **manual**: no check; imported DISA rules stay not checked, with DISA's check text in the results.\n\n")
 	b.WriteString("Organization-defined values (XCCDF Values exported to OVAL with check-export; a tailoring file's set-value overrides them; numbers are checked to be whole numbers before they reach SQL):\n\n| Value | default | meaning |\n|---|---|---|\n")
 	exported := map[string]bool{}

@@ -647,6 +647,12 @@ func (g *gen) xccdf(defOf map[int]string) ([]byte, error) {
 		fmt.Fprintf(&x, "    <Rule id=\"xccdf_io.stigscan_rule_%s\" severity=\"%s\"%s>\n", row.RuleID, row.Severity, weight)
 		fmt.Fprintf(&x, "      <version>%s</version>\n      <title>%s</title>\n", row.STIGID, esc(ch.Title))
 		fmt.Fprintf(&x, "      <description>%s</description>\n", esc(g.ruleDescription(ch, row)))
+		if ch.Left != "" {
+			// The engine carries a rule's warnings into its result, so what
+			// is left to a reviewer reaches the checklist even when DISA's
+			// rule, not this one, is the one shown.
+			fmt.Fprintf(&x, "      <warning category=\"general\">Left to a reviewer: %s</warning>\n", esc(ch.Left))
+		}
 		for _, cci := range row.CCIs {
 			fmt.Fprintf(&x, "      <ident system=\"%s\">%s</ident>\n", cciSys, cci)
 		}
