@@ -36,10 +36,15 @@ func run(dir, covPath string) error {
 		return err
 	}
 	covChanged := false
+	var covered []*checkgen.Release
+	var outs []*checkgen.Output
 	for _, r := range src.Releases {
 		out, err := src.Generate(r)
 		if err != nil {
 			return err
+		}
+		if r.Coverage != nil {
+			covered, outs = append(covered, r), append(outs, out)
 		}
 		if err := os.WriteFile(filepath.Join(dir, r.XCCDFFile), out.XCCDF, 0o644); err != nil {
 			return err
@@ -53,6 +58,7 @@ func run(dir, covPath string) error {
 		}
 	}
 	if covChanged {
+		cov = checkgen.SpliceCoverage(cov, checkgen.SummaryMarker, checkgen.Summary(covered, outs))
 		return os.WriteFile(covPath, cov, 0o644)
 	}
 	return nil

@@ -65,3 +65,24 @@ func SpliceCoverage(doc []byte, marker, section string) []byte {
 	}
 	return []byte(s + section)
 }
+
+// SummaryMarker names the generated table of every release at the top of
+// docs/coverage.md.
+const SummaryMarker = "summary"
+
+// Summary is the table of every release with a coverage section: its
+// counts by automation, from the outputs of Generate (in the order of
+// releases).
+func Summary(releases []*Release, outs []*Output) string {
+	var b strings.Builder
+	b.WriteString(beginMarker(SummaryMarker) + "\n")
+	b.WriteString("| STIG | `--stig` | rules | automated | partly | manual | automated or partly |\n|---|---|---|---|---|---|---|\n")
+	for i, r := range releases {
+		c := outs[i].Counts
+		total := len(r.Rules)
+		auto := c[Automated] + c[Partly]
+		fmt.Fprintf(&b, "| %s %s | `%s` | %d | %d | %d | %d | %.0f%% |\n", r.Product, r.Release, r.Name, total, c[Automated], c[Partly], c[Manual], 100*float64(auto)/float64(total))
+	}
+	b.WriteString(endMarker(SummaryMarker) + "\n")
+	return b.String()
+}
