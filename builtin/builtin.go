@@ -15,6 +15,7 @@ import (
 //go:embed linux-xccdf.xml linux-oval.xml mongodb-4x-xccdf.xml mongodb-4x-oval.xml
 //go:embed postgres-9x-xccdf.xml postgres-9x-oval.xml
 //go:embed oracle-12c-xccdf.xml oracle-12c-oval.xml
+//go:embed oracle-19c-xccdf.xml oracle-19c-oval.xml
 var files embed.FS
 
 // LinuxBenchmark is the file name of the built-in Linux baseline.
@@ -33,6 +34,11 @@ const Postgres9xBenchmark = "postgres-9x-xccdf.xml"
 // Database 12c STIG (written against V2R9; they bind to earlier releases
 // by the same Vuln-IDs).
 const Oracle12cBenchmark = "oracle-12c-xccdf.xml"
+
+// Oracle19cBenchmark is the file name of the checks for DISA's Oracle
+// Database 19c STIG (written against V1R1). Rules whose check text is the
+// 12c one share the 12c checks and their Values.
+const Oracle19cBenchmark = "oracle-19c-xccdf.xml"
 
 // Release describes the built-in checks of one DISA STIG release. The
 // benchmarks and their OVAL are generated (go generate, builtin/gen) from
@@ -54,6 +60,8 @@ func releases() map[string]Release {
 			Benchmark: MongoDB4xBenchmark, OVAL: "mongodb-4x-oval.xml"},
 		"oracle-12c": {Name: "oracle-12c", Target: "oracle", Product: "DISA Oracle Database 12c STIG", Release: "V2R9",
 			Benchmark: Oracle12cBenchmark, OVAL: "oracle-12c-oval.xml"},
+		"oracle-19c": {Name: "oracle-19c", Target: "oracle", Product: "DISA Oracle Database 19c STIG", Release: "V1R1",
+			Benchmark: Oracle19cBenchmark, OVAL: "oracle-19c-oval.xml"},
 		"postgres-9x": {Name: "postgres-9x", Target: "postgres", Product: "DISA PostgreSQL 9.x STIG", Release: "V2R5",
 			Benchmark: Postgres9xBenchmark, OVAL: "postgres-9x-oval.xml"},
 	}
