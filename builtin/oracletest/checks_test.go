@@ -80,8 +80,9 @@ func open(t *testing.T, name string) *xccdf.Content {
 }
 
 type scanned struct {
-	res *engine.Result
-	db  *oracletest.DB
+	res  *engine.Result
+	db   *oracletest.DB
+	took time.Duration // Evaluate alone
 }
 
 // scan loads a fixture, builds its server machine and evaluates the
@@ -106,9 +107,11 @@ func scanDB(t *testing.T, c *xccdf.Content, db *oracletest.DB, root []entry, val
 	}
 	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: list.Standard(), Now: now})
 	require.NoError(t, err)
+	start := time.Now()
 	res, err := b.Evaluate(context.Background(), tg)
+	took := time.Since(start)
 	require.NoError(t, err)
-	return scanned{res: res, db: db}
+	return scanned{res: res, db: db, took: took}
 }
 
 func byVuln(res *engine.Result) map[string]*engine.RuleResult {
