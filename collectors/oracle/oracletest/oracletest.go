@@ -3,7 +3,7 @@
 // transaction) opened with oracle.OpenDB over a PostgreSQL 15 database,
 // started by internal/testpg, whose tables are shaped like the Oracle
 // dictionary and V$ views (fixtures/oracle12c, with fixtures/oracle19c over
-// them for the 19c views: CDB_* with CON_ID, V$CONTAINERS, V$PDBS). No live
+// them for the 19c views: CDB_* with CON_ID, V$CONTAINERS). No live
 // Oracle instance is
 // involved: what this proves is that the SQL the checks send is read the
 // same way by both servers' common subset, and that the target's code above
