@@ -170,6 +170,7 @@ func TestFailingFixture19c(t *testing.T) {
 		"V-270498": "policy_name=HR_POLICY, status=DISABLED",
 		"V-270583": "parameter=sec_return_server_release_banner, value=TRUE",
 		"V-270561": "password_verify_function=NULL",
+		"V-270505": "enabled=NO, object_name=ORDERS, object_schema=APP_OWNER, policy_name=ORDERS_PII_ACCESS",
 	} {
 		assert.Contains(t, strings.Join(got[v].Evidence, "\n"), ev, "%s%s", v, explain(got[v]))
 	}
