@@ -274,9 +274,10 @@ func withSqlnet19(edit func(string) string) []entry {
 	return es
 }
 
-// TestValuesAreShared19c: the 19c benchmark declares only Values the 12c
-// benchmark declares too (same ids, same defaults), so one tailoring file
-// serves both releases.
+// TestValuesAreShared19c: the 19c benchmark declares the Values of the
+// 12c benchmark that its checks take (same ids, same defaults), so one
+// tailoring file serves both releases; its only Value of its own is the
+// new meaning DISA's 19c text adds (documented that sessions need not end).
 func TestValuesAreShared19c(t *testing.T) {
 	v12 := map[string]string{}
 	for _, v := range content(t).Benchmark.Values {
@@ -284,12 +285,29 @@ func TestValuesAreShared19c(t *testing.T) {
 	}
 	vals := content19(t).Benchmark.Values
 	require.NotEmpty(t, vals)
+	var own []string
 	for _, v := range vals {
 		d, ok := v12[v.ID]
-		if assert.True(t, ok, "%s is a 19c-only Value", v.ID) {
-			assert.Equal(t, d, v.Select(""), v.ID)
+		if !ok {
+			own = append(own, v.ID)
+			continue
 		}
+		assert.Equal(t, d, v.Select(""), v.ID)
 	}
+	assert.Equal(t, []string{valueTerminationRequired}, own)
+	assert.Greater(t, len(vals), 10)
+}
+
+const valueTerminationRequired = "xccdf_io.stigscan_value_oracle_session_termination_required"
+
+// TestSessionTerminationNotRequired19c: where the documentation states
+// that sessions need not end (Value false), V-270497 passes even on the
+// failing fixture; by default it is required and fails there.
+func TestSessionTerminationNotRequired19c(t *testing.T) {
+	s := scan19(t, []string{oracletest.Fail}, nil, failRoot19(), map[string]string{valueTerminationRequired: "false"})
+	rr := byVuln(s.res)["V-270497"]
+	assert.Equal(t, P, rr.Status, explain(rr))
+	assert.Contains(t, strings.Join(rr.Evidence, "\n"), "The organization documents that sessions need not end automatically")
 }
 
 // TestOneTailoringServesBothReleases: one site's tailoring file (idle limit
