@@ -12,11 +12,11 @@ import (
 	"sort"
 )
 
-//go:embed linux-xccdf.xml linux-oval.xml mongodb-4x-xccdf.xml mongodb-4x-oval.xml
-//go:embed postgres-9x-xccdf.xml postgres-9x-oval.xml
-//go:embed oracle-12c-xccdf.xml oracle-12c-oval.xml
-//go:embed mongodb-7x-xccdf.xml mongodb-7x-oval.xml
-//go:embed crunchy-pg-xccdf.xml crunchy-pg-oval.xml postgres-16-xccdf.xml postgres-16-oval.xml
+//go:embed linux-xccdf.xml linux-oval.xml
+//go:embed mongodb-4x-xccdf.xml mongodb-4x-oval.xml mongodb-7x-xccdf.xml mongodb-7x-oval.xml
+//go:embed oracle-12c-xccdf.xml oracle-12c-oval.xml oracle-19c-xccdf.xml oracle-19c-oval.xml
+//go:embed postgres-9x-xccdf.xml postgres-9x-oval.xml postgres-16-xccdf.xml postgres-16-oval.xml
+//go:embed crunchy-pg-xccdf.xml crunchy-pg-oval.xml
 var files embed.FS
 
 // LinuxBenchmark is the file name of the built-in Linux baseline.
@@ -48,6 +48,11 @@ const Postgres16Benchmark = "postgres-16-xccdf.xml"
 // by the same Vuln-IDs).
 const Oracle12cBenchmark = "oracle-12c-xccdf.xml"
 
+// Oracle19cBenchmark is the file name of the checks for DISA's Oracle
+// Database 19c STIG (written against V1R1). Rules whose check text is the
+// 12c one share the 12c checks and their Values.
+const Oracle19cBenchmark = "oracle-19c-xccdf.xml"
+
 // Release describes the built-in checks of one DISA STIG release. The
 // benchmarks and their OVAL are generated (go generate, builtin/gen) from
 // builtin/stigs/<Name>.yaml and the catalog of checks it maps to
@@ -64,14 +69,16 @@ type Release struct {
 // releases lists the STIGs with built-in checks by short name.
 func releases() map[string]Release {
 	return map[string]Release{
+		"crunchy-pg": {Name: "crunchy-pg", Target: "postgres", Product: "DISA Crunchy Data PostgreSQL STIG", Release: "V3R1",
+			Benchmark: CrunchyPGBenchmark, OVAL: "crunchy-pg-oval.xml"},
 		"mongodb-4x": {Name: "mongodb-4x", Target: "mongodb", Product: "DISA MongoDB Enterprise Advanced 4.x STIG", Release: "V1R3",
 			Benchmark: MongoDB4xBenchmark, OVAL: "mongodb-4x-oval.xml"},
 		"mongodb-7x": {Name: "mongodb-7x", Target: "mongodb", Product: "DISA MongoDB Enterprise Advanced 7.x STIG", Release: "V1R1",
 			Benchmark: MongoDB7xBenchmark, OVAL: "mongodb-7x-oval.xml"},
 		"oracle-12c": {Name: "oracle-12c", Target: "oracle", Product: "DISA Oracle Database 12c STIG", Release: "V2R9",
 			Benchmark: Oracle12cBenchmark, OVAL: "oracle-12c-oval.xml"},
-		"crunchy-pg": {Name: "crunchy-pg", Target: "postgres", Product: "DISA Crunchy Data PostgreSQL STIG", Release: "V3R1",
-			Benchmark: CrunchyPGBenchmark, OVAL: "crunchy-pg-oval.xml"},
+		"oracle-19c": {Name: "oracle-19c", Target: "oracle", Product: "DISA Oracle Database 19c STIG", Release: "V1R1",
+			Benchmark: Oracle19cBenchmark, OVAL: "oracle-19c-oval.xml"},
 		"postgres-16": {Name: "postgres-16", Target: "postgres", Product: "DISA Crunchy Data Postgres 16 STIG", Release: "V1R1",
 			Benchmark: Postgres16Benchmark, OVAL: "postgres-16-oval.xml"},
 		"postgres-9x": {Name: "postgres-9x", Target: "postgres", Product: "DISA PostgreSQL 9.x STIG", Release: "V2R5",

@@ -67,27 +67,36 @@ var want = map[string][2]engine.Status{
 	"V-237746": {U, F}, "V-237747": {U, U}, "V-251802": {U, F},
 }
 
-func content(t *testing.T) *xccdf.Content {
+func content(t *testing.T) *xccdf.Content { return open(t, builtin.Oracle12cBenchmark) }
+
+// open parses a built-in benchmark.
+func open(t *testing.T, name string) *xccdf.Content {
 	t.Helper()
-	data, err := builtin.Read(builtin.Oracle12cBenchmark)
+	data, err := builtin.Read(name)
 	require.NoError(t, err)
-	c, err := xccdf.OpenBytes(data, builtin.Oracle12cBenchmark, builtin.FS(), xccdf.Options{})
+	c, err := xccdf.OpenBytes(data, name, builtin.FS(), xccdf.Options{})
 	require.NoError(t, err)
 	return c
 }
 
 type scanned struct {
-	res *engine.Result
-	db  *oracletest.DB
+	res  *engine.Result
+	db   *oracletest.DB
+	took time.Duration // Evaluate alone
 }
 
 // scan loads a fixture, builds its server machine and evaluates the
 // built-in benchmark with the Values given.
 func scan(t *testing.T, sqlFiles []string, stmts []string, root []entry, values map[string]string) scanned {
 	t.Helper()
-	db := oracletest.Load(t, sqlFiles, stmts...)
+	return scanDB(t, content(t), oracletest.Load(t, sqlFiles, stmts...), root, values)
+}
+
+// scanDB evaluates benchmark c on a loaded fixture and its server machine,
+// with the Values given.
+func scanDB(t *testing.T, c *xccdf.Content, db *oracletest.DB, root []entry, values map[string]string) scanned {
+	t.Helper()
 	tg := db.Target(t, oracle.Config{}, newLiveRoot(t, root))
-	c := content(t)
 	sel, err := xccdf.Resolve(c.Benchmark, nil, "")
 	require.NoError(t, err)
 	require.Empty(t, sel.Problems)
@@ -98,9 +107,11 @@ func scan(t *testing.T, sqlFiles []string, stmts []string, root []entry, values 
 	}
 	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: list.Standard(), Now: now})
 	require.NoError(t, err)
+	start := time.Now()
 	res, err := b.Evaluate(context.Background(), tg)
+	took := time.Since(start)
 	require.NoError(t, err)
-	return scanned{res: res, db: db}
+	return scanned{res: res, db: db, took: took}
 }
 
 func byVuln(res *engine.Result) map[string]*engine.RuleResult {

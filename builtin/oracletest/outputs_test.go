@@ -62,47 +62,58 @@ func TestEvidenceNamesOffenders(t *testing.T) {
 
 // TestNoSecretInOutputs scans with a password in the target's Config and
 // looks for it, and for the database role's password, in everything a scan
-// writes and logs.
+// of either release's checks writes and logs.
 func TestNoSecretInOutputs(t *testing.T) {
 	const pw = "Ora-77c1e0-scan-secret"
 	t.Setenv("STIGSCAN_TEST_ORACLE_PASSWORD", pw)
 	secret, err := postgres.SecretFromEnv("STIGSCAN_TEST_ORACLE_PASSWORD")
 	require.NoError(t, err)
-	var logs bytes.Buffer
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	for _, rel := range []struct {
+		name string
+		c    *xccdf.Content
+		load func(testing.TB, []string, ...string) *oracletest.DB
+		root []entry
+	}{
+		{"oracle-12c", content(t), oracletest.Load, failRoot()},
+		{"oracle-19c", content19(t), oracletest.Load19c, failRoot19()},
+	} {
+		t.Run(rel.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
-	db := oracletest.Load(t, []string{oracletest.Fail})
-	tg := db.Target(t, oracle.Config{Password: secret, WalletPassword: secret, Wallet: "/w", Logger: logger}, newLiveRoot(t, failRoot()))
-	c := content(t)
-	sel, err := xccdf.Resolve(c.Benchmark, nil, "")
-	require.NoError(t, err)
-	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: list.Standard(), Now: now, Logger: logger})
-	require.NoError(t, err)
-	res, err := b.Evaluate(context.Background(), tg)
-	require.NoError(t, err)
+			db := rel.load(t, []string{oracletest.Fail})
+			tg := db.Target(t, oracle.Config{Password: secret, WalletPassword: secret, Wallet: "/w", Logger: logger}, newLiveRoot(t, rel.root))
+			sel, err := xccdf.Resolve(rel.c.Benchmark, nil, "")
+			require.NoError(t, err)
+			b, err := engine.Prepare(context.Background(), rel.c, sel, engine.Options{Probes: list.Standard(), Now: now, Logger: logger})
+			require.NoError(t, err)
+			res, err := b.Evaluate(context.Background(), tg)
+			require.NoError(t, err)
 
-	var all bytes.Buffer
-	for _, rep := range res.OVAL {
-		data, err := oval.ResultsBytes(rep.Results, oval.WriteOptions{})
-		require.NoError(t, err)
-		all.Write(data)
+			var all bytes.Buffer
+			for _, rep := range res.OVAL {
+				data, err := oval.ResultsBytes(rep.Results, oval.WriteOptions{})
+				require.NoError(t, err)
+				all.Write(data)
+			}
+			for _, rr := range res.Rules {
+				for _, m := range rr.Messages {
+					all.WriteString(m.Text + "\n")
+				}
+				all.WriteString(strings.Join(rr.Evidence, "\n"))
+			}
+			require.NoError(t, arf.Writer{}.Write(&all, res))
+			require.NoError(t, jsonres.Writer{}.Write(&all, res))
+			require.Contains(t, all.String(), "sql57_item")
+			require.Contains(t, all.String(), "oracle-sys:sqlnet_item")
+			all.WriteString(res.Target.String() + tg.Describe() + fmt.Sprintf("%v %+v", tg.Endpoint(), oracle.Config{Password: secret}))
+			all.Write(logs.Bytes())
+			for _, s := range []string{pw, testpg.Password} {
+				assert.NotContains(t, all.String(), s, "a secret reached the outputs")
+			}
+			assert.Contains(t, logs.String(), "oracle: query", "the queries were logged")
+		})
 	}
-	for _, rr := range res.Rules {
-		for _, m := range rr.Messages {
-			all.WriteString(m.Text + "\n")
-		}
-		all.WriteString(strings.Join(rr.Evidence, "\n"))
-	}
-	require.NoError(t, arf.Writer{}.Write(&all, res))
-	require.NoError(t, jsonres.Writer{}.Write(&all, res))
-	require.Contains(t, all.String(), "sql57_item")
-	require.Contains(t, all.String(), "oracle-sys:sqlnet_item")
-	all.WriteString(res.Target.String() + tg.Describe() + fmt.Sprintf("%v %+v", tg.Endpoint(), oracle.Config{Password: secret}))
-	all.Write(logs.Bytes())
-	for _, s := range []string{pw, testpg.Password} {
-		assert.NotContains(t, all.String(), s, "a secret reached the outputs")
-	}
-	assert.Contains(t, logs.String(), "oracle: query", "the queries were logged")
 }
 
 // officialSchemas is where Debian's openscap-common puts the OVAL 5.11.2
@@ -160,16 +171,18 @@ func validate(t *testing.T, name string, doc []byte) {
 // (sql57 items, and sqlnet and home items in stigscan's own namespace) are
 // valid against the official OVAL 5.11.2 schemas and docs/schemas.
 func TestSchemas(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(testutil.RepoRoot(t), "builtin", "oracle-12c-oval.xml"))
-	require.NoError(t, err)
-	validate(t, "oracle-12c-oval.xml", data)
+	for _, name := range []string{"oracle-12c", "oracle-19c"} {
+		data, err := os.ReadFile(filepath.Join(testutil.RepoRoot(t), "builtin", name+"-oval.xml"))
+		require.NoError(t, err)
+		validate(t, name+"-oval.xml", data)
 
-	// The benchmark against the XCCDF 1.2 schema.
-	const xccdfSchema = "/usr/share/openscap/schemas/xccdf/1.2/xccdf_1.2.xsd"
-	if _, err := os.Stat(xccdfSchema); err == nil {
-		out, err := exec.Command("xmllint", "--noout", "--nonet", "--schema", xccdfSchema,
-			filepath.Join(testutil.RepoRoot(t), "builtin", "oracle-12c-xccdf.xml")).CombinedOutput()
-		require.NoError(t, err, "%s", out)
+		// The benchmark against the XCCDF 1.2 schema.
+		const xccdfSchema = "/usr/share/openscap/schemas/xccdf/1.2/xccdf_1.2.xsd"
+		if _, err := os.Stat(xccdfSchema); err == nil {
+			out, err := exec.Command("xmllint", "--noout", "--nonet", "--schema", xccdfSchema,
+				filepath.Join(testutil.RepoRoot(t), "builtin", name+"-xccdf.xml")).CombinedOutput()
+			require.NoError(t, err, "%s", out)
+		}
 	}
 
 	s := scan(t, []string{oracletest.Pass}, nil, passRoot(), nil)
@@ -178,16 +191,23 @@ func TestSchemas(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(out), "oracle-sys:home_item")
 	validate(t, "results.xml", out)
+
+	s = scan19(t, []string{oracletest.Pass}, nil, passRoot19(), passValues)
+	require.Len(t, s.res.OVAL, 1)
+	out, err = oval.ResultsBytes(s.res.OVAL[0].Results, oval.WriteOptions{})
+	require.NoError(t, err)
+	validate(t, "results-19c.xml", out)
 }
 
 // TestLiveOracleBuiltin scans a real Oracle database with the built-in
-// checks when ORACLE_URL (and ORACLE_PASSWORD) are set: no check's SQL may
-// be refused by the server (every rule decides, or says what it could not
-// read).
+// checks of both releases (12c and 19c) when ORACLE_URL (and
+// ORACLE_PASSWORD) are set: no check's SQL may be refused by the server
+// (every rule decides, or says what it could not read). Without it, no live
+// Oracle is used anywhere in these tests.
 func TestLiveOracleBuiltin(t *testing.T) {
 	u := os.Getenv("ORACLE_URL")
 	if u == "" {
-		t.Skip("ORACLE_URL is not set: no live Oracle database to scan (none can run here); set ORACLE_URL=oracle://user@host:port/service and ORACLE_PASSWORD to run")
+		t.Skip("ORACLE_URL is not set: no live Oracle database to scan (none can run here), so the 12c and 19c checks ran only on PostgreSQL stand-ins; set ORACLE_URL=oracle://user@host:port/service and ORACLE_PASSWORD to run")
 	}
 	ep, err := oracle.ParseTarget(u)
 	require.NoError(t, err)
@@ -201,19 +221,22 @@ func TestLiveOracleBuiltin(t *testing.T) {
 	tg, err := oracle.Open(ctx, ep, oracle.Config{Password: pw, TNSAdmin: os.Getenv("ORACLE_TNS_ADMIN")}, nil)
 	require.NoError(t, err)
 	defer tg.Close()
-	c := content(t)
-	sel, err := xccdf.Resolve(c.Benchmark, nil, "")
-	require.NoError(t, err)
-	b, err := engine.Prepare(ctx, c, sel, engine.Options{Probes: list.Standard()})
-	require.NoError(t, err)
-	res, err := b.Evaluate(ctx, tg)
-	require.NoError(t, err)
-	for _, rr := range res.Rules {
-		for _, m := range rr.Messages {
-			for _, bad := range []string{"ORA-00904", "ORA-00933", "ORA-00936", "ORA-00907", "ORA-00923", "ORA-01722", "ORA-00932"} {
-				assert.NotContains(t, m.Text, bad, "%s: the server refused the check's SQL", rr.Identity.VulnID)
+	for _, c := range []*xccdf.Content{content(t), content19(t)} {
+		sel, err := xccdf.Resolve(c.Benchmark, nil, "")
+		require.NoError(t, err)
+		b, err := engine.Prepare(ctx, c, sel, engine.Options{Probes: list.Standard()})
+		require.NoError(t, err)
+		start := time.Now()
+		res, err := b.Evaluate(ctx, tg)
+		require.NoError(t, err)
+		took := time.Since(start)
+		for _, rr := range res.Rules {
+			for _, m := range rr.Messages {
+				for _, bad := range []string{"ORA-00904", "ORA-00933", "ORA-00936", "ORA-00907", "ORA-00923", "ORA-01722", "ORA-00932"} {
+					assert.NotContains(t, m.Text, bad, "%s %s: the server refused the check's SQL", c.Benchmark.ID, rr.Identity.VulnID)
+				}
 			}
 		}
+		t.Logf("live results of %s: %v in %v", c.Benchmark.ID, res.Counts(), took)
 	}
-	t.Logf("live results: %v", res.Counts())
 }

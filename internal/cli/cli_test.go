@@ -102,6 +102,15 @@ func TestRulesTable(t *testing.T) {
 
 // The text table has the README's columns, and a rule with sixteen CCIs
 // lists three and a count, so the column stays narrow for every row.
+// TestRulesOracle19c: --stig oracle-19c names the built-in checks for
+// DISA's Oracle Database 19c STIG, its session-termination rule among them.
+func TestRulesOracle19c(t *testing.T) {
+	out, _, err := run(t, "rules", "--stig", "oracle-19c")
+	require.NoError(t, err)
+	assert.Contains(t, out, "V-270497")
+	assert.Contains(t, out, "V-270589")
+}
+
 func TestRulesTableBoundsCCIs(t *testing.T) {
 	f := filepath.Join(testutil.SharedContent(t, "disa-manual"), "U_MDB_Enterprise_Advanced_4-x_STIG_V1R3_Manual-xccdf.xml")
 	out, _, err := run(t, "rules", f)
@@ -157,6 +166,7 @@ func TestErrorsAndExitCodes(t *testing.T) {
 		{name: "Postgres 16 STIG on another database kind", args: []string{"scan", "--stig", "postgres-16", "--target", "mongodb://scanner@127.0.0.1:1/admin"}, code: 2, msg: "--stig postgres-16 checks PostgreSQL targets"},
 		{name: "database STIG on another database kind", args: []string{"scan", "--stig", "oracle-12c", "--target", "mongodb://scanner@127.0.0.1:1/admin"}, code: 2, msg: "--stig oracle-12c checks Oracle targets"},
 		{name: "MongoDB 7.x STIG without a MongoDB target", args: []string{"scan", "--stig", "mongodb-7x"}, code: 2, msg: "--stig mongodb-7x checks MongoDB targets (--target mongodb://"},
+		{name: "Oracle 19c STIG on another database kind", args: []string{"scan", "--stig", "oracle-19c", "--target", "mongodb://scanner@127.0.0.1:1/admin"}, code: 2, msg: "--stig oracle-19c checks Oracle targets"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

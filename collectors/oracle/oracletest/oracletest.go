@@ -2,7 +2,9 @@
 // server: an *oracle.Target (engine "oracle", the real guard and read-only
 // transaction) opened with oracle.OpenDB over a PostgreSQL 15 database,
 // started by internal/testpg, whose tables are shaped like the Oracle
-// dictionary and V$ views (fixtures/oracle12c). No live Oracle instance is
+// dictionary and V$ views (fixtures/oracle12c, with fixtures/oracle19c over
+// them for the 19c views: CDB_* with CON_ID, V$CONTAINERS). No live
+// Oracle instance is
 // involved: what this proves is that the SQL the checks send is read the
 // same way by both servers' common subset, and that the target's code above
 // the driver works; go-ora's wire protocol is tested only against a real
@@ -27,7 +29,8 @@ import (
 	"github.com/stigscan/stigscan/internal/testutil"
 )
 
-// Fixture files in fixtures/oracle12c.
+// Fixture files in fixtures/oracle12c, and of the same names in
+// fixtures/oracle19c (Load19c).
 const (
 	Schema = "schema.sql"
 	Pass   = "pass.sql"
@@ -45,14 +48,30 @@ type DB struct {
 // then lets the test's login role read everything and change nothing.
 func Load(t testing.TB, files []string, stmts ...string) *DB {
 	t.Helper()
+	return load(t, []string{"oracle12c"}, files, stmts)
+}
+
+// Load19c is Load for the Oracle 19c checks: each file (Schema first, then
+// those named) is run from fixtures/oracle12c and then from
+// fixtures/oracle19c, whose files add the 19c views and rows to the 12c
+// ones.
+func Load19c(t testing.TB, files []string, stmts ...string) *DB {
+	t.Helper()
+	return load(t, []string{"oracle12c", "oracle19c"}, files, stmts)
+}
+
+func load(t testing.TB, dirs, files, stmts []string) *DB {
+	t.Helper()
 	db := testpg.Start(t)
-	dir := filepath.Join(testutil.RepoRoot(t), "fixtures", "oracle12c")
+	root := filepath.Join(testutil.RepoRoot(t), "fixtures")
 	for _, f := range append([]string{Schema}, files...) {
-		b, err := os.ReadFile(filepath.Join(dir, f))
-		if err != nil {
-			t.Fatalf("oracletest: %v", err)
+		for _, d := range dirs {
+			b, err := os.ReadFile(filepath.Join(root, d, f))
+			if err != nil {
+				t.Fatalf("oracletest: %v", err)
+			}
+			db.Exec(t, string(b))
 		}
-		db.Exec(t, string(b))
 	}
 	for _, s := range stmts {
 		db.Exec(t, s)
