@@ -621,21 +621,25 @@ func (g *gen) xccdf(defOf map[int]string) ([]byte, error) {
 	fmt.Fprintf(&x, "<Benchmark xmlns=\"http://checklists.nist.gov/xccdf/1.2\" id=\"%s\" resolved=\"1\" xml:lang=\"en-US\">\n", r.Benchmark.ID)
 	fmt.Fprintf(&x, "  <status date=\"%s\">draft</status>\n  <title>%s</title>\n  <description>%s</description>\n", r.Benchmark.StatusDate, esc(r.Benchmark.Title), esc(r.Benchmark.Description))
 	fmt.Fprintf(&x, "  <plain-text id=\"release-info\">%s</plain-text>\n  <version>%s</version>\n", esc(r.Benchmark.ReleaseInfo), esc(r.Benchmark.Version))
-	// Values the checks export, in the catalog's order.
+	// Every Value of the catalog, in its order: the ones this release's
+	// checks export, and the others too, so one tailoring file written for
+	// a product serves each of its releases (a set-value naming a Value a
+	// benchmark lacks is a content problem).
 	exported := map[string]bool{}
 	for _, k := range g.used {
 		exported[k] = true
 	}
 	for _, v := range c.Values {
-		if !exported[v.Key] {
-			continue
-		}
 		op := ""
 		if v.Operator != "" {
 			op = fmt.Sprintf(" operator=\"%s\"", v.Operator)
 		}
+		desc := v.Description
+		if !exported[v.Key] {
+			desc += " (No check of this release uses it; it is defined so that a tailoring file written for every release of the product applies here too.)"
+		}
 		fmt.Fprintf(&x, "  <Value id=\"%s%s\" type=\"%s\"%s>\n    <title>%s</title>\n    <description>%s</description>\n    <value>%s</value>\n  </Value>\n",
-			c.ValuePrefix, v.Key, v.Type, op, esc(v.Title), esc(v.Description), esc(v.Default))
+			c.ValuePrefix, v.Key, v.Type, op, esc(v.Title), esc(desc), esc(v.Default))
 	}
 	weight := ""
 	if r.Benchmark.Weight != "" {
