@@ -212,7 +212,8 @@ func mycnfProbe(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
 }
 
 // effective keeps the last setting of each option, in the order of those
-// last settings: the server applies its options in read order.
+// last settings: the server applies its options in read order. Every
+// setting of an option that accumulates is kept.
 func effective(ss []Setting) []Setting {
 	last := map[string]int{}
 	for i, s := range ss {
@@ -220,11 +221,26 @@ func effective(ss []Setting) []Setting {
 	}
 	var out []Setting
 	for i, s := range ss {
-		if last[s.Option] == i {
+		if last[s.Option] == i || Accumulates(s.Option) {
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// Accumulates reports whether each setting of an option adds to the
+// earlier ones instead of replacing them (plugin_load_add, the
+// replication and binary log filters), so that every setting of it is in
+// effect.
+func Accumulates(option string) bool {
+	switch option {
+	case "plugin_load_add",
+		"replicate_do_db", "replicate_ignore_db", "replicate_do_table", "replicate_ignore_table",
+		"replicate_wild_do_table", "replicate_wild_ignore_table", "replicate_rewrite_db",
+		"binlog_do_db", "binlog_ignore_db":
+		return true
+	}
+	return false
 }
 
 func item(s Setting) *oval.Item {

@@ -104,7 +104,7 @@ func Read(ctx context.Context, f Files, starts ...string) (*Config, error) {
 			var pe *fileError
 			if errors.As(err, &pe) {
 				pe.p.Fatal = true
-				r.c.Problems = append(r.c.Problems, pe.p)
+				r.problem(pe.p)
 				continue
 			}
 			return nil, fmt.Errorf("mysql: option file %s: %w", s, err)
@@ -126,12 +126,28 @@ type fileError struct{ p Problem }
 
 func (e *fileError) Error() string { return e.p.Error() }
 
+// maxProblems bounds the problems one read lists: a hostile file can
+// repeat one a million times.
+const maxProblems = 100
+
 func (r *reader) warn(file string, line int, format string, args ...any) {
-	r.c.Problems = append(r.c.Problems, Problem{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	if len(r.c.Problems) > maxProblems {
+		return
+	}
+	r.problem(Problem{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (r *reader) problem(p Problem) {
+	switch n := len(r.c.Problems); {
+	case n < maxProblems || p.Fatal:
+		r.c.Problems = append(r.c.Problems, p)
+	case n == maxProblems:
+		r.c.Problems = append(r.c.Problems, Problem{File: p.File, Msg: fmt.Sprintf("more than %d problems: the rest are not listed", maxProblems)})
+	}
 }
 
 func (r *reader) missing(p string) {
-	r.c.Problems = append(r.c.Problems, Problem{File: p, Msg: "does not exist (skipped, as the server skips it)", Info: true})
+	r.problem(Problem{File: p, Msg: "does not exist (skipped, as the server skips it)", Info: true})
 }
 
 // file reads one option file at include depth level. A missing file is
@@ -198,22 +214,17 @@ func (r *reader) resolve(ctx context.Context, p string) (host.FileInfo, error) {
 	return host.FileInfo{}, fmt.Errorf("%s: more than %d symbolic links (a loop?)", p, maxSymlinks)
 }
 
-// lines splits data as fgets into a 4096-byte buffer does: at each
-// newline (kept), and after MaxLine bytes of a longer line.
-// A line is split when it has more after it that the server reads as
-// the next line.
-func lines(data []byte) (out []string, split []bool) {
-	for len(data) > 0 {
-		n, cut := len(data), false
-		if i := bytes.IndexByte(data[:min(n, MaxLine)], '\n'); i >= 0 {
-			n = i + 1
-		} else if n > MaxLine {
-			n, cut = MaxLine, true
-		}
-		out, split = append(out, string(data[:n])), append(split, cut)
-		data = data[n:]
+// nextLine returns the first line of data as fgets into a 4096-byte
+// buffer reads it: up to a newline (kept), or MaxLine bytes of a longer
+// line, whose rest the server reads as the next line (split).
+func nextLine(data []byte) (line string, rest []byte, split bool) {
+	n := len(data)
+	if i := bytes.IndexByte(data[:min(n, MaxLine)], '\n'); i >= 0 {
+		n = i + 1
+	} else if n > MaxLine {
+		n, split = MaxLine, true
 	}
-	return out, split
+	return string(data[:n]), data[n:], split
 }
 
 func isSpace(c byte) bool {
@@ -239,10 +250,10 @@ func trimRight(s string) string {
 // parse reads the lines of one file; includes are read where they stand.
 func (r *reader) parse(ctx context.Context, file string, data []byte, level int) error {
 	group, inGroup := "", false
-	all, split := lines(data)
-	for n, raw := range all {
-		line := n + 1
-		if split[n] {
+	for line := 1; len(data) > 0; line++ {
+		raw, rest, split := nextLine(data)
+		data = rest
+		if split {
 			r.warn(file, line, "line longer than %d bytes: the server reads the rest as the next line", MaxLine)
 		}
 		if i := strings.IndexByte(raw, 0); i >= 0 {
@@ -326,7 +337,7 @@ func (r *reader) included(ctx context.Context, p string, level int) error {
 	err := r.file(ctx, p, level)
 	var fe *fileError
 	if errors.As(err, &fe) {
-		r.c.Problems = append(r.c.Problems, Problem{File: fe.p.File, Line: fe.p.Line, Msg: fe.p.Msg + " (the rest of this included file is not read)"})
+		r.problem(Problem{File: fe.p.File, Line: fe.p.Line, Msg: fe.p.Msg + " (the rest of this included file is not read)"})
 		return nil
 	}
 	return err
