@@ -233,12 +233,7 @@ func TestIncludes(t *testing.T) {
 	assert.Equal(t, "complete", flag)
 	assert.Equal(t, []string{"file=/etc/mysql/mariadb.conf.d/60.cnf line=2 group=mariadbd option=local_infile value=0"}, items, "the last setting is in effect")
 
-	h2, _ := root(t, map[string]string{"/etc/my.cnf": "[mariadb]
-plugin_load_add=server_audit
-plugin-load-add=simple_password_check
-port=1
-port=2
-"})
+	h2, _ := root(t, map[string]string{"/etc/my.cnf": "[mariadb]\nplugin_load_add=server_audit\nplugin-load-add=simple_password_check\nport=1\nport=2\n"})
 	_, items, _ = collect(t, h2, `<my:behaviors server="mariadb"/>`)
 	assert.Equal(t, []string{
 		"file=/etc/my.cnf line=2 group=mariadb option=plugin_load_add value=server_audit",
