@@ -49,7 +49,7 @@ func document(object, state string) string {
 <generator><oval:schema_version>5.11.2</oval:schema_version><oval:timestamp>2026-01-01T00:00:00</oval:timestamp></generator>
 <definitions><definition id="oval:t:def:1" version="1" class="compliance"><metadata><title>t</title><description>t</description></metadata>
 <criteria><criterion test_ref="oval:t:tst:1"/></criteria></definition></definitions>
-<tests><my:mycnf_test id="oval:t:tst:1" version="1" check="all" check_existence="at_least_one_exists"><my:object object_ref="oval:t:obj:1"/>` + ref + `</my:mycnf_test></tests>
+<tests><my:mycnf_test id="oval:t:tst:1" version="1" comment="t" check="all" check_existence="at_least_one_exists"><my:object object_ref="oval:t:obj:1"/>` + ref + `</my:mycnf_test></tests>
 <objects><my:mycnf_object id="oval:t:obj:1" version="1">` + object + `</my:mycnf_object></objects>` + st + `
 </oval_definitions>`
 }
