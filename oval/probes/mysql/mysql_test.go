@@ -390,6 +390,22 @@ func TestDefinition(t *testing.T) {
 	}
 }
 
+// The example of docs/oval-mysql.md.
+func TestDocExample(t *testing.T) {
+	obj := `<my:behaviors server="mariadb"/><my:option>local_infile</my:option>`
+	state := `<my:value operation="pattern match">(?i)^(0|off|false)$</my:value>`
+	for conf, want := range map[string]oval.Result{
+		"[mariadb]\nlocal-infile = OFF\n": oval.True,
+		"[mysqld]\nlocal_infile\n":        oval.False, // no value: ON
+		"[client]\nlocal_infile=0\n":      oval.False, // not the server's group: no item
+	} {
+		h, _ := root(t, map[string]string{"/etc/my.cnf": conf})
+		d := evaluate(t, h, document(obj, state), oval.Limits{}).Definition("oval:t:def:1")
+		require.NotNil(t, d)
+		assert.Equal(t, want, d.Result, conf)
+	}
+}
+
 // The machine's own Debian layout, when mariadb-server (or its
 // configuration package) is installed.
 func TestDebianLayout(t *testing.T) {
