@@ -278,6 +278,7 @@ func TestHostile(t *testing.T) {
 		many.WriteString("!include /many.cnf\n")
 	}
 	h, dir := root(t, map[string]string{
+		"/fan.cnf":  "[mysqld]\n" + strings.Repeat("!include /fan.cnf\n", 20),
 		"/long.cnf": "[mysqld]\nssl_cipher=" + long + "\n",
 		"/many.cnf": many.String(),
 		"/big.cnf":  "[mysqld]\n" + strings.Repeat("# padding\n", 2000),
@@ -298,8 +299,13 @@ func TestHostile(t *testing.T) {
 	t.Run("ten thousand includes of itself", func(t *testing.T) {
 		flag, _, msgs := collect(t, h, fp("/many.cnf"))
 		assert.Equal(t, "error", flag)
-		assert.Contains(t, msgs, "more than 1000 files opened")
+		assert.Contains(t, msgs, "more than 16 MiB read in all")
 		assert.Less(t, strings.Count(msgs, "\n"), 150, "problems are capped")
+	})
+	t.Run("twenty includes of itself, ten deep", func(t *testing.T) {
+		flag, _, msgs := collect(t, h, fp("/fan.cnf"))
+		assert.Equal(t, "error", flag)
+		assert.Contains(t, msgs, "more than 1000 files opened")
 	})
 	t.Run("a symlink loop", func(t *testing.T) {
 		flag, _, msgs := collect(t, h, fp("/loop.cnf"))
@@ -420,4 +426,16 @@ func TestDebianLayout(t *testing.T) {
 		files = append(files, strings.Fields(it)[0])
 	}
 	assert.Contains(t, strings.Join(files, " "), "/etc/mysql/mariadb.conf.d/", "Debian's server settings are in mariadb.conf.d")
+}
+
+// The probe plans the start files it knows, so a remote host fetches
+// them ahead; included files are known only once these are read.
+func TestPlanFiles(t *testing.T) {
+	pl, ok := mysql.Probes()["mysql:mycnf_object"].(oval.FilePlanner)
+	require.True(t, ok)
+	stat, read := pl.PlanFiles(&oval.Object{Type: "mycnf_object"})
+	assert.Equal(t, mysql.DefaultFiles(), read)
+	assert.Equal(t, mysql.DefaultFiles(), stat)
+	_, read = pl.PlanFiles(&oval.Object{Type: "mycnf_object", Entities: []*oval.Entity{{Name: "filepath", Value: "/etc/my.cnf.d/server.cnf"}}})
+	assert.Equal(t, []string{"/etc/my.cnf.d/server.cnf"}, read)
 }

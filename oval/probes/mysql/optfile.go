@@ -28,13 +28,19 @@ const (
 	// file that includes itself many times turns into an exponential
 	// number of reads).
 	MaxFiles = 1000
+	// MaxBytes caps the bytes of all the files one read parses, repeats
+	// counted (real option files are a few kilobytes).
+	MaxBytes = 16 << 20
 	// maxSymlinks bounds the symbolic links followed to one file, as
 	// the kernel's own limit does.
 	maxSymlinks = 40
 )
 
-// ErrTooManyFiles reports that a read reached MaxFiles.
-var ErrTooManyFiles = errors.New("mysql: option files: more than 1000 files opened (include cap)")
+// Errors of a read past its caps.
+var (
+	ErrTooManyFiles = errors.New("mysql: option files: more than 1000 files opened (include cap)")
+	ErrTooManyBytes = errors.New("mysql: option files: more than 16 MiB read in all (include cap)")
+)
 
 // Files is what reading option files needs of a host: a bounded ReadFile
 // (oval.Query's), and Stat and ReadDir of host.Host.
@@ -118,6 +124,7 @@ type reader struct {
 	c     *Config
 	start string
 	opens int
+	bytes int
 }
 
 // fileError is the error that stops reading one file (the server's
@@ -181,6 +188,9 @@ func (r *reader) file(ctx context.Context, p string, level int) error {
 	}
 	if err != nil {
 		return err
+	}
+	if r.bytes += len(data); r.bytes > MaxBytes {
+		return ErrTooManyBytes
 	}
 	r.c.Files = append(r.c.Files, p)
 	return r.parse(ctx, p, data, level)
