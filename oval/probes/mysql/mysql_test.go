@@ -439,3 +439,14 @@ func TestPlanFiles(t *testing.T) {
 	_, read = pl.PlanFiles(&oval.Object{Type: "mycnf_object", Entities: []*oval.Entity{{Name: "filepath", Value: "/etc/my.cnf.d/server.cnf"}}})
 	assert.Equal(t, []string{"/etc/my.cnf.d/server.cnf"}, read)
 }
+
+// A database target whose machine cannot be read gives "not collected"
+// with the reason, never "does not exist" (which a check could take for
+// "no file sets it").
+func TestUnavailable(t *testing.T) {
+	h := host.Unavailable{Name: "mysql://scanner@db:3306/", Reason: "no SSH or files host given for the server machine"}
+	flag, items, msgs := collect(t, h, `<my:behaviors server="mariadb"/><my:option>local_infile</my:option>`)
+	assert.Equal(t, "not collected", flag)
+	assert.Empty(t, items)
+	assert.Contains(t, msgs, "no SSH or files host given")
+}
