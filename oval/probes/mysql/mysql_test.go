@@ -415,8 +415,8 @@ func TestDocExample(t *testing.T) {
 // The machine's own Debian layout, when mariadb-server (or its
 // configuration package) is installed.
 func TestDebianLayout(t *testing.T) {
-	if _, err := os.Stat("/etc/mysql/my.cnf"); err != nil {
-		t.Skipf("no /etc/mysql/my.cnf on this machine (%v): install mariadb-server to read Debian's layout", err)
+	if _, err := os.Stat("/etc/mysql/mariadb.conf.d/50-server.cnf"); err != nil {
+		t.Skipf("Debian's MariaDB server configuration is not on this machine (%v): install mariadb-server to read its layout", err)
 	}
 	flag, items, msgs := collect(t, local.New(), `<my:behaviors server="mariadb"/>`)
 	t.Logf("flag %s, %d items\n%s\n%s", flag, len(items), strings.Join(items, "\n"), msgs)
@@ -425,7 +425,7 @@ func TestDebianLayout(t *testing.T) {
 	for _, it := range items {
 		files = append(files, strings.Fields(it)[0])
 	}
-	assert.Contains(t, strings.Join(files, " "), "/etc/mysql/mariadb.conf.d/", "Debian's server settings are in mariadb.conf.d")
+	assert.Contains(t, strings.Join(files, " "), "/etc/mysql/mariadb.conf.d/50-server.cnf", "Debian's server settings are in mariadb.conf.d, reached through the my.cnf symlink and two !includedir")
 }
 
 // The probe plans the start files it knows, so a remote host fetches
