@@ -13,7 +13,9 @@
 //     follows them (Read, optfile.go). One mycnf_item per option line of
 //     the groups the object selects; with the server behavior, one item
 //     per option in effect for that server (the last setting of the
-//     server's groups, ServerGroups).
+//     server's groups, ServerGroups), the version from the behavior or
+//     from a target that says which server it is (Product and
+//     ServerVersion, as collectors/mysql.Target answers them).
 //
 // SQL checks use OVAL's own sql57 test with engine "mysql" (package
 // sql57); the modes and owners of the data directory, logs, keys and audit
@@ -115,6 +117,49 @@ func ServerGroups(server string) ([]string, error) {
 	return groups, nil
 }
 
+// ServerTarget is the value of the server behavior that takes the
+// product and version from the target.
+const ServerTarget = "target"
+
+// serverInfo is the optional ability of a target to say which server it
+// is (collectors/mysql.Target has it): Product "MariaDB" or "MySQL",
+// ServerVersion VERSION() ("10.11.19-MariaDB-0+deb12u1", "8.0.36").
+type serverInfo interface {
+	Product() string
+	ServerVersion() string
+}
+
+var majorMinor = regexp.MustCompile(`^([0-9]+\.[0-9]+)`)
+
+// serverOf returns the object's server behavior with the target's
+// major.minor version added when the target is that product and says it;
+// "target" takes both from the target.
+func serverOf(q *oval.Query) (string, error) {
+	server := q.Behavior("server", "")
+	if server == "" || strings.Contains(server, "-") {
+		return server, nil
+	}
+	si, ok := q.Host.(serverInfo)
+	if !ok {
+		if server == ServerTarget {
+			return "", fmt.Errorf("%w: mycnf_object: server %q: %s does not say which server it is (not a MariaDB or MySQL target)", host.ErrNotCollected, ServerTarget, host.Describe(q.Host))
+		}
+		return server, nil
+	}
+	product := strings.ToLower(si.Product())
+	v := majorMinor.FindString(si.ServerVersion())
+	switch {
+	case server == ServerTarget && (product == "mariadb" || product == "mysql") && v != "":
+		return product + "-" + v, nil
+	case server == ServerTarget:
+		return "", fmt.Errorf("mycnf_object: server %q: the target says it is %q version %q", ServerTarget, si.Product(), si.ServerVersion())
+	case product == server && v != "":
+		return server + "-" + v, nil
+	}
+	q.Note("warning", fmt.Sprintf("the object names server %q but the target is %s %s: its version's groups are not counted", server, si.Product(), si.ServerVersion()))
+	return server, nil
+}
+
 // versionedGroup is a group only one server version reads.
 var versionedGroup = regexp.MustCompile(`^(mysqld|mariadb|mariadbd)-[0-9]+\.[0-9]+$`)
 
@@ -136,7 +181,10 @@ func mycnfProbe(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
 		}
 	}
 	var groups []string
-	server := q.Behavior("server", "")
+	server, err := serverOf(q)
+	if err != nil {
+		return nil, err
+	}
 	if server != "" {
 		g, err := ServerGroups(server)
 		if err != nil {

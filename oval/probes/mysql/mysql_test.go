@@ -450,3 +450,49 @@ func TestUnavailable(t *testing.T) {
 	assert.Empty(t, items)
 	assert.Contains(t, msgs, "no SSH or files host given")
 }
+
+// server is a target that says which server it is, as
+// collectors/mysql.Target does.
+type server struct {
+	host.Host
+	product, version string
+}
+
+func (s server) Product() string       { return s.product }
+func (s server) ServerVersion() string { return s.version }
+
+// The target's version adds its groups; "target" takes product and
+// version from it.
+func TestServerFromTarget(t *testing.T) {
+	files, _ := root(t, map[string]string{"/etc/my.cnf": "[mysqld]\nd=1\n[mariadb-10.11]\nd=4\n[mysqld-8.0]\nd=8\n"})
+	maria := server{files, "MariaDB", "10.11.19-MariaDB-0+deb12u1"}
+	mysql8 := server{files, "MySQL", "8.0.36"}
+	tests := []struct {
+		name   string
+		h      host.Host
+		server string
+		flag   string
+		value  string
+		note   string
+	}{
+		{"mariadb on a MariaDB target", maria, "mariadb", "complete", "4", ""},
+		{"target on MariaDB", maria, "target", "complete", "4", ""},
+		{"target on MySQL", mysql8, "target", "complete", "8", ""},
+		{"mysql on a MariaDB target: no version", maria, "mysql", "complete", "1", "but the target is MariaDB 10.11.19"},
+		{"an explicit version wins", mysql8, "mysql-5.7", "complete", "1", ""},
+		{"target on a plain host", files, "target", "not collected", "", "does not say which server it is"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			flag, items, msgs := collect(t, tc.h, `<my:behaviors server="`+tc.server+`"/><my:option>d</my:option>`)
+			assert.Equal(t, tc.flag, flag, msgs)
+			if tc.value != "" {
+				require.Len(t, items, 1)
+				assert.Contains(t, items[0], "value="+tc.value)
+			}
+			if tc.note != "" {
+				assert.Contains(t, msgs, tc.note)
+			}
+		})
+	}
+}

@@ -63,6 +63,7 @@ func TestSchemas(t *testing.T) {
 		`<my:behaviors server="mariadb-10.11"/><my:option>require_secure_transport</my:option>`,
 		fp("/etc/mysql/my.cnf") + `<my:file operation="pattern match">^/etc/mysql/</my:file><my:group>mariadb</my:group><my:option operation="pattern match">^ssl_</my:option>`,
 		`<my:behaviors server="mysql"/>`,
+		`<my:behaviors server="target"/>`,
 	}
 	h, _ := root(t, map[string]string{"/etc/mysql/my.cnf": "[mariadb]\nrequire_secure_transport=ON\nssl_cert=/etc/mysql/cert.pem\nskip-grant-tables\nloose-server_audit_logging=ON\n"})
 	for i, obj := range objects {
