@@ -188,7 +188,7 @@ func mycnfProbe(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
 	if server != "" {
 		g, err := ServerGroups(server)
 		if err != nil {
-			return nil, fmt.Errorf("mycnf_object: behavior %w", err)
+			return nil, fmt.Errorf("mycnf_object: server behavior: %w", err)
 		}
 		groups = g
 	}

@@ -19,9 +19,9 @@ import (
 // schemas.
 const officialSchemas = "/usr/share/openscap/schemas/oval/5.11.2"
 
-// validate checks doc against the official OVAL schemas and stigscan's
+// validate checks docs (by file name) against the official OVAL schemas and stigscan's
 // mysql schemas (docs/schemas) with xmllint.
-func validate(t *testing.T, name string, doc []byte) {
+func validate(t *testing.T, docs map[string][]byte) {
 	t.Helper()
 	xmllint, err := exec.LookPath("xmllint")
 	if err != nil {
@@ -48,9 +48,13 @@ func validate(t *testing.T, name string, doc []byte) {
 	dir := t.TempDir()
 	wrapper := filepath.Join(dir, "wrapper.xsd")
 	require.NoError(t, os.WriteFile(wrapper, []byte(b.String()), 0o600))
-	file := filepath.Join(dir, name)
-	require.NoError(t, os.WriteFile(file, doc, 0o600))
-	out, err := exec.Command(xmllint, "--noout", "--nonet", "--schema", wrapper, file).CombinedOutput()
+	args := []string{"--noout", "--nonet", "--schema", wrapper}
+	for name, doc := range docs {
+		file := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(file, doc, 0o600))
+		args = append(args, file)
+	}
+	out, err := exec.Command(xmllint, args...).CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	require.NotContains(t, string(out), "validity error")
 }
@@ -66,15 +70,17 @@ func TestSchemas(t *testing.T) {
 		`<my:behaviors server="target"/>`,
 	}
 	h, _ := root(t, map[string]string{"/etc/mysql/my.cnf": "[mariadb]\nrequire_secure_transport=ON\nssl_cert=/etc/mysql/cert.pem\nskip-grant-tables\nloose-server_audit_logging=ON\n"})
+	docs := map[string][]byte{}
 	for i, obj := range objects {
 		doc := document(obj, `<my:file>/etc/mysql/my.cnf</my:file><my:line datatype="int" operation="greater than">0</my:line><my:group>mariadb</my:group><my:option operation="pattern match">.</my:option><my:loose datatype="boolean">false</my:loose><my:value operation="pattern match">.*</my:value>`)
-		validate(t, fmt.Sprintf("definitions-%d.xml", i), []byte(doc))
+		docs[fmt.Sprintf("definitions-%d.xml", i)] = []byte(doc)
 		res := evaluate(t, h, doc, oval.Limits{})
 		out, err := oval.ResultsBytes(res, oval.WriteOptions{})
 		require.NoError(t, err)
 		if i < 2 {
 			require.Contains(t, string(out), "mysql-sys:mycnf_item")
 		}
-		validate(t, fmt.Sprintf("results-%d.xml", i), out)
+		docs[fmt.Sprintf("results-%d.xml", i)] = out
 	}
+	validate(t, docs)
 }
