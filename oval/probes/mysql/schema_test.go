@@ -36,6 +36,8 @@ func validate(t *testing.T, docs map[string][]byte) {
 		{"http://oval.mitre.org/XMLSchema/oval-definitions-5", officialSchemas + "/oval-definitions-schema.xsd"},
 		{"http://oval.mitre.org/XMLSchema/oval-system-characteristics-5", officialSchemas + "/oval-system-characteristics-schema.xsd"},
 		{"http://oval.mitre.org/XMLSchema/oval-results-5", officialSchemas + "/oval-results-schema.xsd"},
+		{"http://oval.mitre.org/XMLSchema/oval-definitions-5#unix", officialSchemas + "/unix-definitions-schema.xsd"},
+		{"http://oval.mitre.org/XMLSchema/oval-system-characteristics-5#unix", officialSchemas + "/unix-system-characteristics-schema.xsd"},
 		{mysql.Namespace, own + "/stigscan-mysql-definitions.xsd"},
 		{"urn:stigscan:oval-system-characteristics-5#mysql", own + "/stigscan-mysql-system-characteristics.xsd"},
 	}
@@ -70,7 +72,7 @@ func TestSchemas(t *testing.T) {
 		`<my:behaviors server="target"/>`,
 	}
 	h, _ := root(t, map[string]string{"/etc/mysql/my.cnf": "[mariadb]\nrequire_secure_transport=ON\nssl_cert=/etc/mysql/cert.pem\nskip-grant-tables\nloose-server_audit_logging=ON\n"})
-	docs := map[string][]byte{}
+	docs := map[string][]byte{"file-modes.xml": []byte(fileModeDoc)}
 	for i, obj := range objects {
 		doc := document(obj, `<my:file>/etc/mysql/my.cnf</my:file><my:line datatype="int" operation="greater than">0</my:line><my:group>mariadb</my:group><my:option operation="pattern match">.</my:option><my:loose datatype="boolean">false</my:loose><my:value operation="pattern match">.*</my:value>`)
 		docs[fmt.Sprintf("definitions-%d.xml", i)] = []byte(doc)
