@@ -100,7 +100,7 @@ func (c *Config) Fatal() *Problem {
 // its default files (or with --defaults-file, given one), following
 // !include and !includedir. A start file that does not exist is skipped
 // (a Problem that is not fatal says so). Read fails only when ctx ends,
-// MaxFiles is reached, or the host cannot be read (errors other than "does
+// MaxFiles or MaxBytes is reached, or the host cannot be read (errors other than "does
 // not exist", such as host.ErrNotCollected or host.ErrTooLarge).
 func Read(ctx context.Context, f Files, starts ...string) (*Config, error) {
 	r := &reader{f: f, c: &Config{}}
@@ -112,6 +112,9 @@ func Read(ctx context.Context, f Files, starts ...string) (*Config, error) {
 				pe.p.Fatal = true
 				r.problem(pe.p)
 				continue
+			}
+			if errors.Is(err, ErrTooManyFiles) || errors.Is(err, ErrTooManyBytes) {
+				return nil, fmt.Errorf("%w, reading from %s", err, s)
 			}
 			return nil, fmt.Errorf("mysql: option file %s: %w", s, err)
 		}
@@ -169,7 +172,7 @@ func (r *reader) file(ctx context.Context, p string, level int) error {
 	r.opens++
 	fi, err := r.resolve(ctx, p)
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
 		r.missing(p)
 		return nil
 	case err != nil:
