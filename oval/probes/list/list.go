@@ -11,6 +11,7 @@ import (
 
 	"github.com/stigscan/stigscan/oval"
 	"github.com/stigscan/stigscan/oval/probes/mongodb"
+	"github.com/stigscan/stigscan/oval/probes/mysql"
 	"github.com/stigscan/stigscan/oval/probes/oracle"
 	"github.com/stigscan/stigscan/oval/probes/sql57"
 )
@@ -19,7 +20,8 @@ import (
 // "family:object_type": oval's own (oval.BuiltinProbes), OVAL's sql57 test
 // (a database reached only through the target's host.SQLDatabase), and
 // stigscan's mongodb (through host.MongoDatabase; idle times on the
-// evaluation's clock, oval.Options.Now) and oracle (Oracle Net files
+// evaluation's clock, oval.Options.Now), oracle (Oracle Net files
+// through the target's host) and mysql (MariaDB/MySQL option files
 // through the target's host) families. A fresh map each call: callers may
 // add or replace entries. The probes hold no state and are safe for
 // concurrent use on many hosts.
@@ -29,6 +31,7 @@ func Standard() map[string]oval.Probe {
 		sql57.Probes(),
 		mongodb.Probes(mongodb.Options{}),
 		oracle.Probes(),
+		mysql.Probes(),
 	} {
 		maps.Copy(m, family)
 	}

@@ -11,16 +11,17 @@ import (
 	"github.com/stigscan/stigscan/oval"
 	"github.com/stigscan/stigscan/oval/probes/list"
 	"github.com/stigscan/stigscan/oval/probes/mongodb"
+	"github.com/stigscan/stigscan/oval/probes/mysql"
 	"github.com/stigscan/stigscan/oval/probes/oracle"
 	"github.com/stigscan/stigscan/oval/probes/sql57"
 )
 
 // TestStandard: the standard set is oval's own probes and every probe of
-// the sql57, mongodb and oracle families, no more, each non-nil, in a fresh
+// the sql57, mongodb, oracle and mysql families, no more, each non-nil, in a fresh
 // map each call.
 func TestStandard(t *testing.T) {
 	var want []string
-	for _, family := range []map[string]oval.Probe{oval.BuiltinProbes(), sql57.Probes(), mongodb.Probes(mongodb.Options{}), oracle.Probes()} {
+	for _, family := range []map[string]oval.Probe{oval.BuiltinProbes(), sql57.Probes(), mongodb.Probes(mongodb.Options{}), oracle.Probes(), mysql.Probes()} {
 		want = append(want, slices.Collect(maps.Keys(family))...)
 	}
 	slices.Sort(want)
