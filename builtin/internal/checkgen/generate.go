@@ -29,6 +29,7 @@ var prefixes = []struct{ prefix, ns string }{
 	{"linux", "http://oval.mitre.org/XMLSchema/oval-definitions-5#linux"},
 	{"ora", "urn:stigscan:oval-definitions-5#oracle"},
 	{"mdb", "urn:stigscan:oval-definitions-5#mongodb"},
+	{"my", "urn:stigscan:oval-definitions-5#mysql"},
 }
 
 // Output is what Generate writes for one release.
