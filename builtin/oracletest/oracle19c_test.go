@@ -439,3 +439,51 @@ func TestImportDISA19c(t *testing.T) {
 	}
 	assert.Equal(t, 111, bound12)
 }
+
+// TestListenerRateLimit19c: V-270496 passes only on an address that is
+// really rate limited. CONNECTION_RATE_<listener> without RATE_LIMIT on an
+// address limits nothing, and RATE_LIMIT = YES without a listener rate
+// sets no rate; a number on the address is a rate of its own.
+func TestListenerRateLimit19c(t *testing.T) {
+	const address = "(ADDRESS = (PROTOCOL = TCPS)(HOST = db1.example.com)(PORT = 2484)"
+	for _, tc := range []struct {
+		name string
+		// edit changes the passing fixture's listener.ora.
+		edit func(string) string
+		want engine.Status
+	}{
+		{"rate limit yes and a listener rate", func(s string) string { return s }, P},
+		{"rate limit yes without a listener rate", func(s string) string {
+			return strings.Replace(s, "CONNECTION_RATE_LISTENER = 10\n", "", 1)
+		}, F},
+		{"a listener rate but no address limited", func(s string) string {
+			return strings.Replace(s, address+"(RATE_LIMIT = yes))", address+")", 1)
+		}, F},
+		{"a listener rate with rate limit no", func(s string) string {
+			return strings.Replace(s, "(RATE_LIMIT = yes)", "(RATE_LIMIT = no)", 1)
+		}, F},
+		{"a rate of the address's own", func(s string) string {
+			s = strings.Replace(s, "CONNECTION_RATE_LISTENER = 10\n", "", 1)
+			return strings.Replace(s, "(RATE_LIMIT = yes)", "(RATE_LIMIT = 8)", 1)
+		}, P},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := passRoot19()
+			found := false
+			for i, e := range root {
+				if strings.HasSuffix(e.path, "/network/admin/listener.ora") {
+					edited := tc.edit(e.data)
+					if tc.want == F {
+						require.NotEqual(t, e.data, edited, "the edit changes listener.ora")
+					}
+					root[i].data = edited
+					found = true
+				}
+			}
+			require.True(t, found, "the passing fixture has a listener.ora")
+			s := scan19(t, []string{oracletest.Pass}, nil, root, passValues)
+			rr := byVuln(s.res)["V-270496"]
+			assert.Equal(t, tc.want, rr.Status, explain(rr))
+		})
+	}
+}
