@@ -166,6 +166,7 @@ func TestFailingFixture19c(t *testing.T) {
 		"V-270497": "con_id=1, idle_time=UNLIMITED, profile=DEFAULT, username=SYS",
 		"V-270524": "con_id=1, parameter=remote_os_roles, value=TRUE",
 		"V-270545": "con_id=3, username=HR",
+		"V-270550": "con_id=3, failed_login_attempts=10, profile=APP_PROFILE",
 		"V-270586": "con_id=3, password_life_time=UNLIMITED, profile=APP_PROFILE",
 		"V-270564": "password_versions=10G 11G 12C, username=SCOTT",
 		"V-270498": "policy_name=HR_POLICY, status=DISABLED",
