@@ -73,7 +73,7 @@ var want19 = map[string][2]engine.Status{
 	"V-270500": {N, N}, "V-270501": {U, F}, "V-270502": {U, F}, "V-270503": {P, U}, "V-270504": {U, F},
 	"V-270505": {U, F}, "V-270506": {U, F}, "V-270507": {U, U}, "V-270508": {P, U}, "V-270509": {N, N},
 	"V-270510": {U, F}, "V-270511": {U, F}, "V-270512": {U, F}, "V-270513": {U, F}, "V-270514": {P, U},
-	"V-270515": {U, F}, "V-270516": {P, U}, "V-270517": {U, F}, "V-270518": {P, U}, "V-270519": {P, F},
+	"V-270515": {U, F}, "V-270516": {N, N}, "V-270517": {U, F}, "V-270518": {P, U}, "V-270519": {P, F},
 	"V-270520": {U, F}, "V-270521": {P, U}, "V-270522": {P, U}, "V-270523": {P, F}, "V-270524": {P, F},
 	"V-270525": {P, F}, "V-270526": {P, F}, "V-270527": {P, U}, "V-270528": {P, F}, "V-270529": {P, U},
 	"V-270530": {P, U}, "V-270531": {P, F}, "V-270532": {P, F}, "V-270533": {P, U}, "V-270534": {P, P},
@@ -165,6 +165,8 @@ func TestFailingFixture19c(t *testing.T) {
 	for v, ev := range map[string]string{
 		"V-270497": "con_id=1, idle_time=UNLIMITED, profile=DEFAULT, username=SYS",
 		"V-270524": "con_id=1, parameter=remote_os_roles, value=TRUE",
+		"V-270545": "con_id=3, username=HR",
+		"V-270550": "con_id=3, failed_login_attempts=10, profile=APP_PROFILE",
 		"V-270586": "con_id=3, password_life_time=UNLIMITED, profile=APP_PROFILE",
 		"V-270564": "password_versions=10G 11G 12C, username=SCOTT",
 		"V-270498": "policy_name=HR_POLICY, status=DISABLED",
@@ -375,7 +377,7 @@ func TestImportDISA19c(t *testing.T) {
 			libRules[r.Identity().VulnID] = r
 		}
 	}
-	require.Len(t, libRules, 82)
+	require.Len(t, libRules, 81)
 
 	direct := scan19(t, []string{oracletest.Pass}, nil, passRoot19(), passValues)
 	directStatus := map[string]engine.Status{}
@@ -414,7 +416,7 @@ func TestImportDISA19c(t *testing.T) {
 		}
 		assert.Contains(t, joined, "written against stigscan checks for the Oracle Database 19c STIG Version 1 Release 1", v)
 	}
-	assert.Equal(t, 82, bound)
+	assert.Equal(t, 81, bound)
 
 	// DISA's 12c V2R9, imported with the same library, binds to the 12c
 	// checks alone, as before.
@@ -438,4 +440,52 @@ func TestImportDISA19c(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 111, bound12)
+}
+
+// TestListenerRateLimit19c: V-270496 passes only on an address that is
+// really rate limited. CONNECTION_RATE_<listener> without RATE_LIMIT on an
+// address limits nothing, and RATE_LIMIT = YES without a listener rate
+// sets no rate; a number on the address is a rate of its own.
+func TestListenerRateLimit19c(t *testing.T) {
+	const address = "(ADDRESS = (PROTOCOL = TCPS)(HOST = db1.example.com)(PORT = 2484)"
+	for _, tc := range []struct {
+		name string
+		// edit changes the passing fixture's listener.ora.
+		edit func(string) string
+		want engine.Status
+	}{
+		{"rate limit yes and a listener rate", func(s string) string { return s }, P},
+		{"rate limit yes without a listener rate", func(s string) string {
+			return strings.Replace(s, "CONNECTION_RATE_LISTENER = 10\n", "", 1)
+		}, F},
+		{"a listener rate but no address limited", func(s string) string {
+			return strings.Replace(s, address+"(RATE_LIMIT = yes))", address+")", 1)
+		}, F},
+		{"a listener rate with rate limit no", func(s string) string {
+			return strings.Replace(s, "(RATE_LIMIT = yes)", "(RATE_LIMIT = no)", 1)
+		}, F},
+		{"a rate of the address's own", func(s string) string {
+			s = strings.Replace(s, "CONNECTION_RATE_LISTENER = 10\n", "", 1)
+			return strings.Replace(s, "(RATE_LIMIT = yes)", "(RATE_LIMIT = 8)", 1)
+		}, P},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := passRoot19()
+			found := false
+			for i, e := range root {
+				if strings.HasSuffix(e.path, "/network/admin/listener.ora") {
+					edited := tc.edit(e.data)
+					if tc.want == F {
+						require.NotEqual(t, e.data, edited, "the edit changes listener.ora")
+					}
+					root[i].data = edited
+					found = true
+				}
+			}
+			require.True(t, found, "the passing fixture has a listener.ora")
+			s := scan19(t, []string{oracletest.Pass}, nil, root, passValues)
+			rr := byVuln(s.res)["V-270496"]
+			assert.Equal(t, tc.want, rr.Status, explain(rr))
+		})
+	}
 }

@@ -116,6 +116,7 @@ WALLET_LOCATION =
       (ADDRESS = (PROTOCOL = TCPS)(HOST = db1.example.com)(PORT = 2484)(RATE_LIMIT = yes))
       (ADDRESS = (PROTOCOL = IPC)(KEY = ORCL))))
 ADMIN_RESTRICTIONS_LISTENER = ON
+CONNECTION_RATE_LISTENER = 10
 `),
 		file(h+"/ldap/admin/fips.ora", 0o644, "SSLFIPS_140=TRUE\n"),
 		file(h+"/hs/admin/extproc.ora", 0o644, "SET EXTPROC_DLLS=ONLY:/u01/app/oracle/lib/approved.so\nEXTPROC_DLLS=ONLY:/u01/app/oracle/lib/approved.so\n"),

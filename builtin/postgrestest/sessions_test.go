@@ -67,3 +67,21 @@ func TestSessionTermination(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionTerminationNotRequired: where the system documentation states
+// that sessions need not end (pg_session_termination_required false), DISA
+// calls the Crunchy Data session rules not a finding, so they pass even on
+// the failing server; by default termination is required and they fail
+// there (TestBuiltinChecks).
+func TestSessionTerminationNotRequired(t *testing.T) {
+	r := startFixture(t, failing)
+	for _, rel := range releases[1:] {
+		b := r.prepare(t, rel.benchmark, map[string]string{"pg_session_termination_required": "false"})
+		res, err := b.Evaluate(context.Background(), r.open(t, "fixture"))
+		require.NoError(t, err)
+		rr := ruleByVuln(res, rel.idleVuln)
+		require.NotNil(t, rr, rel.name)
+		assert.Equal(t, engine.Pass, rr.Status, "%s %s: %v", rel.name, rel.idleVuln, rr.Evidence)
+		assert.Contains(t, strings.Join(rr.Evidence, "\n"), "The organization documents that sessions need not end automatically", rel.name)
+	}
+}
