@@ -431,15 +431,34 @@ func Sessions(ctx context.Context, m host.MongoDatabase) ([]Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Session
-	for _, s := range docs(sub(d, "cursor"), "firstBatch") {
+	// A session whose last use cannot be read would count as idle for
+	// no time at all: the reply must be shaped as mongod's is.
+	v, ok := get(d, "cursor")
+	if !ok {
+		return nil, fmt.Errorf("mongodb: $listSessions reply has no cursor")
+	}
+	cur, ok := v.(bson.D)
+	if !ok {
+		return nil, fmt.Errorf("mongodb: $listSessions reply: cursor is a %s, not a document", typeName(v))
+	}
+	batch, err := needDocs(cur, "firstBatch", "$listSessions cursor")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Session, 0, len(batch))
+	for i, s := range batch {
+		at := fmt.Sprintf("$listSessions session %d", i)
 		id := sub(s, "_id")
 		sess := Session{User: str(sub(s, "user"), "name")}
 		if v, ok := get(id, "id"); ok {
 			sess.ID = render(v, "").Text
 		}
-		if v, ok := get(s, "lastUse"); ok {
-			sess.LastUse, _ = timeOf(v)
+		v, ok := get(s, "lastUse")
+		if !ok {
+			return nil, fmt.Errorf("mongodb: %s (%s) has no lastUse", at, sess.ID)
+		}
+		if sess.LastUse, ok = timeOf(v); !ok {
+			return nil, fmt.Errorf("mongodb: %s (%s): lastUse is a %s, not a date", at, sess.ID, typeName(v))
 		}
 		out = append(out, sess)
 	}

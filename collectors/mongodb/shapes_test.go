@@ -70,3 +70,42 @@ func TestGrantsRefuseHostileShapes(t *testing.T) {
 		})
 	}
 }
+
+// sessionReply answers $listSessions with a fixed reply.
+type sessionReply string
+
+func (r sessionReply) RunCommand(context.Context, string, []byte) ([]byte, error) {
+	return []byte(r), nil
+}
+
+// TestSessionsRefuseHostileShapes: a session whose last use is missing
+// or not a date would be idle for no time and pass the idle-session
+// rules; a reply without its cursor would list no session at all.
+func TestSessionsRefuseHostileShapes(t *testing.T) {
+	// id opens a session document with its _id; callers close it.
+	const id = `{"_id": {"id": {"$binary": {"base64": "AAAAAAAAAAAAAAAAAAAAAA==", "subType": "04"}}, "uid": {"$binary": {"base64": "AA==", "subType": "00"}}}`
+	tests := []struct {
+		name, reply, err string
+	}{
+		{name: "well formed", reply: `{"cursor": {"firstBatch": [` + id + `, "user": {"name": "app@admin"}, "lastUse": {"$date": "2026-01-01T00:00:00Z"}}], "id": 0, "ns": "config.system.sessions"}, "ok": 1}`},
+		{name: "no cursor", reply: `{"ok": 1}`, err: "cursor"},
+		{name: "firstBatch not an array", reply: `{"cursor": {"firstBatch": {"lastUse": 1}}, "ok": 1}`, err: "firstBatch"},
+		{name: "a session not a document", reply: `{"cursor": {"firstBatch": [1]}, "ok": 1}`, err: "firstBatch[0]"},
+		{name: "lastUse missing", reply: `{"cursor": {"firstBatch": [` + id + `}]}, "ok": 1}`, err: "lastUse"},
+		{name: "lastUse a string", reply: `{"cursor": {"firstBatch": [` + id + `, "lastUse": "2026-01-01"}]}, "ok": 1}`, err: "lastUse"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ss, err := Sessions(context.Background(), sessionReply(tc.reply))
+			if tc.err != "" {
+				require.Error(t, err, "sessions %v", ss)
+				assert.Contains(t, err.Error(), tc.err)
+				return
+			}
+			require.NoError(t, err)
+			require.Len(t, ss, 1)
+			assert.Equal(t, "app@admin", ss[0].User)
+			assert.False(t, ss[0].LastUse.IsZero())
+		})
+	}
+}
