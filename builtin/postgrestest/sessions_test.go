@@ -18,10 +18,14 @@ import (
 // within it, and name that session in the evidence.
 func TestSessionTermination(t *testing.T) {
 	r := startFixture(t, passing)
-	// The scan role's own timeouts are what the settings half reads
-	// (reset_val of its session); 2 s keeps them within a 2 s limit.
-	r.c.exec(t, "postgres", "ALTER ROLE scanner SET idle_session_timeout = '2s'",
-		"ALTER ROLE scanner SET idle_in_transaction_session_timeout = '2s'")
+	// Timeouts of 2 s for every role (ALTER ROLE ALL outranks the server's
+	// command line) keep them within a 2 s limit; a value for the scan
+	// role alone would hide what other roles get and fail the rule (see
+	// TestSessionLimitOverrides). The held session
+	// below keeps its own 0, as any role may: what PostgreSQL cannot be
+	// made to enforce is what the live half reports.
+	r.c.exec(t, "postgres", "ALTER ROLE ALL SET idle_session_timeout = '2s'",
+		"ALTER ROLE ALL SET idle_in_transaction_session_timeout = '2s'")
 	ctx := context.Background()
 	// With no session held open the same limits pass: the settings half
 	// is within them, so what fails below is the session.
@@ -45,7 +49,7 @@ func TestSessionTermination(t *testing.T) {
 			held, err := r.c.connect(ctx, "fixture")
 			require.NoError(t, err)
 			defer held.Close(ctx)
-			_, err = held.Exec(ctx, "SET application_name = 'held-session'; "+tc.start)
+			_, err = held.Exec(ctx, "SET idle_session_timeout = 0; SET idle_in_transaction_session_timeout = 0; SET application_name = 'held-session'; "+tc.start)
 			require.NoError(t, err)
 			time.Sleep(3 * time.Second)
 			for _, rel := range releases[1:] {

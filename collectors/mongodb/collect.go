@@ -96,18 +96,26 @@ func Users(ctx context.Context, m host.MongoDatabase) ([]User, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []User
-	for _, u := range docs(d, "users") {
-		usr := User{User: str(u, "user"), DB: str(u, "db")}
-		for _, r := range docs(u, "roles") {
-			usr.Roles = append(usr.Roles, RoleRef{Role: str(r, "role"), DB: str(r, "db")})
+	us, err := needDocs(d, "users", "usersInfo")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]User, 0, len(us))
+	for i, u := range us {
+		at := fmt.Sprintf("usersInfo users[%d]", i)
+		var usr User
+		if usr.User, err = needStr(u, "user", at); err != nil {
+			return nil, err
 		}
-		if a, ok := getA(u, "mechanisms"); ok {
-			for _, x := range a {
-				if s, ok := x.(string); ok {
-					usr.Mechanisms = append(usr.Mechanisms, s)
-				}
-			}
+		if usr.DB, err = needStr(u, "db", at); err != nil {
+			return nil, err
+		}
+		at = "usersInfo user " + usr.ID()
+		if usr.Roles, err = roleRefs(u, "roles", at, true); err != nil {
+			return nil, err
+		}
+		if usr.Mechanisms, err = needStrings(u, "mechanisms", at, false); err != nil {
+			return nil, err
 		}
 		sortRoles(usr.Roles)
 		out = append(out, usr)
@@ -176,50 +184,85 @@ func Roles(ctx context.Context, m host.MongoDatabase, database string) ([]Role, 
 	if err != nil {
 		return nil, err
 	}
-	var out []Role
-	for _, r := range docs(d, "roles") {
-		role := Role{RoleRef: RoleRef{Role: str(r, "role"), DB: str(r, "db")}}
+	rs, err := needDocs(d, "roles", "rolesInfo on "+database)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Role, 0, len(rs))
+	for i, r := range rs {
+		at := fmt.Sprintf("rolesInfo on %s roles[%d]", database, i)
+		var role Role
+		if role.Role, err = needStr(r, "role", at); err != nil {
+			return nil, err
+		}
+		if role.DB, err = needStr(r, "db", at); err != nil {
+			return nil, err
+		}
+		at = "rolesInfo role " + role.String()
 		if v, ok := get(r, "isBuiltin"); ok {
 			role.Builtin = boolOf(v)
 		}
-		for _, x := range docs(r, "roles") {
-			role.Roles = append(role.Roles, RoleRef{Role: str(x, "role"), DB: str(x, "db")})
+		if role.Roles, err = roleRefs(r, "roles", at, false); err != nil {
+			return nil, err
 		}
-		for _, x := range docs(r, "inheritedRoles") {
-			role.InheritedRoles = append(role.InheritedRoles, RoleRef{Role: str(x, "role"), DB: str(x, "db")})
+		if role.InheritedRoles, err = roleRefs(r, "inheritedRoles", at, false); err != nil {
+			return nil, err
 		}
-		role.Privileges = privileges(docs(r, "privileges"))
-		role.InheritedPrivileges = privileges(docs(r, "inheritedPrivileges"))
+		// showPrivileges was asked for: without inheritedPrivileges the
+		// role's powers are unknown, not none.
+		if role.Privileges, err = privileges(r, "privileges", at, false); err != nil {
+			return nil, err
+		}
+		if role.InheritedPrivileges, err = privileges(r, "inheritedPrivileges", at, true); err != nil {
+			return nil, err
+		}
 		out = append(out, role)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
 	return out, nil
 }
 
-func privileges(ds []bson.D) []Privilege {
-	var out []Privilege
-	for _, p := range ds {
-		res := sub(p, "resource")
+func privileges(d bson.D, key, where string, need bool) ([]Privilege, error) {
+	read := optDocs
+	if need {
+		read = needDocs
+	}
+	ds, err := read(d, key, where)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Privilege, 0, len(ds))
+	for i, p := range ds {
+		at := fmt.Sprintf("%s %s[%d]", where, key, i)
+		v, ok := get(p, "resource")
+		if !ok {
+			return nil, fmt.Errorf("mongodb: %s has no resource", at)
+		}
+		res, ok := v.(bson.D)
+		if !ok {
+			return nil, fmt.Errorf("mongodb: %s: resource is a %s, not a document", at, typeName(v))
+		}
 		var r Resource
-		if v, ok := get(res, "cluster"); ok {
-			r.Cluster = boolOf(v)
+		if r.Cluster, err = optBool(res, "cluster", at+" resource"); err != nil {
+			return nil, err
 		}
-		if v, ok := get(res, "anyResource"); ok {
-			r.AnyResource = boolOf(v)
+		if r.AnyResource, err = optBool(res, "anyResource", at+" resource"); err != nil {
+			return nil, err
 		}
-		r.DB, r.Collection = str(res, "db"), str(res, "collection")
+		if r.DB, err = optStr(res, "db", at+" resource"); err != nil {
+			return nil, err
+		}
+		if r.Collection, err = optStr(res, "collection", at+" resource"); err != nil {
+			return nil, err
+		}
 		pr := Privilege{Resource: r}
-		if a, ok := getA(p, "actions"); ok {
-			for _, x := range a {
-				if s, ok := x.(string); ok {
-					pr.Actions = append(pr.Actions, s)
-				}
-			}
+		if pr.Actions, err = needStrings(p, "actions", at, true); err != nil {
+			return nil, err
 		}
 		sort.Strings(pr.Actions)
 		out = append(out, pr)
 	}
-	return out
+	return out, nil
 }
 
 // Grant is one action a user may take through one of its roles.
@@ -388,15 +431,34 @@ func Sessions(ctx context.Context, m host.MongoDatabase) ([]Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Session
-	for _, s := range docs(sub(d, "cursor"), "firstBatch") {
+	// A session whose last use cannot be read would count as idle for
+	// no time at all: the reply must be shaped as mongod's is.
+	v, ok := get(d, "cursor")
+	if !ok {
+		return nil, fmt.Errorf("mongodb: $listSessions reply has no cursor")
+	}
+	cur, ok := v.(bson.D)
+	if !ok {
+		return nil, fmt.Errorf("mongodb: $listSessions reply: cursor is a %s, not a document", typeName(v))
+	}
+	batch, err := needDocs(cur, "firstBatch", "$listSessions cursor")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Session, 0, len(batch))
+	for i, s := range batch {
+		at := fmt.Sprintf("$listSessions session %d", i)
 		id := sub(s, "_id")
 		sess := Session{User: str(sub(s, "user"), "name")}
 		if v, ok := get(id, "id"); ok {
 			sess.ID = render(v, "").Text
 		}
-		if v, ok := get(s, "lastUse"); ok {
-			sess.LastUse, _ = timeOf(v)
+		v, ok := get(s, "lastUse")
+		if !ok {
+			return nil, fmt.Errorf("mongodb: %s (%s) has no lastUse", at, sess.ID)
+		}
+		if sess.LastUse, ok = timeOf(v); !ok {
+			return nil, fmt.Errorf("mongodb: %s (%s): lastUse is a %s, not a date", at, sess.ID, typeName(v))
 		}
 		out = append(out, sess)
 	}

@@ -258,3 +258,148 @@ func timeOf(v any) (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
+
+// The reply readers below are strict: a field that MongoDB always sends
+// with a type, missing or sent with another type, is an error naming it.
+// Reading it leniently (as "" or as no elements) would let a reply that
+// is not shaped like mongod's read as "nobody holds this power".
+
+// needDocs returns the documents of the array at key of d; the array must
+// be there and hold only documents.
+func needDocs(d bson.D, key, where string) ([]bson.D, error) {
+	v, ok := get(d, key)
+	if !ok {
+		return nil, fmt.Errorf("mongodb: %s has no %s", where, key)
+	}
+	return asDocs(v, key, where)
+}
+
+// optDocs is needDocs for an array that may be absent.
+func optDocs(d bson.D, key, where string) ([]bson.D, error) {
+	v, ok := get(d, key)
+	if !ok {
+		return nil, nil
+	}
+	return asDocs(v, key, where)
+}
+
+func asDocs(v any, key, where string) ([]bson.D, error) {
+	a, ok := v.(bson.A)
+	if !ok {
+		return nil, fmt.Errorf("mongodb: %s: %s is a %s, not an array", where, key, typeName(v))
+	}
+	out := make([]bson.D, 0, len(a))
+	for i, x := range a {
+		dd, ok := x.(bson.D)
+		if !ok {
+			return nil, fmt.Errorf("mongodb: %s: %s[%d] is a %s, not a document", where, key, i, typeName(x))
+		}
+		out = append(out, dd)
+	}
+	return out, nil
+}
+
+// needStrings returns the strings of the array at key of d (required
+// when need is set).
+func needStrings(d bson.D, key, where string, need bool) ([]string, error) {
+	v, ok := get(d, key)
+	if !ok {
+		if need {
+			return nil, fmt.Errorf("mongodb: %s has no %s", where, key)
+		}
+		return nil, nil
+	}
+	a, ok := v.(bson.A)
+	if !ok {
+		return nil, fmt.Errorf("mongodb: %s: %s is a %s, not an array", where, key, typeName(v))
+	}
+	out := make([]string, 0, len(a))
+	for i, x := range a {
+		s, ok := x.(string)
+		if !ok {
+			return nil, fmt.Errorf("mongodb: %s: %s[%d] is a %s, not a string", where, key, i, typeName(x))
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// needStr returns the string at key of d, which must be there.
+func needStr(d bson.D, key, where string) (string, error) {
+	v, ok := get(d, key)
+	if !ok {
+		return "", fmt.Errorf("mongodb: %s has no %s", where, key)
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("mongodb: %s: %s is a %s, not a string", where, key, typeName(v))
+	}
+	return s, nil
+}
+
+// optStr is needStr for a string that may be absent ("").
+func optStr(d bson.D, key, where string) (string, error) {
+	if _, ok := get(d, key); !ok {
+		return "", nil
+	}
+	return needStr(d, key, where)
+}
+
+// optBool returns the boolean at key of d (false when absent); any
+// other type is an error.
+func optBool(d bson.D, key, where string) (bool, error) {
+	v, ok := get(d, key)
+	if !ok {
+		return false, nil
+	}
+	b, ok := v.(bool)
+	if !ok {
+		return false, fmt.Errorf("mongodb: %s: %s is a %s, not a boolean", where, key, typeName(v))
+	}
+	return b, nil
+}
+
+// roleRefs reads an array of {role, db} documents.
+func roleRefs(d bson.D, key, where string, need bool) ([]RoleRef, error) {
+	read := optDocs
+	if need {
+		read = needDocs
+	}
+	ds, err := read(d, key, where)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RoleRef, 0, len(ds))
+	for i, x := range ds {
+		at := fmt.Sprintf("%s %s[%d]", where, key, i)
+		role, err := needStr(x, "role", at)
+		if err != nil {
+			return nil, err
+		}
+		db, err := needStr(x, "db", at)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, RoleRef{Role: role, DB: db})
+	}
+	return out, nil
+}
+
+// typeName names a decoded BSON value's type for an error.
+func typeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case bson.D:
+		return "document"
+	case bson.A:
+		return "array"
+	case int32, int64, float64, bson.Decimal128:
+		return "number"
+	}
+	return fmt.Sprintf("%T", v)
+}

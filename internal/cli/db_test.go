@@ -107,9 +107,10 @@ func TestScanPostgresBuiltinSTIGs(t *testing.T) {
 	}{{"postgres-9x", 110}, {"crunchy-pg", 113}, {"postgres-16", 111}} {
 		t.Run(tc.stig, func(t *testing.T) {
 			t.Chdir(t.TempDir())
-			out, errOut, err := run(t, "scan", "--stig", tc.stig, "--quiet",
+			out, errOut, err := run(t, "scan", "--stig", tc.stig, "--quiet", "--log-level", "debug",
 				"--target", db.URL()+"?sslmode=verify-full", "--db-sslrootcert", db.RootCertFile,
-				"--db-password-env", "STIGSCAN_TEST_DB_PASSWORD", "--json", "r.json")
+				"--db-password-env", "STIGSCAN_TEST_DB_PASSWORD", "--json", "r.json",
+				"--arf", "r.arf.xml", "--ckl", "r.ckl", "--cklb", "r.cklb", "--hdf", "r.hdf", "--html", "r.html")
 			require.NoError(t, err, errOut)
 			var doc struct {
 				Rules []struct {
@@ -128,6 +129,13 @@ func TestScanPostgresBuiltinSTIGs(t *testing.T) {
 			assert.Positive(t, counts["pass"])
 			assert.Positive(t, counts["fail"])
 			assert.NotContains(t, out+errOut+string(data), db.Password)
+			// Every output the scan wrote, and the debug log above.
+			for _, f := range []string{"r.arf.xml", "r.ckl", "r.cklb", "r.hdf", "r.html"} {
+				b, err := os.ReadFile(f)
+				require.NoError(t, err)
+				require.NotEmpty(t, b, f)
+				assert.NotContains(t, string(b), db.Password, f)
+			}
 		})
 	}
 }

@@ -120,6 +120,10 @@ type Problem struct {
 	File string
 	Line int
 	Msg  string
+	// Include is set when an IFILE was not read (missing, unreadable,
+	// named again, past the limit): what Oracle Net has in effect may then
+	// differ from what was read.
+	Include bool
 }
 
 func (p Problem) Error() string { return fmt.Sprintf("netconf: %s:%d: %s", p.File, p.Line, p.Msg) }

@@ -59,7 +59,7 @@ func (c *Config) read(ctx context.Context, h host.Host, p string, seen map[strin
 		}
 		inc := strings.TrimSpace(prm.Value.Text)
 		if inc == "" {
-			c.Problems = append(c.Problems, Problem{File: p, Line: prm.Line, Msg: "IFILE without a file name"})
+			c.Problems = append(c.Problems, Problem{File: p, Line: prm.Line, Msg: "IFILE without a file name", Include: true})
 			continue
 		}
 		if !path.IsAbs(inc) {
@@ -68,17 +68,17 @@ func (c *Config) read(ctx context.Context, h host.Host, p string, seen map[strin
 		inc = path.Clean(inc)
 		switch {
 		case seen[inc]:
-			c.Problems = append(c.Problems, Problem{File: p, Line: prm.Line, Msg: "IFILE " + inc + " was already read (not read again)"})
+			c.Problems = append(c.Problems, Problem{File: p, Line: prm.Line, Msg: "IFILE " + inc + " was already read (not read again)", Include: true})
 			continue
 		case len(c.Files) >= maxFiles:
-			c.Problems = append(c.Problems, Problem{File: p, Line: prm.Line, Msg: fmt.Sprintf("more than %d included files", maxFiles)})
+			c.Problems = append(c.Problems, Problem{File: p, Line: prm.Line, Msg: fmt.Sprintf("more than %d included files", maxFiles), Include: true})
 			continue
 		}
 		if err := c.read(ctx, h, inc, seen); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			c.Problems = append(c.Problems, Problem{File: p, Line: prm.Line, Msg: "IFILE " + inc + ": " + err.Error()})
+			c.Problems = append(c.Problems, Problem{File: p, Line: prm.Line, Msg: "IFILE " + inc + ": " + err.Error(), Include: true})
 		}
 	}
 	return nil

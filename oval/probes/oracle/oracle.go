@@ -150,6 +150,10 @@ func sqlnetProbe(ctx context.Context, q *oval.Query) ([]*oval.Item, error) {
 			return items, err
 		}
 		for _, pr := range cfg.Problems {
+			// A setting the scan did not read may be the one in effect.
+			if pr.Include {
+				return items, fmt.Errorf("sqlnet_object: %s: the settings in effect are unknown: %w", p, pr)
+			}
 			q.Note("warning", pr.Error())
 		}
 		for _, prm := range effective(cfg.Params) {

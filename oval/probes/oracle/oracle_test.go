@@ -165,3 +165,34 @@ func TestLocation(t *testing.T) {
 	assert.Equal(t, "complete", flag)
 	assert.Equal(t, []string{"oracle_home=" + home + " tns_admin=" + home + "/network/admin source=/etc/oratab"}, items)
 }
+
+// TestSqlnetIncludeThatCannotBeRead: Oracle Net reads an IFILE the scan
+// could not (missing here, or unreadable on the server), and a setting
+// there after the one the scan sees would be the one in effect. The
+// object is an error naming the include, not a compliant value with a
+// warning. Includes that were read are still followed.
+func TestSqlnetIncludeThatCannotBeRead(t *testing.T) {
+	nd := home + "/network/admin"
+	for _, tc := range []struct{ name, sqlnet, flag, note string }{
+		{name: "missing include after the setting", sqlnet: "SQLNET.EXPIRE_TIME = 10\nIFILE = gone.ora\n", flag: "error", note: "gone.ora"},
+		{name: "the same include twice around the setting", sqlnet: "IFILE = site.ora\nSQLNET.EXPIRE_TIME = 10\nIFILE = site.ora\n", flag: "error", note: "site.ora"},
+		{name: "include read", sqlnet: "SQLNET.EXPIRE_TIME = 10\nIFILE = site.ora\n", flag: "complete"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := root(t, map[string]string{
+				"/etc/oratab":      "ORCL:" + home + ":Y\n",
+				nd + "/sqlnet.ora": tc.sqlnet,
+				nd + "/site.ora":   "SQLNET.EXPIRE_TIME = 0\n",
+			})
+			flag, items, msgs := collect(t, h, "sqlnet", `<ora:filepath>active</ora:filepath><ora:parameter>SQLNET.EXPIRE_TIME</ora:parameter>`)
+			assert.Equal(t, tc.flag, flag, "%v %v", items, msgs)
+			if tc.note != "" {
+				var all []string
+				for _, m := range msgs {
+					all = append(all, m.Text)
+				}
+				assert.Contains(t, strings.Join(all, "\n"), tc.note)
+			}
+		})
+	}
+}
