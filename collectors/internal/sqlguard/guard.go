@@ -52,6 +52,8 @@ type Dialect int
 const (
 	PostgreSQL Dialect = iota + 1
 	Oracle
+	// MySQL is MySQL and MariaDB (mysql_allow.go).
+	MySQL
 )
 
 // String names the dialect.
@@ -61,6 +63,8 @@ func (d Dialect) String() string {
 		return "postgresql"
 	case Oracle:
 		return "oracle"
+	case MySQL:
+		return "mysql"
 	}
 	return fmt.Sprintf("dialect(%d)", int(d))
 }
@@ -101,7 +105,7 @@ func Check(query string) error {
 // WITH ... SELECT statement as the dialect's server reads it, and returns
 // an *Error (matching ErrRefused) naming why otherwise.
 func CheckDialect(d Dialect, query string) error {
-	if d != PostgreSQL && d != Oracle {
+	if d != PostgreSQL && d != Oracle && d != MySQL {
 		return refuse(0, "unknown SQL dialect "+d.String())
 	}
 	if !utf8.ValidString(query) {
@@ -110,6 +114,9 @@ func CheckDialect(d Dialect, query string) error {
 	if i := strings.IndexByte(query, 0); i >= 0 {
 		// Servers end C strings at a NUL, so they would not read what we read.
 		return refuse(i, "query contains a NUL byte")
+	}
+	if d == MySQL {
+		return checkMySQL(query)
 	}
 	toks, err := lex(d, query)
 	if err != nil {
