@@ -246,7 +246,7 @@ func pin(ctx context.Context, conn driver.Conn, timeout time.Duration) (Session,
 	readOnly, stmtTime, wantTime := "@@session.transaction_read_only", "@@session.max_execution_time", strconv.FormatInt(timeout.Milliseconds(), 10)
 	if s.Product == ProductMariaDB {
 		readOnly, stmtTime = "@@session.tx_read_only", "@@session.max_statement_time"
-		wantTime = strconv.Itoa(int((timeout+time.Second-1)/time.Second)) + ".000000"
+		wantTime = strconv.Itoa(int((timeout + time.Second - 1) / time.Second))
 	}
 	got, err := queryRow(ctx, q, "SELECT @@session.sql_mode, @@session.character_set_client, @@session.character_set_connection, @@session.character_set_results, "+
 		readOnly+", "+stmtTime+", @@session.lock_wait_timeout", 7)
@@ -254,6 +254,11 @@ func pin(ctx context.Context, conn driver.Conn, timeout time.Duration) (Session,
 		return Session{}, fmt.Errorf("%w: read back: %w", ErrSessionNotPinned, err)
 	}
 	secs := strconv.Itoa(int((timeout + time.Second - 1) / time.Second))
+	// max_statement_time is a double: "30" or "30.000000", as the server
+	// writes it.
+	if f, err := strconv.ParseFloat(got[5], 64); err == nil && f == float64(int64(f)) {
+		got[5] = strconv.FormatInt(int64(f), 10)
+	}
 	for i, want := range []struct{ name, value string }{
 		{"sql_mode", SQLMode}, {"character_set_client", "utf8mb4"}, {"character_set_connection", "utf8mb4"},
 		{"character_set_results", "utf8mb4"}, {"read-only", "1"}, {"statement time limit", wantTime}, {"lock_wait_timeout", secs},

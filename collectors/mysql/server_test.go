@@ -1,0 +1,217 @@
+package mysql
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stigscan/stigscan/collectors/internal/sqlguard"
+	"github.com/stigscan/stigscan/collectors/mysql/mysqltest"
+	"github.com/stigscan/stigscan/collectors/secret"
+)
+
+func TestMain(m *testing.M) { os.Exit(mysqltest.Main(m)) }
+
+// open opens the account's target with cfg (the password filled in).
+func open(t *testing.T, a *mysqltest.Account, cfg Config) (*Target, error) {
+	t.Helper()
+	ep, err := ParseTarget(a.URL())
+	require.NoError(t, err)
+	cfg.Password = secret.New(a.Password)
+	tg, err := Open(context.Background(), ep, cfg, nil)
+	if err == nil {
+		t.Cleanup(func() { _ = tg.Close() })
+	}
+	return tg, err
+}
+
+func TestServerConnectAndDetect(t *testing.T) {
+	a := mysqltest.Start(t)
+	start := time.Now()
+	tg, err := open(t, a, Config{})
+	require.NoError(t, err)
+	connected := time.Since(start)
+	start = time.Now()
+	cols, rows, err := tg.QueryRows(context.Background(), "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_VARIABLES WHERE VARIABLE_NAME IN ('WAIT_TIMEOUT', 'INTERACTIVE_TIMEOUT') ORDER BY VARIABLE_NAME")
+	require.NoError(t, err)
+	t.Logf("connect (login, pinning, privileges) %s; one query %s", connected, time.Since(start))
+	assert.Equal(t, []string{"VARIABLE_NAME", "VARIABLE_VALUE"}, cols)
+	require.Len(t, rows, 2)
+	assert.Equal(t, "INTERACTIVE_TIMEOUT", *rows[0][0])
+
+	s := tg.Session()
+	assert.Equal(t, ProductMariaDB, s.Product)
+	assert.Equal(t, a.Version, s.Version)
+	assert.True(t, strings.HasPrefix(s.Version, "10.11."), s.Version)
+	assert.Equal(t, a.User+"@127.0.0.1", s.User)
+	assert.Equal(t, "mysql", tg.SQLEngine())
+	assert.Contains(t, tg.Describe(), "mariadb://"+a.User+"@127.0.0.1:")
+	assert.Contains(t, tg.Describe(), "(MariaDB 10.11.")
+	assert.NotContains(t, tg.Describe(), a.Password)
+	assert.Empty(t, tg.Warnings(), "the harness's account is least-privileged")
+	// The default mode, preferred, encrypts when the server offers TLS.
+	assert.True(t, tg.TLS())
+}
+
+func TestServerWrongPassword(t *testing.T) {
+	a := mysqltest.Start(t)
+	ep, err := ParseTarget(a.URL())
+	require.NoError(t, err)
+	_, err = Open(context.Background(), ep, Config{Password: secret.New("Wrong-" + a.Password)}, nil)
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, ErrAuth), "%v", err)
+	assert.NotContains(t, err.Error(), a.Password)
+}
+
+func TestServerTLS(t *testing.T) {
+	a := mysqltest.Start(t)
+	tests := []struct {
+		name    string
+		cfg     Config
+		wantErr bool
+	}{
+		{"verify_identity with the CA", Config{TLSMode: TLSVerifyIdentity, TLSCA: a.CAFile}, false},
+		{"a CA file alone means verify_identity", Config{TLSCA: a.CAFile}, false},
+		{"verify_ca with the CA", Config{TLSMode: TLSVerifyCA, TLSCA: a.CAFile}, false},
+		{"required", Config{TLSMode: TLSRequired}, false},
+		{"verify_identity with another CA", Config{TLSMode: TLSVerifyIdentity, TLSCA: a.OtherCAFile}, true},
+		{"verify_ca with another CA", Config{TLSMode: TLSVerifyCA, TLSCA: a.OtherCAFile}, true},
+		{"client certificate", Config{TLSMode: TLSVerifyIdentity, TLSCA: a.CAFile, TLSCert: a.ClientCert, TLSKey: a.ClientKey}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tg, err := open(t, a, tc.cfg)
+			if tc.wantErr {
+				require.Error(t, err)
+				assert.NotContains(t, err.Error(), a.Password)
+				return
+			}
+			require.NoError(t, err)
+			assert.True(t, tg.TLS())
+			assert.NotEmpty(t, tg.Session().TLSCipher)
+		})
+	}
+	t.Run("disabled", func(t *testing.T) {
+		tg, err := open(t, a, Config{TLSMode: TLSDisabled})
+		require.NoError(t, err)
+		assert.False(t, tg.TLS())
+	})
+	t.Run("an account that requires a client certificate", func(t *testing.T) {
+		x := mysqltest.Start(t)
+		x.Exec(t, fmt.Sprintf("ALTER USER '%s'@'127.0.0.1' REQUIRE X509", x.User))
+		_, err := open(t, x, Config{TLSMode: TLSVerifyIdentity, TLSCA: x.CAFile})
+		require.Error(t, err, "no client certificate")
+		tg, err := open(t, x, Config{TLSMode: TLSVerifyIdentity, TLSCA: x.CAFile, TLSCert: x.ClientCert, TLSKey: x.ClientKey})
+		require.NoError(t, err)
+		assert.True(t, tg.TLS())
+	})
+}
+
+// TestServerSessionPinned reads the pinned session back through the
+// guard, and writes through the raw session (no guard) with an account
+// that may write: the session's read-only mode refuses it.
+func TestServerSessionPinned(t *testing.T) {
+	a := mysqltest.Start(t, "INSERT, CREATE ON tdb_pin.*")
+	a.Exec(t, "CREATE DATABASE IF NOT EXISTS tdb_pin", "CREATE TABLE IF NOT EXISTS tdb_pin.t (x INT)")
+	tg, err := open(t, a, Config{QueryTimeout: 7 * time.Second})
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, rows, err := tg.QueryRows(ctx, "SELECT @@session.sql_mode, @@session.character_set_client, @@session.character_set_connection, @@session.tx_read_only, @@session.max_statement_time, @@session.lock_wait_timeout, @@session.innodb_lock_wait_timeout")
+	require.NoError(t, err)
+	require.Len(t, rows, 1)
+	got := make([]string, len(rows[0]))
+	for i, v := range rows[0] {
+		got[i] = str(v)
+	}
+	assert.Equal(t, []string{SQLMode, "utf8mb4", "utf8mb4", "1", "7", "7", "7"}, got)
+
+	for _, stmt := range []string{"INSERT INTO tdb_pin.t VALUES (1)", "CREATE TABLE tdb_pin.u (x INT)"} {
+		_, err := tg.db.ExecContext(ctx, stmt)
+		require.Error(t, err, stmt)
+		assert.Contains(t, err.Error(), "READ ONLY", stmt)
+	}
+	var n int
+	require.NoError(t, a.Admin(t).QueryRow("SELECT COUNT(*) FROM tdb_pin.t").Scan(&n))
+	assert.Zero(t, n)
+}
+
+func TestServerBounds(t *testing.T) {
+	a := mysqltest.Start(t)
+	tg, err := open(t, a, Config{MaxRows: 1, MaxValueBytes: 100})
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, _, err = tg.QueryRows(ctx, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA")
+	assert.True(t, errors.Is(err, ErrTooManyRows), "%v", err)
+	_, _, err = tg.QueryRows(ctx, "SELECT REPEAT('x', 101)")
+	assert.True(t, errors.Is(err, ErrResultTooLarge), "%v", err)
+	_, rows, err := tg.QueryRows(ctx, "SELECT REPEAT('x', 100), NULL")
+	require.NoError(t, err)
+	assert.Nil(t, rows[0][1])
+}
+
+// TestServerHostile: every refused form is refused before it reaches the
+// server (the general query log never holds its marker), and the file
+// INTO OUTFILE names never appears, although the administrator's
+// identical statement shows that the server would write it.
+func TestServerHostile(t *testing.T) {
+	a := mysqltest.Start(t)
+	tg, err := open(t, a, Config{})
+	require.NoError(t, err)
+	ctx := context.Background()
+	out := filepath.Join(a.FilesDir, "hostile-out.txt")
+	hostile := []string{
+		"SELECT 1 INTO OUTFILE '" + out + "'",
+		"SELECT 1 INTO DUMPFILE '" + out + "'",
+		"SELECT 1 INTO @v",
+		"SELECT 1 /*! INTO OUTFILE '" + out + "' */",
+		"SELECT 1 /*!50000 INTO OUTFILE '" + out + "' */",
+		"SELECT 1 /*M!100000 INTO OUTFILE '" + out + "' */",
+		"SELECT LOAD_FILE('/etc/passwd')",
+		"SELECT User FROM mysql.user FOR UPDATE",
+		"SELECT User FROM mysql.user FOR SHARE",
+		"SELECT User FROM mysql.user LOCK IN SHARE MODE",
+		"SELECT GET_LOCK('stigscan', 1)",
+		"SELECT RELEASE_ALL_LOCKS()",
+		"SELECT SLEEP(3)",
+		"SELECT BENCHMARK(100000000, MD5('x'))",
+		"SELECT mysql.f(1)",
+		"SELECT `f`(1)",
+		"SELECT f (1)",
+		"SELECT 1; SELECT 2",
+		"SHOW GRANTS",
+		"SET SESSION sql_mode = ''",
+		"/*! SET SESSION TRANSACTION READ WRITE */ SELECT 1",
+		"SELECT /*+ MAX_EXECUTION_TIME(0) */ 1",
+		"SELECT authentication_string FROM mysql.user",
+		"SELECT * FROM mysql.user",
+		"SELECT a FROM tdb.secrets",
+		"SELECT 1 --1; DROP TABLE x",
+	}
+	for i, q := range hostile {
+		marker := fmt.Sprintf("hostile_marker_%d_%d", os.Getpid(), i)
+		q := strings.Replace(q, "SELECT", "SELECT '"+marker+"',", 1)
+		if !strings.Contains(q, marker) {
+			q = q + " # " + marker
+		}
+		_, _, err := tg.QueryRows(ctx, q)
+		require.Error(t, err, q)
+		assert.True(t, errors.Is(err, sqlguard.ErrRefused), "%s: %v", q, err)
+		assert.NotContains(t, a.GeneralLogText(t), marker, "%s reached the server", q)
+	}
+	_, err = os.Stat(out)
+	assert.True(t, errors.Is(err, os.ErrNotExist), "%s: %v", out, err)
+
+	// The control: the same statement from the administrator writes.
+	ctl := filepath.Join(a.FilesDir, fmt.Sprintf("control-%d.txt", os.Getpid()))
+	a.Exec(t, "SELECT 1 INTO OUTFILE '"+ctl+"'")
+	_, err = os.Stat(ctl)
+	assert.NoError(t, err, "the control statement did not write; the test would prove nothing")
+}
