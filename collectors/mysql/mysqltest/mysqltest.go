@@ -101,6 +101,11 @@ var (
 // was started. Call it from TestMain: os.Exit(mysqltest.Main(m)).
 func Main(m *testing.M) int { return shared.Main(m) }
 
+// Stop stops the shared server, if one was started, for a TestMain that
+// also uses another harness: os.Exit(func() int { defer mysqltest.Stop();
+// return testpg.Main(m) }()).
+func Stop() { shared.Stop() }
+
 // Start returns a fresh least-privileged scan account on the shared
 // server, starting the server first if needed, and drops it when t ends.
 // grants are further GRANT privilege lists ("INSERT ON tdb.*"), for tests
