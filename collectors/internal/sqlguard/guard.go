@@ -1,7 +1,8 @@
 // Package sqlguard decides, before a query reaches a database server,
 // whether it is one read-only statement: a SELECT, or a WITH whose every
-// part is a SELECT. The database collectors (PostgreSQL, Oracle) run only
-// queries it accepts, and run them in read-only transactions besides.
+// part is a SELECT. The database collectors (PostgreSQL, Oracle, MySQL)
+// run only queries it accepts, and run them in read-only transactions
+// besides.
 //
 // The guard tokenizes the query as the server would (comments, string
 // literals, quoted identifiers, PostgreSQL dollar quoting and E'...' strings,
@@ -25,7 +26,14 @@
 //     relations other than the catalog's (minus those holding password
 //     hashes, user-mapping options or copies of table data), and types or
 //     operators qualified with another schema. The list is generated from
-//     a real server's catalog (pgcatalog_gen.go).
+//     a real server's catalog (pgcatalog_gen.go);
+//   - for MySQL and MariaDB, its own lexer and allow-lists
+//     (mysql_lex.go, mysql_allow.go): backquoted names, '#' and "-- "
+//     comments, backslash escapes, and executable comments (/*! */,
+//     /*M! */) lexed as code and checked in every reading; only built-in
+//     functions called by their bare name, only information_schema,
+//     performance_schema and mysql relations, no INTO, locking read, lock
+//     function, SLEEP, user variable, optimizer hint or SELECT *.
 //
 // Both dialects consult the list of known side-effecting functions
 // (functions.go) before their allow-list, only so that a refusal says what
