@@ -17,9 +17,9 @@ type Endpoint struct {
 	User   string
 	Host   string // name or IP address (no brackets)
 	Port   int    // 0 means DefaultPort
-	// Database is the default database of the session, "" for none. The
-	// guard reads only schema-qualified relations, so it changes nothing
-	// a check reads.
+	// Database names the target only (in Describe and fleet names): the
+	// session never has a default database, so that no unqualified name
+	// resolves to a user's table or stored function.
 	Database string
 	// TLSMode is the target's tls= parameter; "" means Config.TLSMode.
 	TLSMode string

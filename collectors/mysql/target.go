@@ -148,7 +148,9 @@ func driverConfig(ep Endpoint, cfg Config) (*gomysql.Config, error) {
 	dc.Passwd = cfg.Password.Reveal()
 	dc.Net = "tcp"
 	dc.Addr = net.JoinHostPort(ep.Host, strconv.Itoa(ep.port()))
-	dc.DBName = ep.Database
+	// No default database: an unqualified name (a table, a stored
+	// function) then resolves to nothing, behind sqlguard's own refusal.
+	dc.DBName = ""
 	dc.TLS = tc
 	dc.AllowFallbackToPlaintext = fallback
 	dc.Timeout = cfg.ConnectTimeout

@@ -87,7 +87,7 @@ func TestConfigDefaults(t *testing.T) {
 // server, and the password is only in the field the handshake uses.
 func TestDriverConfigIsSafe(t *testing.T) {
 	const pw = "Pw-drv-secret"
-	ep, err := ParseTarget("mysql://scan@db1/")
+	ep, err := ParseTarget("mysql://scan@db1/app")
 	require.NoError(t, err)
 	cfg, err := Config{Password: secret.New(pw), TLSMode: TLSRequired, QueryTimeout: 3 * time.Second}.withDefaults()
 	require.NoError(t, err)
@@ -100,6 +100,7 @@ func TestDriverConfigIsSafe(t *testing.T) {
 	assert.False(t, dc.AllowAllFiles)
 	assert.False(t, dc.AllowFallbackToPlaintext, "required never falls back")
 	assert.Equal(t, "db1:3306", dc.Addr)
+	assert.Empty(t, dc.DBName, "the session has no default database")
 	assert.Equal(t, pw, dc.Passwd)
 	require.NotNil(t, dc.TLS)
 	assert.Empty(t, dc.Params, "no session setting comes from the driver: pin sets and checks them")

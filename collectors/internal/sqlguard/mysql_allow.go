@@ -20,8 +20,11 @@ import (
 //     sequences) and FOR anywhere but in SUBSTRING(s FROM i FOR n) (FOR
 //     UPDATE, FOR SHARE) are refused as words, so a column so named must be
 //     backquoted.
-//   - User variables (@v, @'v'), ":=" and "\" outside strings are refused;
-//     system variables (@@v, @@global.v, @@session.v) may be read.
+//   - User variables (@v, @'v') and ":=" are refused, and so are a
+//     backslash, '$', '?', '{' and '}' outside strings and names ($f would
+//     be a name the guard does not see as one); so is TABLE (the MySQL 8
+//     statement, also after UNION). System variables (@@v, @@global.v,
+//     @@session.v) may be read.
 //   - A call is an unquoted, unqualified name directly followed by '(' that
 //     mysqlFunction lists: built-in functions without side effects. A
 //     qualified (db.f()), backquoted (`f`()) or spaced (f ()) name before
@@ -267,7 +270,7 @@ func checkMySQLReading(q string, toks []token) error {
 				return refuse(t.pos, "user variables (@name) are not accepted")
 			case ":":
 				return refuse(t.pos, "assignments (:=) are not accepted")
-			case "\\", "{", "}", "?":
+			case "\\", "{", "}", "?", "$":
 				return refuse(t.pos, "'"+t.text+"' outside a string is not accepted")
 			case ".":
 				if err := checkStar(toks, i+1); err != nil {
@@ -301,6 +304,8 @@ func checkMySQLReading(q string, toks []token) error {
 					if top.opener != "SUBSTRING" && top.opener != "SUBSTR" {
 						return refuse(t.pos, "FOR is not allowed outside SUBSTRING(... FOR n): FOR UPDATE and FOR SHARE are locking reads")
 					}
+				case "TABLE":
+					return refuse(t.pos, "TABLE is not allowed: name the relation in FROM")
 				case "PROCEDURE", "HANDLER":
 					return refuse(t.pos, w+" is not allowed")
 				case "NEXT", "PREVIOUS", "NEXTVAL", "LASTVAL", "SETVAL":
@@ -368,6 +373,11 @@ func checkStar(toks []token, i int) error {
 // relation.
 func checkMySQLRelation(t token, comps []string, ctes map[string]bool) error {
 	full := strings.Join(comps, ".")
+	for _, c := range comps {
+		if !isASCII(c) {
+			return refuse(t.pos, "relation "+clipName(full)+" is not allowed: names must be ASCII")
+		}
+	}
 	switch len(comps) {
 	case 1:
 		if ctes[strings.ToLower(comps[0])] || t.kind == kWord && strings.EqualFold(comps[0], "dual") {
@@ -412,6 +422,11 @@ func checkMySQLCall(toks []token, i int, defs map[int]bool) error {
 		return nil // WITH c(a, b) AS (...)
 	case isPunct(before, "."):
 		return refuse(p.pos, "a qualified call (db.f(...)) calls a stored function")
+	}
+	if !isASCII(p.text) {
+		// Upper-casing could turn a stored function's name into a
+		// built-in's ("abſ" is "ABS").
+		return refuse(p.pos, "a function name must be ASCII")
 	}
 	if p.pos+len(p.text) != toks[i].pos {
 		return refuse(p.pos, "a space between "+clipName(w)+" and '(' makes the server look for a stored function")
@@ -486,4 +501,13 @@ func mysqlCTEs(toks []token) (map[string]bool, map[int]bool) {
 		}
 	}
 	return names, defs
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

@@ -126,6 +126,13 @@ func TestMySQLRefuses(t *testing.T) {
 		{"too many executable comments", "SELECT /*! 1*/ + /*! 1*/ + /*! 1*/ + /*! 1*/ + /*! 1*/", "more than 4"},
 		{"sleep after a comma", "SELECT 1, SLEEP(1)", "wait"},
 		{"cte column list is only a definition", "WITH c AS (SELECT 1 x) SELECT x, SLEEP(1) FROM c", "wait"},
+		{"dollar-led name", "SELECT $abs(1)", "outside a string"},
+		{"non-ascii name folding to a built-in", "SELECT ab\u017f(1)", "ASCII"},
+		{"non-ascii schema", "SELECT a FROM \u0131nformation_schema.tables", "ASCII"},
+		{"table after union", "SELECT 1 UNION TABLE app.t", "TABLE"},
+		{"user table in a subquery", "SELECT (SELECT a FROM app.t)", "information_schema"},
+		{"user table in a joined list", "SELECT 1 FROM mysql.user JOIN (app.t, mysql.db) ON 1", "information_schema"},
+		{"user table in extract", "SELECT EXTRACT(YEAR FROM (SELECT d FROM app.t))", "information_schema"},
 		{"sleep in a cte", "WITH c AS (SELECT SLEEP(1) x) SELECT x FROM c", "wait"},
 	}
 	for _, tc := range tests {
