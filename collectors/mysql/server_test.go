@@ -2,14 +2,17 @@ package mysql
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	gomysql "github.com/go-sql-driver/mysql"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -214,4 +217,52 @@ func TestServerHostile(t *testing.T) {
 	a.Exec(t, "SELECT 1 INTO OUTFILE '"+ctl+"'")
 	_, err = os.Stat(ctl)
 	assert.NoError(t, err, "the control statement did not write; the test would prove nothing")
+}
+
+// TestServerPinBeatsInitConnect: the server's init_connect runs before the
+// pinning, so a configuration that loosens the session cannot undo it.
+func TestServerPinBeatsInitConnect(t *testing.T) {
+	a := mysqltest.Start(t)
+	a.Exec(t, `SET GLOBAL init_connect = 'SET SESSION sql_mode = ''ANSI_QUOTES,NO_BACKSLASH_ESCAPES'', SESSION max_statement_time = 0'`)
+	t.Cleanup(func() { a.Exec(t, "SET GLOBAL init_connect = ''") })
+	// The control: a session nobody pinned has the loosened settings.
+	dc := gomysql.NewConfig()
+	dc.User, dc.Passwd, dc.Net, dc.Addr = a.User, a.Password, "tcp", fmt.Sprintf("%s:%d", a.Host, a.Port)
+	raw, err := gomysql.NewConnector(dc)
+	require.NoError(t, err)
+	rawDB := sql.OpenDB(raw)
+	defer rawDB.Close()
+	var mode string
+	require.NoError(t, rawDB.QueryRow("SELECT @@session.sql_mode").Scan(&mode))
+	require.Equal(t, "ANSI_QUOTES,NO_BACKSLASH_ESCAPES", mode)
+
+	var logBuf strings.Builder
+	tg, err := open(t, a, Config{Logger: slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	require.NoError(t, err)
+	_, rows, err := tg.QueryRows(context.Background(), "SELECT @@session.sql_mode, @@session.max_statement_time, \"a\\\"b\"")
+	require.NoError(t, err)
+	assert.Equal(t, SQLMode, str(rows[0][0]))
+	assert.NotEqual(t, "0", str(rows[0][1]))
+	assert.Equal(t, `a"b`, str(rows[0][2]), "the server reads strings as the guard does")
+	assert.NotContains(t, logBuf.String(), a.Password)
+	assert.Contains(t, logBuf.String(), "mysql: connected")
+}
+
+// TestLiveMySQL runs against a real MySQL 8.0 server when MYSQL_URL (a
+// mysql:// target) and MYSQL_PASSWORD are set; none can be installed here.
+func TestLiveMySQL(t *testing.T) {
+	url, pw := os.Getenv("MYSQL_URL"), os.Getenv("MYSQL_PASSWORD")
+	if url == "" {
+		t.Skip("MYSQL_URL is not set: no MySQL 8.0 server to test against (MariaDB is tested by the harness)")
+	}
+	ep, err := ParseTarget(url)
+	require.NoError(t, err)
+	tg, err := Open(context.Background(), ep, Config{Password: secret.New(pw)}, nil)
+	require.NoError(t, err)
+	defer tg.Close()
+	t.Logf("%s: %+v", tg.Describe(), tg.Session())
+	_, rows, err := tg.QueryRows(context.Background(), "SELECT @@session.transaction_read_only, @@session.max_execution_time, @@session.sql_mode")
+	require.NoError(t, err)
+	assert.Equal(t, "1", str(rows[0][0]))
+	assert.Equal(t, SQLMode, str(rows[0][2]))
 }
