@@ -266,3 +266,13 @@ func TestLiveMySQL(t *testing.T) {
 	assert.Equal(t, "1", str(rows[0][0]))
 	assert.Equal(t, SQLMode, str(rows[0][2]))
 }
+
+func TestServerWarnsOfPower(t *testing.T) {
+	a := mysqltest.Start(t, "FILE ON *.*", "INSERT ON *.*")
+	tg, err := open(t, a, Config{})
+	require.NoError(t, err)
+	w := tg.Warnings()
+	require.Len(t, w, 1)
+	assert.Contains(t, w[0], "FILE, INSERT")
+	assert.Contains(t, w[0], a.User+"@127.0.0.1")
+}
