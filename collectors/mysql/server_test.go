@@ -212,7 +212,12 @@ func TestServerHostile(t *testing.T) {
 	_, err = os.Stat(out)
 	assert.True(t, errors.Is(err, os.ErrNotExist), "%s: %v", out, err)
 
-	// The control: the same statement from the administrator writes.
+	// The controls: an accepted query's marker does reach the general log,
+	_, _, err = tg.QueryRows(ctx, fmt.Sprintf("SELECT 'accepted_marker_%d'", os.Getpid()))
+	require.NoError(t, err)
+	assert.Contains(t, a.GeneralLogText(t), fmt.Sprintf("accepted_marker_%d", os.Getpid()))
+
+	// and the same INTO OUTFILE from the administrator writes.
 	ctl := filepath.Join(a.FilesDir, fmt.Sprintf("control-%d.txt", os.Getpid()))
 	a.Exec(t, "SELECT 1 INTO OUTFILE '"+ctl+"'")
 	_, err = os.Stat(ctl)

@@ -245,13 +245,22 @@ func pin(ctx context.Context, conn driver.Conn, timeout time.Duration) (Session,
 			return Session{}, fmt.Errorf("%w: %s: %w", ErrSessionNotPinned, strings.SplitN(st, " =", 2)[0], err)
 		}
 	}
-	readOnly, stmtTime, wantTime := "@@session.transaction_read_only", "@@session.max_execution_time", strconv.FormatInt(timeout.Milliseconds(), 10)
+	// The read-only flag's name: MySQL 8 and MariaDB 11.1 and later say
+	// transaction_read_only, MariaDB 10 only tx_read_only.
+	readOnly, stmtTime, wantTime := []string{"transaction_read_only", "tx_read_only"}, "@@session.max_execution_time", strconv.FormatInt(timeout.Milliseconds(), 10)
 	if s.Product == ProductMariaDB {
-		readOnly, stmtTime = "@@session.tx_read_only", "@@session.max_statement_time"
+		readOnly, stmtTime = []string{"tx_read_only", "transaction_read_only"}, "@@session.max_statement_time"
 		wantTime = strconv.Itoa(int((timeout + time.Second - 1) / time.Second))
 	}
-	got, err := queryRow(ctx, q, "SELECT @@session.sql_mode, @@session.character_set_client, @@session.character_set_connection, @@session.character_set_results, "+
-		readOnly+", "+stmtTime+", @@session.lock_wait_timeout", 7)
+	var got []string
+	for _, ro := range readOnly {
+		got, err = queryRow(ctx, q, "SELECT @@session.sql_mode, @@session.character_set_client, @@session.character_set_connection, @@session.character_set_results, "+
+			"@@session."+ro+", "+stmtTime+", @@session.lock_wait_timeout", 7)
+		var me *gomysql.MySQLError
+		if !errors.As(err, &me) || me.Number != 1193 { // 1193: unknown system variable
+			break
+		}
+	}
 	if err != nil {
 		return Session{}, fmt.Errorf("%w: read back: %w", ErrSessionNotPinned, err)
 	}
