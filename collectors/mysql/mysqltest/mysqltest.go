@@ -5,6 +5,10 @@
 // query log on, and per-test least-privileged scan accounts with a known
 // password.
 //
+// Start gives an account on the server shared by a test binary;
+// NewServer starts a dedicated one with a fixture's my.cnf (Options), for
+// tests of settings the server reads only at start.
+//
 // Starting a server takes seconds, so one server is shared by all the
 // tests of a package: the first Start starts it, and Main (called from the
 // package's TestMain) stops it and removes its files when the tests end.
@@ -70,6 +74,9 @@ type Server struct {
 	// GeneralLog is the general query log: every statement the server
 	// received.
 	GeneralLog string
+	// ConfigFile is the server's option file (my.cnf): the harness's
+	// settings and then Options.MyCnf.
+	ConfigFile string
 	// CAFile signed the server's certificate and ClientCert; ClientKey is
 	// ClientCert's key. OtherCAFile is a CA that signed nothing here.
 	CAFile, ClientCert, ClientKey, OtherCAFile string
@@ -93,7 +100,7 @@ type Account struct {
 // accounts. Test harness state: it lives for the process; nothing outside
 // tests uses it.
 var (
-	shared = testserver.NewShared("mysqltest", startServer, (*Server).stop)
+	shared = testserver.NewShared("mysqltest", func() (*Server, string, error) { return startServer(Options{}) }, (*Server).stop)
 	seq    atomic.Int64
 )
 
@@ -113,8 +120,47 @@ func Stop() { shared.Stop() }
 // missing.
 func Start(t testing.TB, grants ...string) *Account {
 	t.Helper()
-	srv := shared.Get(t)
-	a := &Account{Server: srv, User: fmt.Sprintf("tscan_%d_%d", os.Getpid(), seq.Add(1)), Password: Password}
+	return shared.Get(t).Account(t, grants...)
+}
+
+// Options are what a dedicated server (NewServer) runs with.
+type Options struct {
+	// MyCnf is added to the [mysqld] group of the server's option file
+	// (Server.ConfigFile, read with --defaults-file), after the harness's
+	// own settings, so that it may override them (later lines win):
+	// "max_connections = 10\n", "plugin_load_add = server_audit\n", or
+	// further groups and !include / !includedir lines.
+	MyCnf string
+	// Args are further mariadbd command-line options; they override the
+	// option file.
+	Args []string
+}
+
+// NewServer starts a server of its own for t, configured by opts (a
+// fixture's my.cnf), and stops it and removes its files when t ends. It
+// takes seconds: tests that need no special configuration use Start.
+func NewServer(t testing.TB, opts Options) *Server {
+	t.Helper()
+	s, skip, err := startServer(opts)
+	if skip != "" {
+		t.Skip(skip)
+	}
+	if err != nil {
+		t.Fatalf("mysqltest: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.stop(); err != nil {
+			t.Errorf("mysqltest: %v", err)
+		}
+	})
+	return s
+}
+
+// Account makes a fresh least-privileged scan account (SELECT on mysql.*,
+// PROCESS) plus grants, and drops it when t ends.
+func (s *Server) Account(t testing.TB, grants ...string) *Account {
+	t.Helper()
+	a := &Account{Server: s, User: fmt.Sprintf("tscan_%d_%d", os.Getpid(), seq.Add(1)), Password: Password}
 	stmts := []string{
 		fmt.Sprintf("CREATE USER '%s'@'127.0.0.1' IDENTIFIED BY '%s'", a.User, Password),
 		fmt.Sprintf("GRANT SELECT ON mysql.* TO '%s'@'127.0.0.1'", a.User),
@@ -123,9 +169,9 @@ func Start(t testing.TB, grants ...string) *Account {
 	for _, g := range grants {
 		stmts = append(stmts, fmt.Sprintf("GRANT %s TO '%s'@'127.0.0.1'", g, a.User))
 	}
-	srv.Exec(t, stmts...)
+	s.Exec(t, stmts...)
 	t.Cleanup(func() {
-		db, err := srv.admin()
+		db, err := s.admin()
 		if err != nil {
 			t.Errorf("mysqltest: cleanup: %v", err)
 			return
@@ -194,7 +240,7 @@ func (s *Server) admin() (*sql.DB, error) {
 	return db, nil
 }
 
-func startServer() (*Server, string, error) {
+func startServer(opts Options) (*Server, string, error) {
 	for _, bin := range []string{ServerBin, InstallDB} {
 		if _, err := os.Stat(bin); err != nil {
 			return nil, bin + " not found (install the Debian package mariadb-server): real-MariaDB tests skipped", nil
@@ -209,7 +255,7 @@ func startServer() (*Server, string, error) {
 		return nil, "", err
 	}
 	s := &Server{Host: "127.0.0.1", Dir: dir, DataDir: filepath.Join(dir, "data"), FilesDir: filepath.Join(dir, "files"),
-		GeneralLog: filepath.Join(dir, "general.log"), logf: filepath.Join(dir, "server.log"),
+		GeneralLog: filepath.Join(dir, "general.log"), logf: filepath.Join(dir, "server.log"), ConfigFile: filepath.Join(dir, "my.cnf"),
 		AdminPassword: "Adm-" + strconv.FormatInt(time.Now().UnixNano(), 36)}
 	fail := func(err error) (*Server, string, error) {
 		_ = os.RemoveAll(dir)
@@ -234,6 +280,15 @@ func startServer() (*Server, string, error) {
 	if err := os.WriteFile(initFile, []byte(init), 0o600); err != nil {
 		return fail(err)
 	}
+	// The harness's settings first, so that the fixture's may override them.
+	cnf := "[mysqld]\n" +
+		"secure_file_priv = " + s.FilesDir + "\n" +
+		"general_log = 1\ngeneral_log_file = " + s.GeneralLog + "\n" +
+		"ssl_ca = " + s.CAFile + "\nssl_cert = " + filepath.Join(dir, "tls", "server.crt") + "\nssl_key = " + filepath.Join(dir, "tls", "server.key") + "\n" +
+		"innodb_buffer_pool_size = 32M\nskip_log_bin\nmax_connections = 50\n" + opts.MyCnf
+	if err := os.WriteFile(s.ConfigFile, []byte(cnf), 0o644); err != nil {
+		return fail(err)
+	}
 	if err := chownAll(dir, acct); err != nil {
 		return fail(err)
 	}
@@ -247,12 +302,12 @@ func startServer() (*Server, string, error) {
 		if s.Port, err = testserver.FreePort(); err != nil {
 			return fail(err)
 		}
-		cmd := acct.command(ServerBin, "--no-defaults", "--datadir="+s.DataDir, "--port="+strconv.Itoa(s.Port),
-			"--bind-address=127.0.0.1", "--socket="+filepath.Join(dir, "mysqld.sock"), "--pid-file="+filepath.Join(dir, "mysqld.pid"),
-			"--skip-name-resolve", "--init-file="+initFile, "--secure-file-priv="+s.FilesDir,
-			"--general-log=1", "--general-log-file="+s.GeneralLog, "--log-error="+s.logf,
-			"--ssl-ca="+s.CAFile, "--ssl-cert="+filepath.Join(dir, "tls", "server.crt"), "--ssl-key="+filepath.Join(dir, "tls", "server.key"),
-			"--innodb-buffer-pool-size=32M", "--skip-log-bin", "--max-connections=50")
+		// Where the server lives is the harness's: on the command line,
+		// which the option file cannot override.
+		args := append([]string{"--defaults-file=" + s.ConfigFile, "--datadir=" + s.DataDir, "--port=" + strconv.Itoa(s.Port),
+			"--bind-address=127.0.0.1", "--socket=" + filepath.Join(dir, "mysqld.sock"), "--pid-file=" + filepath.Join(dir, "mysqld.pid"),
+			"--skip-name-resolve", "--init-file=" + initFile, "--log-error=" + s.logf}, opts.Args...)
+		cmd := acct.command(ServerBin, args...)
 		if s.proc, err = testserver.Start("mariadbd", cmd, filepath.Join(dir, "stdout.log")); err != nil {
 			return fail(err)
 		}
