@@ -281,3 +281,44 @@ func TestServerWarnsOfPower(t *testing.T) {
 	assert.Contains(t, w[0], "FILE, INSERT")
 	assert.Contains(t, w[0], a.User+"@127.0.0.1")
 }
+
+// TestServerScanAccountReads: what the STIG checks read, the
+// least-privileged account may read through the guard: every account,
+// grant, role, plugin, setting and session on the server.
+func TestServerScanAccountReads(t *testing.T) {
+	a := mysqltest.Start(t)
+	admin := a.Admin(t)
+	require.NoError(t, admin.Ping())
+	tg, err := open(t, a, Config{})
+	require.NoError(t, err)
+	queries := []struct {
+		name, query, want string // want: a value some row must hold
+	}{
+		{"accounts", "SELECT User, Host, plugin, password_expired, is_role FROM mysql.user ORDER BY User, Host", mysqltest.AdminUser},
+		{"global grants of every account", "SELECT GRANTEE, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.USER_PRIVILEGES ORDER BY 1, 2", "'" + mysqltest.AdminUser + "'@'127.0.0.1'"},
+		{"database grants", "SELECT User, Host, Db FROM mysql.db ORDER BY 1", ""},
+		{"roles", "SELECT User, Host, Role, Admin_option FROM mysql.roles_mapping ORDER BY 1", ""},
+		{"plugins", "SELECT PLUGIN_NAME, PLUGIN_STATUS, PLUGIN_LIBRARY FROM information_schema.PLUGINS ORDER BY 1", "mysql_native_password"},
+		{"settings", "SELECT LOWER(VARIABLE_NAME), VARIABLE_VALUE FROM information_schema.GLOBAL_VARIABLES WHERE VARIABLE_NAME LIKE '%timeout%' ORDER BY 1", "wait_timeout"},
+		{"sessions of every account", "SELECT ID, USER, HOST, COMMAND, TIME FROM information_schema.PROCESSLIST ORDER BY ID", mysqltest.AdminUser},
+		{"status", "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPTIME'", "UPTIME"},
+	}
+	for _, q := range queries {
+		t.Run(q.name, func(t *testing.T) {
+			start := time.Now()
+			_, rows, err := tg.QueryRows(context.Background(), q.query)
+			require.NoError(t, err)
+			t.Logf("%d rows in %s", len(rows), time.Since(start))
+			if q.want == "" {
+				return
+			}
+			found := false
+			for _, r := range rows {
+				for _, v := range r {
+					found = found || str(v) == q.want
+				}
+			}
+			assert.True(t, found, "no row holds %q", q.want)
+		})
+	}
+}
