@@ -98,8 +98,10 @@ func (e *Error) Is(target error) bool { return target == ErrRefused }
 func refuse(pos int, reason string) *Error { return &Error{Offset: pos, Reason: reason} }
 
 // Check accepts a query only when it is one read-only SELECT under the
-// lexical rules of every supported dialect, for callers that do not know
-// the server's engine. Collectors that do call CheckDialect.
+// lexical rules of both the PostgreSQL and the Oracle dialect, for callers
+// that do not know the server's engine (MySQL's is not included, so that
+// what Check accepted before it still accepts). Collectors call
+// CheckDialect.
 func Check(query string) error {
 	for _, d := range []Dialect{PostgreSQL, Oracle} {
 		if err := CheckDialect(d, query); err != nil {
