@@ -8,6 +8,7 @@ package list
 import (
 	"github.com/stigscan/stigscan/collectors/local"
 	"github.com/stigscan/stigscan/collectors/mongodb"
+	"github.com/stigscan/stigscan/collectors/mysql"
 	"github.com/stigscan/stigscan/collectors/oracle"
 	"github.com/stigscan/stigscan/collectors/postgres"
 	"github.com/stigscan/stigscan/collectors/ssh"
@@ -15,7 +16,8 @@ import (
 )
 
 // Standard is a new registry of every kind stigscan scans: the local
-// machine, an offline root, SSH, PostgreSQL, MongoDB and Oracle. Each
+// machine, an offline root, SSH, PostgreSQL, MongoDB, Oracle and
+// MySQL/MariaDB. Each
 // call builds a fresh map, so a caller may add to or remove from its own.
 func Standard() target.Registry {
 	return target.Registry{
@@ -25,5 +27,6 @@ func Standard() target.Registry {
 		"postgres": postgres.Kind(),
 		"mongodb":  mongodb.Kind(),
 		"oracle":   oracle.Kind(),
+		"mysql":    mysql.Kind(),
 	}
 }

@@ -38,6 +38,8 @@ func TestNameHoldsNoSecret(t *testing.T) {
 		{"postgres://u@db/app?sslmode=require&password=Pw-2", "db_app"},
 		{"mongodb://u:Pw-3@m1,m2/admin?authSource=admin", "m1_m2_admin"},
 		{"oracle://u@ora:1521/ORCL?wallet_password=Pw-4", "ora_1521_ORCL"},
+		{"mysql://scan@my1:3306/app?tls=required", "my1_3306_app"},
+		{"mariadb://scan@[::1]/?password=Pw-5", "1"},
 		{"local:/srv/img?x", "srv_img_x"},
 		{"local", "local"},
 		{"SSH://root@h2", "h2"},

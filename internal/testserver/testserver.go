@@ -63,15 +63,23 @@ func (sh *Shared[S]) Get(t testing.TB) *S {
 // started. A harness's Main calls it from the package's TestMain.
 func (sh *Shared[S]) Main(m *testing.M) int {
 	code := m.Run()
+	sh.Stop()
+	return code
+}
+
+// Stop stops the server, if one was started, reporting a failure on
+// standard error. A TestMain whose package uses two harnesses calls one's
+// Main and the other's Stop.
+func (sh *Shared[S]) Stop() {
 	sh.mu.Lock()
 	srv := sh.srv
+	sh.srv = nil
 	sh.mu.Unlock()
 	if srv != nil {
 		if err := sh.stop(srv); err != nil {
 			fmt.Fprintln(os.Stderr, sh.name+":", err)
 		}
 	}
-	return code
 }
 
 // Process is a running server whose output goes to a log file.

@@ -226,3 +226,69 @@ func FuzzOracleAllowList(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMySQL: the MySQL dialect never panics, its refusals are *Error with
+// an offset inside the query, and whatever it accepts stays one statement,
+// even when the text appended after it might close an executable comment.
+func FuzzMySQL(f *testing.F) {
+	for _, s := range []string{
+		"SELECT 1",
+		"SELECT `a``b` FROM mysql.user # c",
+		"SELECT 'a\\'b', \"c\" -- d",
+		"SELECT 1 /*! + 1 */ /*M!100500 + 2 */ /*!50110 + 3 */",
+		"SELECT 1--1",
+		"SELECT @@global.max_connections, 0x41, 1abc",
+		"SELECT 1 /*!99999 '*/ INTO OUTFILE '/tmp/x' -- ' */",
+		"SELECT SUBSTRING('a' FROM 1 FOR 1)",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		err := CheckDialect(MySQL, q)
+		if err != nil {
+			var ge *Error
+			if !strings.HasPrefix(err.Error(), "sqlguard: ") || !asError(err, &ge) || ge.Offset < 0 || ge.Offset > len(q) {
+				t.Fatalf("bad error %v", err)
+			}
+			return
+		}
+		// Read independently of the guard's walk: in every reading, no
+		// refused word, and every name directly before '(' is a syntax
+		// word, a type, a CTE or an allow-listed built-in.
+		toks, n, lexErr := lexMySQL(q)
+		if lexErr != nil {
+			t.Fatalf("accepted %q that does not lex: %v", q, lexErr)
+		}
+		_, defs := mysqlCTEs(toks)
+		for _, r := range readings(toks, n) {
+			for i, tk := range r {
+				if tk.kind != kWord {
+					continue
+				}
+				w := strings.ToUpper(tk.text)
+				switch w {
+				case "INTO", "OUTFILE", "DUMPFILE", "LOCK", "SLEEP", "BENCHMARK", "GET_LOCK", "LOAD_FILE":
+					if !(i+1 < len(r) && isPunct(r[i+1], "(") && mysqlFunction(w)) {
+						t.Fatalf("accepted %q holding %s", q, w)
+					}
+				}
+				if i+1 < len(r) && isPunct(r[i+1], "(") && !mysqlSyntaxWord(w) && !mysqlTypeWord(w) && !mysqlFunction(w) {
+					idx := -1
+					for j, orig := range toks {
+						if orig.pos == tk.pos {
+							idx = j
+						}
+					}
+					if !defs[idx] {
+						t.Fatalf("accepted %q calling %s", q, w)
+					}
+				}
+			}
+		}
+		for _, tail := range []string{"\n; DELETE FROM t", "\n*/; SELECT 1", "\n INTO OUTFILE '/tmp/x'", "\n, SLEEP(1)"} {
+			if CheckDialect(MySQL, q+tail) == nil {
+				t.Fatalf("accepted %q after %q", tail, q)
+			}
+		}
+	})
+}

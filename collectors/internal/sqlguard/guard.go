@@ -1,7 +1,8 @@
 // Package sqlguard decides, before a query reaches a database server,
 // whether it is one read-only statement: a SELECT, or a WITH whose every
-// part is a SELECT. The database collectors (PostgreSQL, Oracle) run only
-// queries it accepts, and run them in read-only transactions besides.
+// part is a SELECT. The database collectors (PostgreSQL, Oracle, MySQL)
+// run only queries it accepts, and run them in read-only transactions
+// besides.
 //
 // The guard tokenizes the query as the server would (comments, string
 // literals, quoted identifiers, PostgreSQL dollar quoting and E'...' strings,
@@ -25,7 +26,14 @@
 //     relations other than the catalog's (minus those holding password
 //     hashes, user-mapping options or copies of table data), and types or
 //     operators qualified with another schema. The list is generated from
-//     a real server's catalog (pgcatalog_gen.go).
+//     a real server's catalog (pgcatalog_gen.go);
+//   - for MySQL and MariaDB, its own lexer and allow-lists
+//     (mysql_lex.go, mysql_allow.go): backquoted names, '#' and "-- "
+//     comments, backslash escapes, and executable comments (/*! */,
+//     /*M! */) lexed as code and checked in every reading; only built-in
+//     functions called by their bare name, only information_schema,
+//     performance_schema and mysql relations, no INTO, locking read, lock
+//     function, SLEEP, user variable, optimizer hint or SELECT *.
 //
 // Both dialects consult the list of known side-effecting functions
 // (functions.go) before their allow-list, only so that a refusal says what
@@ -52,6 +60,8 @@ type Dialect int
 const (
 	PostgreSQL Dialect = iota + 1
 	Oracle
+	// MySQL is MySQL and MariaDB (mysql_allow.go).
+	MySQL
 )
 
 // String names the dialect.
@@ -61,6 +71,8 @@ func (d Dialect) String() string {
 		return "postgresql"
 	case Oracle:
 		return "oracle"
+	case MySQL:
+		return "mysql"
 	}
 	return fmt.Sprintf("dialect(%d)", int(d))
 }
@@ -86,8 +98,10 @@ func (e *Error) Is(target error) bool { return target == ErrRefused }
 func refuse(pos int, reason string) *Error { return &Error{Offset: pos, Reason: reason} }
 
 // Check accepts a query only when it is one read-only SELECT under the
-// lexical rules of every supported dialect, for callers that do not know
-// the server's engine. Collectors that do call CheckDialect.
+// lexical rules of both the PostgreSQL and the Oracle dialect, for callers
+// that do not know the server's engine (MySQL's is not included, so that
+// what Check accepted before it still accepts). Collectors call
+// CheckDialect.
 func Check(query string) error {
 	for _, d := range []Dialect{PostgreSQL, Oracle} {
 		if err := CheckDialect(d, query); err != nil {
@@ -101,7 +115,7 @@ func Check(query string) error {
 // WITH ... SELECT statement as the dialect's server reads it, and returns
 // an *Error (matching ErrRefused) naming why otherwise.
 func CheckDialect(d Dialect, query string) error {
-	if d != PostgreSQL && d != Oracle {
+	if d != PostgreSQL && d != Oracle && d != MySQL {
 		return refuse(0, "unknown SQL dialect "+d.String())
 	}
 	if !utf8.ValidString(query) {
@@ -110,6 +124,9 @@ func CheckDialect(d Dialect, query string) error {
 	if i := strings.IndexByte(query, 0); i >= 0 {
 		// Servers end C strings at a NUL, so they would not read what we read.
 		return refuse(i, "query contains a NUL byte")
+	}
+	if d == MySQL {
+		return checkMySQL(query)
 	}
 	toks, err := lex(d, query)
 	if err != nil {

@@ -19,6 +19,7 @@ type token struct {
 	kind kind
 	text string // word as written; quoted identifier's name; punct byte
 	pos  int    // byte offset in the query
+	cond int    // MySQL: the executable comment (1-based) the token is in, 0 outside
 }
 
 // lex splits a query into significant tokens the way the dialect's server

@@ -10,14 +10,21 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stigscan/stigscan/collectors/host"
+	"github.com/stigscan/stigscan/collectors/mysql/mysqltest"
 	"github.com/stigscan/stigscan/collectors/postgres"
 	"github.com/stigscan/stigscan/internal/testpg"
 	"github.com/stigscan/stigscan/oval"
 )
 
-// These tests run the probe against a real PostgreSQL 15 (internal/testpg).
+// These tests run the probe against a real PostgreSQL 15 (internal/testpg)
+// and a real MariaDB 10.11 (collectors/mysql/mysqltest).
 
-func TestMain(m *testing.M) { os.Exit(testpg.Main(m)) }
+func TestMain(m *testing.M) {
+	os.Exit(func() int {
+		defer mysqltest.Stop()
+		return testpg.Main(m)
+	}())
+}
 
 func openTarget(t *testing.T, db *testpg.DB, role string) *postgres.Target {
 	t.Helper()

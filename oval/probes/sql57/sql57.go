@@ -22,7 +22,9 @@
 //
 // The probe reaches the database only through host.SQLDatabase.QueryRows,
 // which runs nothing but one read-only SELECT. It is engine-neutral: the
-// PostgreSQL and Oracle targets both use it.
+// PostgreSQL, Oracle and MySQL targets all use it. MySQL and MariaDB are
+// both engine "mysql" (OVAL's enumeration has no MariaDB); the target's
+// Describe and Session say which product answered.
 package sql57
 
 import (
