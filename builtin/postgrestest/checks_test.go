@@ -32,7 +32,7 @@ type running struct {
 	root string
 }
 
-func startFixture(t *testing.T, f fixture) *running {
+func startFixture(t testing.TB, f fixture) *running {
 	t.Helper()
 	if _, err := os.Stat("/usr/lib/postgresql/15/lib/pgaudit.so"); err != nil && f.name == "passing" {
 		t.Skip("pgaudit is not installed (Debian package postgresql-15-pgaudit): the passing fixture loads it")
@@ -107,7 +107,7 @@ func builtinContent(t testing.TB, benchmark string) *xccdf.Content {
 
 // prepare prepares a built-in benchmark under the fixture's tailoring.
 // extra values override the fixture's.
-func (r *running) prepare(t *testing.T, benchmark string, extra ...map[string]string) *engine.Benchmark {
+func (r *running) prepare(t testing.TB, benchmark string, extra ...map[string]string) *engine.Benchmark {
 	t.Helper()
 	content := builtinContent(t, benchmark)
 	values := r.values(r.c)

@@ -53,7 +53,7 @@ type certs struct {
 
 // serverAccount is who runs the server: the current user, or the testpg
 // account when the tests run as root (initdb refuses root).
-func serverAccount(t *testing.T) (uid, gid int, cred *syscall.Credential) {
+func serverAccount(t testing.TB) (uid, gid int, cred *syscall.Credential) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		return os.Geteuid(), os.Getegid(), nil
@@ -74,7 +74,7 @@ func serverAccount(t *testing.T) (uid, gid int, cred *syscall.Credential) {
 }
 
 // newCluster runs initdb; the cluster is removed when t ends.
-func newCluster(t *testing.T) *cluster {
+func newCluster(t testing.TB) *cluster {
 	t.Helper()
 	for _, bin := range []string{"initdb", "postgres"} {
 		if _, err := os.Stat(filepath.Join(testpg.BinDir, bin)); err != nil {
@@ -117,7 +117,7 @@ func (c *cluster) command(name string, args ...string) *exec.Cmd {
 
 // start writes pg_hba.conf and starts the server with settings (passed as
 // -c options, so postgresql.conf stays initdb's), stopping it when t ends.
-func (c *cluster) start(t *testing.T, settings map[string]string, hba string) {
+func (c *cluster) start(t testing.TB, settings map[string]string, hba string) {
 	t.Helper()
 	hbaFile := filepath.Join(c.data, "pg_hba.conf")
 	require.NoError(t, os.WriteFile(hbaFile, []byte(hba), 0o600))
@@ -205,7 +205,7 @@ func (c *cluster) connect(ctx context.Context, db string) (*pgx.Conn, error) {
 }
 
 // exec runs statements as the bootstrap superuser in db.
-func (c *cluster) exec(t *testing.T, db string, stmts ...string) {
+func (c *cluster) exec(t testing.TB, db string, stmts ...string) {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := c.connect(ctx, db)
@@ -217,7 +217,7 @@ func (c *cluster) exec(t *testing.T, db string, stmts ...string) {
 	}
 }
 
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -234,7 +234,7 @@ func tail(s string) string {
 
 // makeCerts writes a throwaway CA, a server certificate for 127.0.0.1, an
 // empty revocation list and a client certificate for the role "scanner".
-func makeCerts(t *testing.T, dir string, uid, gid int) certs {
+func makeCerts(t testing.TB, dir string, uid, gid int) certs {
 	t.Helper()
 	newKey := func() *ecdsa.PrivateKey {
 		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)

@@ -173,7 +173,7 @@ var failing = fixture{
 }
 
 // buildRoot writes entries under a new offline root folder.
-func buildRoot(t *testing.T, es []entry) string {
+func buildRoot(t testing.TB, es []entry) string {
 	t.Helper()
 	root := t.TempDir()
 	for _, e := range es {
@@ -198,7 +198,7 @@ func buildRoot(t *testing.T, es []entry) string {
 
 // tailoring writes a tailoring file setting values over the built-in
 // benchmark and returns its path and profile id.
-func tailoring(t *testing.T, name, benchmark string, values map[string]string) (string, string) {
+func tailoring(t testing.TB, name, benchmark string, values map[string]string) (string, string) {
 	t.Helper()
 	id := "xccdf_io.stigscan_profile_" + name
 	var b strings.Builder
