@@ -74,14 +74,14 @@ var passing = fixture{
 	},
 	secure: true, fips: "1\n", dirMode: 0o700, fileMode: 0o600,
 	values: map[string]string{
-		"maria_local_accounts":            `^'(tadmin|scanner)'@'127\.0\.0\.1'$`,
-		"maria_admin_accounts":            `^'(tadmin|scanner)'@'127\.0\.0\.1'$`,
-		"maria_ddl_accounts":              `^'tadmin'@'127\.0\.0\.1'$`,
-		"maria_fips_ssl_library":          `^OpenSSL `,
+		"maria_local_accounts":               `^'(tadmin|scanner)'@'127\.0\.0\.1'$`,
+		"maria_admin_accounts":               `^'(tadmin|scanner)'@'127\.0\.0\.1'$`,
+		"maria_ddl_accounts":                 `^'tadmin'@'127\.0\.0\.1'$`,
+		"maria_fips_ssl_library":             `^OpenSSL `,
 		"maria_session_termination_required": "true",
-		"maria_wait_timeout":              "600",
-		"maria_interactive_timeout":       "600",
-		"maria_idle_transaction_timeout":  "300",
+		"maria_wait_timeout":                 "600",
+		"maria_interactive_timeout":          "600",
+		"maria_idle_transaction_timeout":     "300",
 	},
 }
 
@@ -119,8 +119,11 @@ var failing = fixture{
 		"maria_ddl_accounts":     passing.values["maria_ddl_accounts"],
 		"maria_fips_ssl_library": passing.values["maria_fips_ssl_library"],
 		"maria_classified":       "true",
-		"maria_wait_timeout":     "600",
-		"maria_interactive_timeout": "600",
+		// The failing site's policy wants a newer release than the lab's.
+		"maria_supported_versions":       `^(11\.4|11\.8)\.`,
+		"maria_min_version":              "10.11.99",
+		"maria_wait_timeout":             "600",
+		"maria_interactive_timeout":      "600",
 		"maria_idle_transaction_timeout": "300",
 	},
 }
