@@ -163,6 +163,10 @@ func TestBuiltinChecks(t *testing.T) {
 				rr := ruleByVuln(res, idleVuln)
 				require.NotNil(t, rr)
 				assert.Contains(t, strings.Join(rr.Evidence, "\n"), "idle_seconds=", "the sessions examined are evidence")
+				// Auditing at startup is read from the site's my.cnf.
+				rr = ruleByVuln(res, "V-253674")
+				require.NotNil(t, rr)
+				assert.Contains(t, strings.Join(rr.Evidence, "\n"), "/etc/mysql/my.cnf")
 			}
 		})
 	}

@@ -134,6 +134,7 @@ type running struct {
 	s    *mysqltest.Server
 	root string
 	port int
+	dir  string // the directory of the fixture's own files (the key file)
 }
 
 func startFixture(t *testing.T, f fixture) *running {
@@ -151,7 +152,7 @@ func startFixture(t *testing.T, f fixture) *running {
 	if f.secure {
 		s.Exec(t, "SET GLOBAL require_secure_transport = ON")
 	}
-	r := &running{fixture: f, s: s, port: s.Port}
+	r := &running{fixture: f, s: s, port: s.Port, dir: dir}
 	r.root = r.buildRoot(t)
 	return r
 }
@@ -230,6 +231,10 @@ func (r *running) buildRoot(t *testing.T) string {
 			require.NoError(t, os.WriteFile(p, []byte("x\n"), 0o600))
 		}
 	}
+	// The site's option file: what the server loads at start.
+	cnf := filepath.Join(root, "etc/mysql/my.cnf")
+	require.NoError(t, os.MkdirAll(filepath.Dir(cnf), 0o755))
+	require.NoError(t, os.WriteFile(cnf, []byte("[client-server]\n\n[mysqld]\n"+r.mycnf(r.dir)), 0o644))
 	fips := filepath.Join(root, "proc/sys/crypto/fips_enabled")
 	require.NoError(t, os.MkdirAll(filepath.Dir(fips), 0o755))
 	require.NoError(t, os.WriteFile(fips, []byte(r.fips), 0o644))
