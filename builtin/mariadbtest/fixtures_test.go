@@ -218,6 +218,8 @@ func (r *running) buildRoot(t *testing.T) string {
 	if r.name == "failing" {
 		// Writable by everyone: what the checks must catch.
 		es[len(es)-2].mode, es[len(es)-1].mode = 0o666, 0o666
+		// The test database the failing server has.
+		es = append(es, entry{path: filepath.Join(datadir, "test"), dir: true, mode: r.dirMode})
 	}
 	for _, e := range es {
 		if e.path == "" {
