@@ -211,6 +211,7 @@ func (r *running) buildRoot(t *testing.T) string {
 		{path: filepath.Join(datadir, "mysql", "db.frm"), mode: r.fileMode},
 		{path: filepath.Join(datadir, "ibdata1"), mode: r.fileMode},
 		{path: filepath.Join(datadir, "server_audit.log"), mode: r.fileMode},
+		{path: filepath.Join(datadir, "server_audit.log.1"), mode: r.fileMode},
 		{path: r.setting(t, "ssl_key"), mode: r.fileMode},
 		{path: r.setting(t, "ssl_cert"), mode: r.fileMode &^ 0o022},
 		{path: r.setting(t, "ssl_ca"), mode: r.fileMode &^ 0o022},
