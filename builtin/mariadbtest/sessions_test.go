@@ -65,6 +65,35 @@ func TestSessionTermination(t *testing.T) {
 		// The server-wide settings themselves are within the limit.
 		assert.Contains(t, ev, "name=wait_timeout, value=2} → true")
 	})
+	t.Run("a session idle in a transaction past the limit", func(t *testing.T) {
+		// The server ends idle transactions after 2 s, but this session
+		// turned that off for itself and left a transaction open.
+		_, err := admin.Exec("SET GLOBAL idle_transaction_timeout = 2, GLOBAL idle_readonly_transaction_timeout = 2, GLOBAL idle_write_transaction_timeout = 2")
+		require.NoError(t, err)
+		t.Cleanup(func() {
+			_, _ = admin.Exec("SET GLOBAL idle_transaction_timeout = 300, GLOBAL idle_readonly_transaction_timeout = 300, GLOBAL idle_write_transaction_timeout = 300")
+		})
+		idle := r.admin(t)
+		conn, err := idle.Conn(context.Background())
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = conn.Close() })
+		ctx := context.Background()
+		for _, q := range []string{"SET SESSION idle_transaction_timeout = 0, SESSION idle_readonly_transaction_timeout = 0, SESSION idle_write_transaction_timeout = 0",
+			"START TRANSACTION", "INSERT INTO appdb.t VALUES (1)"} {
+			_, err = conn.ExecContext(ctx, q)
+			require.NoError(t, err, q)
+		}
+		var id string
+		require.NoError(t, conn.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&id))
+		time.Sleep(3500 * time.Millisecond)
+
+		rr := r.idleRule(t, map[string]string{"maria_idle_transaction_timeout": "2"})
+		ev := strings.Join(rr.Evidence, "\n")
+		assert.Equal(t, engine.Fail, rr.Status, ev)
+		assert.Contains(t, ev, "no client session has been idle (Sleep) inside an open transaction")
+		assert.Contains(t, ev, "id="+id+",")
+		assert.Contains(t, ev, "name=idle_write_transaction_timeout, value=2} → true")
+	})
 }
 
 // idleRule scans the passing server with the fixture's Values and extra
