@@ -2,6 +2,7 @@ package mariadbtest
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,6 +11,9 @@ import (
 
 	"github.com/stigscan/stigscan/collectors/mysql"
 	"github.com/stigscan/stigscan/engine"
+	"github.com/stigscan/stigscan/internal/testutil"
+	"github.com/stigscan/stigscan/oval/probes/list"
+	"github.com/stigscan/stigscan/xccdf"
 )
 
 // mysqlReplies is the real MariaDB target with the product answers of a
@@ -44,5 +48,41 @@ func TestNotApplicableOnMySQL(t *testing.T) {
 	assert.Positive(t, tg.asked, "the platform asked the server what it is")
 	for _, rr := range res.Rules {
 		assert.Equal(t, engine.NotApplicable, rr.Status, rr.Identity.VulnID)
+	}
+}
+
+// TestImportedDISANotApplicableOnMySQL: DISA's MariaDB benchmark, imported
+// and bound to the built-in checks, keeps their platform: on a server that
+// answers as MySQL every bound rule is notapplicable (its check is not
+// run) and every manual rule stays notchecked.
+func TestImportedDISANotApplicableOnMySQL(t *testing.T) {
+	dir := testutil.SharedContent(t, "disa-manual")
+	r := startFixture(t, passing)
+	values := map[string]string{}
+	for k, v := range r.tailored(nil) {
+		values[valuePfx+k] = v
+	}
+	disa, err := xccdf.Open(filepath.Join(dir, disaFile), xccdf.Options{})
+	require.NoError(t, err)
+	sel, err := xccdf.Resolve(disa.Benchmark, nil, "")
+	require.NoError(t, err)
+	lib := builtinContent(t)
+	b, err := engine.Prepare(context.Background(), disa, sel, engine.Options{Probes: list.Standard(), Library: []*xccdf.Content{lib}, LibraryValues: values})
+	require.NoError(t, err)
+	tg := &mysqlReplies{Target: r.open(t)}
+	res, err := b.Evaluate(context.Background(), tg)
+	require.NoError(t, err)
+	require.Len(t, res.Rules, disaRules)
+	assert.Positive(t, tg.asked)
+	auto := map[string]bool{}
+	for _, lr := range lib.Benchmark.Rules {
+		auto[lr.Identity().VulnID] = len(lr.Checks) > 0
+	}
+	for _, rr := range res.Rules {
+		want := engine.NotChecked
+		if auto[rr.Identity.VulnID] {
+			want = engine.NotApplicable
+		}
+		assert.Equal(t, want, rr.Status, rr.Identity.VulnID)
 	}
 }
