@@ -17,6 +17,7 @@ import (
 //go:embed oracle-12c-xccdf.xml oracle-12c-oval.xml oracle-19c-xccdf.xml oracle-19c-oval.xml
 //go:embed postgres-9x-xccdf.xml postgres-9x-oval.xml postgres-16-xccdf.xml postgres-16-oval.xml
 //go:embed crunchy-pg-xccdf.xml crunchy-pg-oval.xml
+//go:embed mariadb-10x-xccdf.xml mariadb-10x-oval.xml
 var files embed.FS
 
 // LinuxBenchmark is the file name of the built-in Linux baseline.
@@ -53,6 +54,11 @@ const Oracle12cBenchmark = "oracle-12c-xccdf.xml"
 // 12c one share the 12c checks and their Values.
 const Oracle19cBenchmark = "oracle-19c-xccdf.xml"
 
+// MariaDB10xBenchmark is the file name of the checks for DISA's MariaDB
+// Enterprise 10.x STIG (written against V2R1). Its rules apply only to a
+// MariaDB server: on MySQL they are notapplicable.
+const MariaDB10xBenchmark = "mariadb-10x-xccdf.xml"
+
 // Release describes the built-in checks of one DISA STIG release. The
 // benchmarks and their OVAL are generated (go generate, builtin/gen) from
 // builtin/stigs/<Name>.yaml and the catalog of checks it maps to
@@ -71,6 +77,8 @@ func releases() map[string]Release {
 	return map[string]Release{
 		"crunchy-pg": {Name: "crunchy-pg", Target: "postgres", Product: "DISA Crunchy Data PostgreSQL STIG", Release: "V3R1",
 			Benchmark: CrunchyPGBenchmark, OVAL: "crunchy-pg-oval.xml"},
+		"mariadb-10x": {Name: "mariadb-10x", Target: "mysql", Product: "DISA MariaDB Enterprise 10.x STIG", Release: "V2R1",
+			Benchmark: MariaDB10xBenchmark, OVAL: "mariadb-10x-oval.xml"},
 		"mongodb-4x": {Name: "mongodb-4x", Target: "mongodb", Product: "DISA MongoDB Enterprise Advanced 4.x STIG", Release: "V1R3",
 			Benchmark: MongoDB4xBenchmark, OVAL: "mongodb-4x-oval.xml"},
 		"mongodb-7x": {Name: "mongodb-7x", Target: "mongodb", Product: "DISA MongoDB Enterprise Advanced 7.x STIG", Release: "V1R1",

@@ -41,7 +41,9 @@ type Options struct {
 	// Library holds check content (stigscan's built-in checks, as
 	// builtin.Library opens them) that automates rules the benchmark only
 	// describes: a rule without an automated check is bound to the
-	// library rule with the same Vuln-ID, else legacy id, else STIG-ID.
+	// library rule with the same Vuln-ID, else legacy id, else STIG-ID,
+	// and applies only where the library rule's platforms (its local
+	// cpe-lang platform-specification references) apply too.
 	Library []*xccdf.Content
 	// LibraryValues override the library benchmarks' Value defaults
 	// (organization-defined limits) and what Tailoring sets for them.

@@ -152,6 +152,27 @@ func TestCancelledContext(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 }
 
+// TestLibraryPlatforms: a library rule's platform applies under the rule
+// bound to it, so a check written for one product is notapplicable under
+// DISA's rule on another, and is not run.
+func TestLibraryPlatforms(t *testing.T) {
+	lib, err := xccdf.Open("testdata/library-platforms-xccdf.xml", xccdf.Options{})
+	require.NoError(t, err)
+	c, err := xccdf.Open(filepath.Join("..", "fixtures", "content", "tiny-xccdf11.xml"), xccdf.Options{})
+	require.NoError(t, err)
+	sel, err := xccdf.Resolve(c.Benchmark, nil, "")
+	require.NoError(t, err)
+	b, err := engine.Prepare(context.Background(), c, sel, engine.Options{Probes: list.Standard(), Library: []*xccdf.Content{lib}})
+	require.NoError(t, err)
+	res, err := b.Evaluate(context.Background(), semanticsRoot(t))
+	require.NoError(t, err)
+	require.Len(t, res.Rules, 2)
+	assert.Equal(t, engine.NotApplicable, res.Rules[0].Status, "the bound rule's platform is false")
+	assert.Nil(t, res.Rules[0].Check, "its check is not run")
+	assert.Equal(t, engine.Fail, res.Rules[1].Status, "the bound rule's platform is true: the check decides")
+	require.NotNil(t, res.Rules[1].BoundTo)
+}
+
 // DISA's manual STIGs have no automated checks: every rule is notchecked and
 // keeps its DISA ids and check text.
 func TestDISAManualAllNotChecked(t *testing.T) {

@@ -22,6 +22,17 @@ type platforms struct {
 	// facts holds the direct checks of cpe-lang:check-fact-ref elements,
 	// by factKey; a fact whose content cannot be had is absent (false).
 	facts map[string]platformCheck
+	// libFacts are the check-fact-refs of the platforms of library rules
+	// bound to the benchmark's rules, by libFactKey: a built-in rule that
+	// applies only to one product keeps applying only to it under DISA's
+	// rule.
+	libFacts map[string]platformCheck
+}
+
+// libFactKey names a check-fact-ref of a library benchmark: its href
+// resolves against the library's source.
+func libFactKey(src *checkSource, f xccdf.CheckFactRef) string {
+	return src.key(nil, f.Href) + "\x00" + f.IDRef
 }
 
 // factKey names a check-fact-ref.
@@ -39,7 +50,7 @@ type platformCheck struct {
 }
 
 func (b *Benchmark) preparePlatforms(ctx context.Context) (*platforms, error) {
-	p := &platforms{checks: map[string]platformCheck{}, facts: map[string]platformCheck{}}
+	p := &platforms{checks: map[string]platformCheck{}, facts: map[string]platformCheck{}, libFacts: map[string]platformCheck{}}
 	for _, ref := range b.content.Dictionaries() {
 		cc, err := b.content.ComponentContent(ref)
 		if err != nil {
@@ -109,6 +120,31 @@ func (b *Benchmark) preparePlatforms(ctx context.Context) (*platforms, error) {
 	for _, r := range bm.Rules {
 		for _, pl := range r.Platforms {
 			addRef(pl)
+		}
+	}
+	// The platforms of bound library rules (local platform-specification
+	// references; a library rule's CPE names are not looked up).
+	var addLib func(src *checkSource, lt *xccdf.LogicalTest)
+	addLib = func(src *checkSource, lt *xccdf.LogicalTest) {
+		for _, f := range lt.CheckFactRefs {
+			k := libFactKey(src, f)
+			if _, ok := p.libFacts[k]; ok || f.System != SystemOVAL {
+				continue
+			}
+			p.libFacts[k] = platformCheck{doc: b.loadOVAL(src, nil, f.Href), key: src.key(nil, f.Href), id: f.IDRef}
+		}
+		for _, sub := range lt.Tests {
+			addLib(src, sub)
+		}
+	}
+	for _, pl := range b.plans {
+		if pl.bound == nil {
+			continue
+		}
+		for _, ref := range pl.bound.Platforms {
+			if spec := pl.src.content.Benchmark.PlatformSpecs[strings.TrimPrefix(ref, "#")]; strings.HasPrefix(ref, "#") && spec != nil {
+				addLib(pl.src, spec.Test)
+			}
 		}
 	}
 	for _, name := range p.names {
@@ -203,7 +239,8 @@ func (ev *evaluation) applicability() func(*xccdf.Rule) applies {
 	pl := ev.b.platforms
 	truth := map[string]applies{}
 	factTruth := map[string]applies{}
-	if len(pl.checks) > 0 || len(pl.facts) > 0 {
+	libTruth := map[string]applies{}
+	if len(pl.checks) > 0 || len(pl.facts) > 0 || len(pl.libFacts) > 0 {
 		byDoc := map[string][]string{}
 		for _, name := range pl.names {
 			if c, ok := pl.checks[name]; ok && c.doc.err == nil {
@@ -211,6 +248,11 @@ func (ev *evaluation) applicability() func(*xccdf.Rule) applies {
 			}
 		}
 		for _, c := range pl.facts {
+			if c.doc.err == nil {
+				byDoc[c.key] = append(byDoc[c.key], c.id)
+			}
+		}
+		for _, c := range pl.libFacts {
 			if c.doc.err == nil {
 				byDoc[c.key] = append(byDoc[c.key], c.id)
 			}
@@ -257,6 +299,9 @@ func (ev *evaluation) applicability() func(*xccdf.Rule) applies {
 		}
 		for k, c := range pl.facts {
 			factTruth[k] = decide("platform check "+c.id, c)
+		}
+		for k, c := range pl.libFacts {
+			libTruth[k] = decide("platform check "+c.id+" of the bound check", c)
 		}
 	}
 	bm := ev.b.content.Benchmark
@@ -316,8 +361,47 @@ func (ev *evaluation) applicability() func(*xccdf.Rule) applies {
 		groupOK[g] = v
 		return v
 	}
+	// A rule bound to a library rule applies where both do.
+	boundOK := map[*xccdf.Rule]applies{}
+	for _, p := range ev.b.plans {
+		if p.bound == nil || len(p.bound.Platforms) == 0 {
+			continue
+		}
+		specs := p.src.content.Benchmark.PlatformSpecs
+		var libTest func(lt *xccdf.LogicalTest) applies
+		libTest = func(lt *xccdf.LogicalTest) applies {
+			var vals []applies
+			for _, f := range lt.CheckFactRefs {
+				vals = append(vals, libTruth[libFactKey(p.src, f)])
+			}
+			for _, sub := range lt.Tests {
+				vals = append(vals, libTest(sub))
+			}
+			out := allApply(vals)
+			if lt.Operator == "OR" {
+				out = anyApplies(vals)
+			}
+			if lt.Negate && !out.undecided() {
+				out.yes = !out.yes
+			}
+			return out
+		}
+		var vals []applies
+		for _, ref := range p.bound.Platforms {
+			if spec := specs[strings.TrimPrefix(ref, "#")]; strings.HasPrefix(ref, "#") && spec != nil {
+				vals = append(vals, libTest(spec.Test))
+			} else {
+				vals = append(vals, appliesYes) // a CPE name of the library: not looked up
+			}
+		}
+		boundOK[p.rule] = anyApplies(vals)
+	}
 	return func(r *xccdf.Rule) applies {
-		return allApply([]applies{benchOK, groupApplies(r.Parent), anyOf(r.Platforms)})
+		v := []applies{benchOK, groupApplies(r.Parent), anyOf(r.Platforms)}
+		if b, ok := boundOK[r]; ok {
+			v = append(v, b)
+		}
+		return allApply(v)
 	}
 }
 

@@ -111,6 +111,16 @@ func TestRulesOracle19c(t *testing.T) {
 	assert.Contains(t, out, "V-270589")
 }
 
+// TestRulesMariaDB10x: --stig mariadb-10x names the built-in checks for
+// DISA's MariaDB Enterprise 10.x STIG, its session-termination rule among
+// them.
+func TestRulesMariaDB10x(t *testing.T) {
+	out, _, err := run(t, "rules", "--stig", "mariadb-10x")
+	require.NoError(t, err)
+	assert.Contains(t, out, "V-253717")
+	assert.Contains(t, out, "MADB-10-006200")
+}
+
 func TestRulesTableBoundsCCIs(t *testing.T) {
 	f := filepath.Join(testutil.SharedContent(t, "disa-manual"), "U_MDB_Enterprise_Advanced_4-x_STIG_V1R3_Manual-xccdf.xml")
 	out, _, err := run(t, "rules", f)
@@ -167,6 +177,8 @@ func TestErrorsAndExitCodes(t *testing.T) {
 		{name: "database STIG on another database kind", args: []string{"scan", "--stig", "oracle-12c", "--target", "mongodb://scanner@127.0.0.1:1/admin"}, code: 2, msg: "--stig oracle-12c checks Oracle targets"},
 		{name: "MongoDB 7.x STIG without a MongoDB target", args: []string{"scan", "--stig", "mongodb-7x"}, code: 2, msg: "--stig mongodb-7x checks MongoDB targets (--target mongodb://"},
 		{name: "Oracle 19c STIG on another database kind", args: []string{"scan", "--stig", "oracle-19c", "--target", "mongodb://scanner@127.0.0.1:1/admin"}, code: 2, msg: "--stig oracle-19c checks Oracle targets"},
+		{name: "MariaDB STIG without a database target", args: []string{"scan", "--stig", "mariadb-10x"}, code: 2, msg: "--stig mariadb-10x checks MySQL/MariaDB targets (--target mysql://"},
+		{name: "MariaDB STIG on another database kind", args: []string{"scan", "--stig", "mariadb-10x", "--target", "postgres://scanner@127.0.0.1:1/db"}, code: 2, msg: "--stig mariadb-10x checks MySQL/MariaDB targets"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -33,7 +33,7 @@ func TestCoverage(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		rules int
-	}{{"postgres-9x", 110}, {"mongodb-4x", 52}, {"oracle-12c", 137}, {"mongodb-7x", 50}} {
+	}{{"postgres-9x", 110}, {"mongodb-4x", 52}, {"oracle-12c", 137}, {"mongodb-7x", 50}, {"mariadb-10x", 111}} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := s.Generate(release(t, s, tc.name))
 			require.NoError(t, err)
@@ -94,4 +94,28 @@ func TestSpliceCoverage(t *testing.T) {
 func TestTopCommas(t *testing.T) {
 	assert.Equal(t, 1, topCommas("COUNT(*) AS n"))
 	assert.Equal(t, 3, topCommas("a, CASE WHEN x IN (1, 2) THEN 'a,b' END AS c, d"))
+}
+
+// TestPlatform: a release with a platform gives every rule that platform,
+// backed by an inventory definition of its OVAL, and a release without one
+// gives none.
+func TestPlatform(t *testing.T) {
+	s := load(t)
+	out, err := s.Generate(release(t, s, "mariadb-10x"))
+	require.NoError(t, err)
+	x := string(out.XCCDF)
+	assert.Contains(t, x, `<cpe-lang:platform id="mariadb">`)
+	assert.Contains(t, x, `<cpe-lang:check-fact-ref system="http://oval.mitre.org/XMLSchema/oval-definitions-5" href="mariadb-10x-oval.xml" id-ref="oval:io.stigscan.mariadb10x:def:`)
+	assert.Equal(t, 111, strings.Count(x, `<platform idref="#mariadb"/>`), "every rule carries the platform")
+	assert.Equal(t, 1, strings.Count(string(out.OVAL), `class="inventory"`))
+
+	old, err := s.Generate(release(t, s, "postgres-16"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(old.XCCDF), "cpe-lang")
+	assert.NotContains(t, string(old.XCCDF), "<platform ")
+
+	bad := *release(t, s, "mariadb-10x")
+	bad.Platform = &Platform{ID: "x"}
+	_, err = s.Generate(&bad)
+	assert.ErrorContains(t, err, "a platform needs an id and criteria")
 }

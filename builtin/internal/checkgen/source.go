@@ -246,10 +246,23 @@ type Release struct {
 		Timestamp       string `yaml:"timestamp"`
 		ReferenceSource string `yaml:"reference_source"`
 	} `yaml:"oval"`
+	// Platform, when set, makes every rule of the release apply only where
+	// an OVAL inventory definition is true (an XCCDF platform of cpe-lang
+	// check-fact-ref): a MariaDB release is notapplicable on MySQL.
+	Platform *Platform `yaml:"platform,omitempty"`
 	// Coverage names the generated section of docs/coverage.md, when the
 	// release has one.
 	Coverage *Coverage `yaml:"coverage,omitempty"`
 	Rules    []Rule    `yaml:"rules"`
+}
+
+// Platform is what a release's rules apply to: ID names the cpe-lang
+// platform (local to the benchmark), Title says what it is, and Criteria
+// over the catalog's tests is the inventory definition deciding it.
+type Platform struct {
+	ID       string `yaml:"id"`
+	Title    string `yaml:"title"`
+	Criteria *Node  `yaml:"criteria"`
 }
 
 // Coverage is the generated section of docs/coverage.md.
