@@ -87,4 +87,3 @@ func (d *documented) unasked() []string {
 	sort.Strings(out)
 	return out
 }
-
