@@ -111,6 +111,16 @@ func TestRulesOracle19c(t *testing.T) {
 	assert.Contains(t, out, "V-270589")
 }
 
+// TestRulesMySQL8: --stig mysql-8 names the built-in checks for DISA's
+// Oracle MySQL 8.0 STIG, its session-termination rule among them.
+func TestRulesMySQL8(t *testing.T) {
+	out, _, err := run(t, "rules", "--stig", "mysql-8")
+	require.NoError(t, err)
+	assert.Contains(t, out, "V-235095")
+	assert.Contains(t, out, "V-235185")
+	assert.Contains(t, out, "MYS8-00-011100")
+}
+
 func TestRulesTableBoundsCCIs(t *testing.T) {
 	f := filepath.Join(testutil.SharedContent(t, "disa-manual"), "U_MDB_Enterprise_Advanced_4-x_STIG_V1R3_Manual-xccdf.xml")
 	out, _, err := run(t, "rules", f)
@@ -167,6 +177,8 @@ func TestErrorsAndExitCodes(t *testing.T) {
 		{name: "database STIG on another database kind", args: []string{"scan", "--stig", "oracle-12c", "--target", "mongodb://scanner@127.0.0.1:1/admin"}, code: 2, msg: "--stig oracle-12c checks Oracle targets"},
 		{name: "MongoDB 7.x STIG without a MongoDB target", args: []string{"scan", "--stig", "mongodb-7x"}, code: 2, msg: "--stig mongodb-7x checks MongoDB targets (--target mongodb://"},
 		{name: "Oracle 19c STIG on another database kind", args: []string{"scan", "--stig", "oracle-19c", "--target", "mongodb://scanner@127.0.0.1:1/admin"}, code: 2, msg: "--stig oracle-19c checks Oracle targets"},
+		{name: "MySQL 8.0 STIG without a MySQL target", args: []string{"scan", "--stig", "mysql-8"}, code: 2, msg: "--stig mysql-8 checks MySQL/MariaDB targets (--target "},
+		{name: "MySQL 8.0 STIG on another database kind", args: []string{"scan", "--stig", "mysql-8", "--target", "postgres://scanner@127.0.0.1:1/db"}, code: 2, msg: "--stig mysql-8 checks MySQL/MariaDB targets"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
