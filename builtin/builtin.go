@@ -18,6 +18,7 @@ import (
 //go:embed postgres-9x-xccdf.xml postgres-9x-oval.xml postgres-16-xccdf.xml postgres-16-oval.xml
 //go:embed crunchy-pg-xccdf.xml crunchy-pg-oval.xml
 //go:embed mariadb-10x-xccdf.xml mariadb-10x-oval.xml
+//go:embed mysql-8-xccdf.xml mysql-8-oval.xml
 var files embed.FS
 
 // LinuxBenchmark is the file name of the built-in Linux baseline.
@@ -59,6 +60,10 @@ const Oracle19cBenchmark = "oracle-19c-xccdf.xml"
 // MariaDB server: on MySQL they are notapplicable.
 const MariaDB10xBenchmark = "mariadb-10x-xccdf.xml"
 
+// MySQL8Benchmark is the file name of the checks for DISA's Oracle MySQL
+// 8.0 STIG (written against V2R1).
+const MySQL8Benchmark = "mysql-8-xccdf.xml"
+
 // Release describes the built-in checks of one DISA STIG release. The
 // benchmarks and their OVAL are generated (go generate, builtin/gen) from
 // builtin/stigs/<Name>.yaml and the catalog of checks it maps to
@@ -83,6 +88,8 @@ func releases() map[string]Release {
 			Benchmark: MongoDB4xBenchmark, OVAL: "mongodb-4x-oval.xml"},
 		"mongodb-7x": {Name: "mongodb-7x", Target: "mongodb", Product: "DISA MongoDB Enterprise Advanced 7.x STIG", Release: "V1R1",
 			Benchmark: MongoDB7xBenchmark, OVAL: "mongodb-7x-oval.xml"},
+		"mysql-8": {Name: "mysql-8", Target: "mysql", Product: "DISA Oracle MySQL 8.0 STIG", Release: "V2R1",
+			Benchmark: MySQL8Benchmark, OVAL: "mysql-8-oval.xml"},
 		"oracle-12c": {Name: "oracle-12c", Target: "oracle", Product: "DISA Oracle Database 12c STIG", Release: "V2R9",
 			Benchmark: Oracle12cBenchmark, OVAL: "oracle-12c-oval.xml"},
 		"oracle-19c": {Name: "oracle-19c", Target: "oracle", Product: "DISA Oracle Database 19c STIG", Release: "V1R1",

@@ -100,8 +100,6 @@ func TestRulesTable(t *testing.T) {
 	assert.Equal(t, []string{"VULN_ID", "RULE_ID", "RULE_STEM", "REVISION", "STIG_ID", "CCI", "LEGACY", "SEVERITY", "TITLE"}, strings.Fields(lines[0]))
 }
 
-// The text table has the README's columns, and a rule with sixteen CCIs
-// lists three and a count, so the column stays narrow for every row.
 // TestRulesOracle19c: --stig oracle-19c names the built-in checks for
 // DISA's Oracle Database 19c STIG, its session-termination rule among them.
 func TestRulesOracle19c(t *testing.T) {
@@ -121,6 +119,18 @@ func TestRulesMariaDB10x(t *testing.T) {
 	assert.Contains(t, out, "MADB-10-006200")
 }
 
+// TestRulesMySQL8: --stig mysql-8 names the built-in checks for DISA's
+// Oracle MySQL 8.0 STIG, its session-termination rule among them.
+func TestRulesMySQL8(t *testing.T) {
+	out, _, err := run(t, "rules", "--stig", "mysql-8")
+	require.NoError(t, err)
+	assert.Contains(t, out, "V-235095")
+	assert.Contains(t, out, "V-235185")
+	assert.Contains(t, out, "MYS8-00-011100")
+}
+
+// The text table has the README's columns, and a rule with sixteen CCIs
+// lists three and a count, so the column stays narrow for every row.
 func TestRulesTableBoundsCCIs(t *testing.T) {
 	f := filepath.Join(testutil.SharedContent(t, "disa-manual"), "U_MDB_Enterprise_Advanced_4-x_STIG_V1R3_Manual-xccdf.xml")
 	out, _, err := run(t, "rules", f)
@@ -179,6 +189,8 @@ func TestErrorsAndExitCodes(t *testing.T) {
 		{name: "Oracle 19c STIG on another database kind", args: []string{"scan", "--stig", "oracle-19c", "--target", "mongodb://scanner@127.0.0.1:1/admin"}, code: 2, msg: "--stig oracle-19c checks Oracle targets"},
 		{name: "MariaDB STIG without a database target", args: []string{"scan", "--stig", "mariadb-10x"}, code: 2, msg: "--stig mariadb-10x checks MySQL/MariaDB targets (--target mysql://"},
 		{name: "MariaDB STIG on another database kind", args: []string{"scan", "--stig", "mariadb-10x", "--target", "postgres://scanner@127.0.0.1:1/db"}, code: 2, msg: "--stig mariadb-10x checks MySQL/MariaDB targets"},
+		{name: "MySQL 8.0 STIG without a MySQL target", args: []string{"scan", "--stig", "mysql-8"}, code: 2, msg: "--stig mysql-8 checks MySQL/MariaDB targets (--target "},
+		{name: "MySQL 8.0 STIG on another database kind", args: []string{"scan", "--stig", "mysql-8", "--target", "postgres://scanner@127.0.0.1:1/db"}, code: 2, msg: "--stig mysql-8 checks MySQL/MariaDB targets"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,18 @@
+// Package mysql8test tests stigscan's built-in checks for DISA's Oracle
+// MySQL 8.0 STIG (builtin/mysql-8-*.xml). No MySQL 8.0 server runs where
+// they are tested, so they are tested two ways, and every automated rule
+// by at least one:
+//
+//   - contract fixtures (testdata/mysql80-*.yaml): MySQL 8.0's replies to
+//     the exact statements the checks run, as its reference manual
+//     documents the tables and variables for a compliant and a
+//     non-compliant server, answered by a fake sql57 target; every
+//     automated rule passes on the one and fails on the other;
+//   - a real MariaDB 10.11 server (collectors/mysql/mysqltest) for the
+//     rules whose statements and answers are the same on MariaDB
+//     (mariaDBRules): accounts and grants in information_schema, the
+//     @@global settings MariaDB shares, the processlist.
+//
+// TestLive runs the checks on a real MySQL 8.0 server when MYSQL_URL and
+// MYSQL_PASSWORD are set. The package holds no code outside its tests.
+package mysql8test
