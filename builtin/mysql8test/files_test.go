@@ -211,6 +211,28 @@ func TestFiles(t *testing.T) {
 		})
 	}
 
+	t.Run("error log on stderr", func(t *testing.T) {
+		// log_error stderr: no file to judge, so V-235153 is left
+		// undecided (an error), never a pass.
+		d := loadDocumentedOn(t, "passing", offlineHost(t, passingFiles()))
+		var found bool
+		for q, r := range d.replies {
+			if strings.HasPrefix(q, "SELECT @@global.datadir AS datadir, ") {
+				require.Equal(t, "error_log", r.Columns[6])
+				none := ""
+				r.Rows = [][]*string{append(append([]*string{}, r.Rows[0][:6]...), &none)}
+				d.replies[q] = r
+				found = true
+			}
+		}
+		require.True(t, found, "the server-files reply")
+		res, err := b.Evaluate(t.Context(), d)
+		require.NoError(t, err)
+		rr := ruleByVuln(res, "V-235153")
+		require.NotNil(t, rr)
+		assert.Equal(t, engine.Error, rr.Status, strings.Join(rr.Evidence, "\n"))
+	})
+
 	t.Run("no host", func(t *testing.T) {
 		un := host.Unavailable{Name: "mysql80-contract:passing", Reason: "no --db-host given"}
 		res, err := b.Evaluate(t.Context(), loadDocumentedOn(t, "passing", un))
