@@ -6,8 +6,12 @@
 //   - contract fixtures (testdata/mysql80-*.yaml): MySQL 8.0's replies to
 //     the exact statements the checks run, as its reference manual
 //     documents the tables and variables for a compliant and a
-//     non-compliant server, answered by a fake sql57 target; every
-//     automated rule passes on the one and fails on the other;
+//     non-compliant server, answered by a fake sql57 target whose host
+//     is an offline root of the server's files (files_test.go: data
+//     directory, audit log, TLS files, error log, option files, with
+//     DISA's modes and owners); every automated rule passes on the one
+//     and fails on the other, and TestFiles fails the file rules one
+//     changed file at a time;
 //   - a real MariaDB 10.11 server (collectors/mysql/mysqltest) for the
 //     rules whose statements and answers are the same on MariaDB
 //     (mariaDBRules): accounts and grants in information_schema, the

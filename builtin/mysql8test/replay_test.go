@@ -25,10 +25,11 @@ type reply struct {
 
 // documented is a fake MySQL 8.0 target: a SQL database that answers the
 // statements of a contract fixture with the documented rows and refuses
-// every other statement, and a host with no files (the checks read
-// nothing but the database). Safe for concurrent use.
+// every other statement, and the server's host: an offline root
+// (files_test.go) or host.Unavailable, whose file reads are not
+// collected. Safe for concurrent use.
 type documented struct {
-	host.Unavailable
+	host.Host
 	name    string
 	replies map[string]reply
 	mu      sync.Mutex
@@ -40,14 +41,23 @@ var (
 	_ host.SQLDatabase = (*documented)(nil)
 )
 
+// loadDocumented is the fixture's replies with the fixture's own files
+// (the offline root of the same name) as the server's host.
 func loadDocumented(t testing.TB, fixture string) *documented {
+	t.Helper()
+	return loadDocumentedOn(t, fixture, offlineHost(t, fileSets[fixture]))
+}
+
+// loadDocumentedOn is the fixture's replies with files as the server's
+// host.
+func loadDocumentedOn(t testing.TB, fixture string, files host.Host) *documented {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "mysql80-"+fixture+".yaml"))
 	require.NoError(t, err)
 	var rs []reply
 	require.NoError(t, yaml.Unmarshal(data, &rs))
 	name := "mysql80-contract:" + fixture
-	d := &documented{Unavailable: host.Unavailable{Name: name, Reason: "a contract fixture holds database replies only"}, name: name, replies: map[string]reply{}, asked: map[string]bool{}}
+	d := &documented{Host: files, name: name, replies: map[string]reply{}, asked: map[string]bool{}}
 	for _, r := range rs {
 		require.NotContains(t, d.replies, r.SQL, "one reply per statement")
 		for _, row := range r.Rows {
@@ -59,6 +69,9 @@ func loadDocumented(t testing.TB, fixture string) *documented {
 }
 
 func (d *documented) SQLEngine() string { return "mysql" }
+
+// Describe names the fixture.
+func (d *documented) Describe() string { return d.name }
 
 func (d *documented) QueryRows(ctx context.Context, query string) ([]string, [][]*string, error) {
 	if err := ctx.Err(); err != nil {
