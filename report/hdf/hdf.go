@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stigscan/stigscan/cci"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/report"
 	"github.com/stigscan/stigscan/report/ckl"
@@ -32,8 +33,9 @@ import (
 type Options struct {
 	// JSON options used when converting an engine.Result.
 	JSON jsonres.Options
-	// CCIToNIST maps a CCI to its NIST SP 800-53 controls (DISA's CCI
-	// list), for rules whose content names no NIST control itself.
+	// CCIToNIST maps a CCI to its NIST SP 800-53 controls, for rules
+	// whose JSON carries no nist (results written before it did). Nil
+	// means DISA's CCI list compiled into stigscan (cci.NIST).
 	CCIToNIST map[string][]string
 }
 
@@ -378,6 +380,9 @@ func joinLines(parts ...string) string {
 func nist(opt Options, r *jsonres.Rule) []string {
 	if len(r.NIST) > 0 {
 		return r.NIST
+	}
+	if opt.CCIToNIST == nil {
+		return nonNil(cci.NIST(r.CCIs))
 	}
 	seen := map[string]bool{}
 	out := []string{}

@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stigscan/stigscan/cci"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/report"
 	"github.com/stigscan/stigscan/xccdf"
@@ -113,8 +114,14 @@ type Rule struct {
 	STIGID    string   `json:"stig_id,omitempty"`
 	CCIs      []string `json:"ccis,omitempty"`
 	LegacyIDs []string `json:"legacy_ids,omitempty"`
-	// NIST are NIST SP 800-53 controls the content names for the rule.
-	NIST       []string  `json:"nist,omitempty"`
+	// NIST are the rule's NIST SP 800-53 controls: those its content
+	// names (ComplianceAsCode references), else those of its CCIs from
+	// DISA's CCI list (cci.NIST: rev 5, or rev 4 for a CCI DISA maps only
+	// in rev 4).
+	NIST []string `json:"nist,omitempty"`
+	// NISTRev4 are the rev 4 controls of the rule's CCIs (cci.NISTRev4),
+	// for systems still assessed against rev 4.
+	NISTRev4   []string  `json:"nist_rev4,omitempty"`
 	Title      string    `json:"title,omitempty"`
 	GroupTitle string    `json:"group_title,omitempty"`
 	Severity   string    `json:"severity,omitempty"`
@@ -385,6 +392,7 @@ func ruleFrom(rr *engine.RuleResult, opt Options) Rule {
 		out.Messages = messages(rr.Messages)
 		out.Evidence = rr.Evidence
 	}
+	out.NIST, out.NISTRev4 = cci.NIST(id.CCIs), cci.NISTRev4(id.CCIs)
 	rule := rr.Rule
 	if rule == nil {
 		return out
@@ -394,7 +402,9 @@ func ruleFrom(rr *engine.RuleResult, opt Options) Rule {
 	if rule.Parent != nil {
 		out.GroupTitle = rule.Parent.Title
 	}
-	out.NIST = nistOf(rule)
+	if n := nistOf(rule); len(n) > 0 {
+		out.NIST = n
+	}
 	if opt.OmitText {
 		return out
 	}
