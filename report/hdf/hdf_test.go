@@ -156,8 +156,10 @@ func TestHeimdallToolsReadOurHDF(t *testing.T) {
 		assert.Equal(t, rules[i].VulnID, c.ID)
 		assert.Equal(t, heimdall[rules[i].Status], c.Status, "rule %s (%s)", rules[i].RuleID, rules[i].Status)
 		assert.Equal(t, rules[i].Severity, c.Severity)
+		assert.NotEmpty(t, c.NIST, "inspecjs reads tags.nist of %s", c.ID)
+		assert.Equal(t, rules[i].NIST, c.NIST, "inspecjs's NIST tags of %s", c.ID)
 	}
-	t.Logf("inspecjs read %d controls with the statuses stigscan wrote", len(got.Controls))
+	t.Logf("inspecjs read %d controls with the statuses and NIST tags stigscan wrote", len(got.Controls))
 
 	// hdf-converters writes a checklist from our HDF; we read it back.
 	assert.Equal(t, len(rules), got.CKLVulns)
