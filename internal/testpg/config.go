@@ -51,11 +51,11 @@ include_if_exists 'missing.conf'
 
 // writeConfig appends the harness settings to initdb's postgresql.conf and
 // writes pg_hba.conf, the include directory and the TLS files.
-func (s *Server) writeConfig(acct runAs) error {
+func (s *Server) writeConfig(acct testserver.RunAs) error {
 	if err := os.MkdirAll(s.SocketDir, 0o755); err != nil {
 		return err
 	}
-	if err := os.Chown(s.SocketDir, acct.uid, acct.gid); err != nil {
+	if err := os.Chown(s.SocketDir, acct.UID, acct.GID); err != nil {
 		return err
 	}
 	orig := filepath.Join(s.DataDir, "postgresql.conf.initdb")
@@ -108,11 +108,11 @@ include_dir '%s'
 		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
 			return err
 		}
-		if err := os.Chown(p, acct.uid, acct.gid); err != nil {
+		if err := os.Chown(p, acct.UID, acct.GID); err != nil {
 			return err
 		}
 	}
-	if err := os.Chown(filepath.Join(s.DataDir, ConfDir), acct.uid, acct.gid); err != nil {
+	if err := os.Chown(filepath.Join(s.DataDir, ConfDir), acct.UID, acct.GID); err != nil {
 		return err
 	}
 	return os.WriteFile(s.RootCertFile, []byte(ca), 0o644)

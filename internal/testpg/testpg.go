@@ -17,12 +17,9 @@ package testpg
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -243,77 +240,6 @@ func firstWords(s string) string {
 	return strings.Join(f, " ")
 }
 
-// runAs describes the account the server runs as.
-type runAs struct {
-	cred *syscall.Credential // nil: the current user
-	uid  int
-	gid  int
-}
-
-func account() (runAs, error) {
-	if os.Geteuid() != 0 {
-		return runAs{uid: os.Geteuid(), gid: os.Getegid()}, nil
-	}
-	u, err := user.Lookup(RunAsUser)
-	if err != nil {
-		var unknown user.UnknownUserError
-		if !errors.As(err, &unknown) {
-			return runAs{}, fmt.Errorf("look up %s: %w", RunAsUser, err)
-		}
-		out, err := exec.Command("useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
-			"--shell", "/usr/sbin/nologin", "--user-group", RunAsUser).CombinedOutput()
-		if err != nil {
-			// Another test binary may have created it at the same moment.
-			if u, err2 := user.Lookup(RunAsUser); err2 == nil {
-				return credOf(u)
-			}
-			return runAs{}, fmt.Errorf("useradd %s: %v: %s", RunAsUser, err, strings.TrimSpace(string(out)))
-		}
-		if u, err = user.Lookup(RunAsUser); err != nil {
-			return runAs{}, fmt.Errorf("look up %s after useradd: %w", RunAsUser, err)
-		}
-	}
-	return credOf(u)
-}
-
-func credOf(u *user.User) (runAs, error) {
-	uid, err := strconv.Atoi(u.Uid)
-	if err != nil {
-		return runAs{}, fmt.Errorf("uid of %s: %w", u.Username, err)
-	}
-	gid, err := strconv.Atoi(u.Gid)
-	if err != nil {
-		return runAs{}, fmt.Errorf("gid of %s: %w", u.Username, err)
-	}
-	return runAs{cred: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), Groups: []uint32{}}, uid: uid, gid: gid}, nil
-}
-
-func (a runAs) command(name string, args ...string) *exec.Cmd {
-	cmd := exec.Command(name, args...)
-	cmd.Env = []string{"PATH=/usr/bin:/bin", "LANG=C", "LC_ALL=C", "HOME=/nonexistent"}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: a.cred, Setpgid: true}
-	return cmd
-}
-
-// tempBase is where the cluster's directory goes: the usual temporary
-// directory, unless the server's account could not reach into it (a
-// TMPDIR private to root), then /tmp.
-func tempBase(acct runAs) string {
-	base := os.TempDir()
-	if acct.cred == nil {
-		return base
-	}
-	for d := base; ; d = filepath.Dir(d) {
-		fi, err := os.Stat(d)
-		if err != nil || fi.Mode().Perm()&0o001 == 0 {
-			return "/tmp"
-		}
-		if d == filepath.Dir(d) {
-			return base
-		}
-	}
-}
-
 // startServer makes and starts the cluster. A non-empty skip means the
 // machine cannot run one at all.
 func startServer() (*Server, string, error) {
@@ -322,11 +248,11 @@ func startServer() (*Server, string, error) {
 			return nil, fmt.Sprintf("testpg: %s not found (install the Debian package postgresql-15): real-PostgreSQL tests skipped", filepath.Join(BinDir, bin)), nil
 		}
 	}
-	acct, err := account()
+	acct, err := testserver.Account(RunAsUser)
 	if err != nil {
 		return nil, "", err
 	}
-	dir, err := os.MkdirTemp(tempBase(acct), "testpg-")
+	dir, err := os.MkdirTemp(acct.TempBase(), "testpg-")
 	if err != nil {
 		return nil, "", err
 	}
@@ -366,17 +292,17 @@ func startServer() (*Server, string, error) {
 	return fail(lastErr)
 }
 
-func (s *Server) initdb(acct runAs) error {
+func (s *Server) initdb(acct testserver.RunAs) error {
 	pw := filepath.Join(s.Dir, "pwfile")
 	if err := os.WriteFile(pw, []byte(s.AdminPassword+"\n"), 0o600); err != nil {
 		return err
 	}
 	for _, p := range []string{s.Dir, pw} {
-		if err := os.Chown(p, acct.uid, acct.gid); err != nil {
+		if err := os.Chown(p, acct.UID, acct.GID); err != nil {
 			return fmt.Errorf("chown %s: %w", p, err)
 		}
 	}
-	cmd := acct.command(filepath.Join(BinDir, "initdb"), "--pgdata", s.DataDir, "--username", AdminUser,
+	cmd := acct.Command(filepath.Join(BinDir, "initdb"), "--pgdata", s.DataDir, "--username", AdminUser,
 		"--pwfile", pw, "--auth", "scram-sha-256", "--encoding", "UTF8", "--locale", "C", "--no-sync")
 	out, err := cmd.CombinedOutput()
 	_ = os.Remove(pw)
@@ -387,8 +313,8 @@ func (s *Server) initdb(acct runAs) error {
 }
 
 // run starts postgres and waits until it accepts the admin login.
-func (s *Server) run(acct runAs) error {
-	cmd := acct.command(filepath.Join(BinDir, "postgres"), "-D", s.DataDir)
+func (s *Server) run(acct testserver.RunAs) error {
+	cmd := acct.Command(filepath.Join(BinDir, "postgres"), "-D", s.DataDir)
 	// Should the test binary die without running Main, the server goes too.
 	cmd.SysProcAttr.Pdeathsig = syscall.SIGINT
 	proc, err := testserver.Start("postgres", cmd, s.logf)

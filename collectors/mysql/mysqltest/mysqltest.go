@@ -26,12 +26,9 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -246,11 +243,11 @@ func startServer(opts Options) (*Server, string, error) {
 			return nil, bin + " not found (install the Debian package mariadb-server): real-MariaDB tests skipped", nil
 		}
 	}
-	acct, err := account()
+	acct, err := testserver.Account(RunAsUser)
 	if err != nil {
 		return nil, "", err
 	}
-	dir, err := os.MkdirTemp(tempBase(acct), "mystig-")
+	dir, err := os.MkdirTemp(acct.TempBase(), "mystig-")
 	if err != nil {
 		return nil, "", err
 	}
@@ -292,7 +289,7 @@ func startServer(opts Options) (*Server, string, error) {
 	if err := chownAll(dir, acct); err != nil {
 		return fail(err)
 	}
-	out, err := acct.command(InstallDB, "--no-defaults", "--datadir="+s.DataDir, "--skip-test-db",
+	out, err := acct.Command(InstallDB, "--no-defaults", "--datadir="+s.DataDir, "--skip-test-db",
 		"--auth-root-authentication-method=socket", "--skip-name-resolve").CombinedOutput()
 	if err != nil {
 		return fail(fmt.Errorf("mariadb-install-db: %v: %s", err, testserver.Tail(string(out))))
@@ -307,7 +304,7 @@ func startServer(opts Options) (*Server, string, error) {
 		args := append([]string{"--defaults-file=" + s.ConfigFile, "--datadir=" + s.DataDir, "--port=" + strconv.Itoa(s.Port),
 			"--bind-address=127.0.0.1", "--socket=" + filepath.Join(dir, "mysqld.sock"), "--pid-file=" + filepath.Join(dir, "mysqld.pid"),
 			"--skip-name-resolve", "--init-file=" + initFile, "--log-error=" + s.logf}, opts.Args...)
-		cmd := acct.command(ServerBin, args...)
+		cmd := acct.Command(ServerBin, args...)
 		if s.proc, err = testserver.Start("mariadbd", cmd, filepath.Join(dir, "stdout.log")); err != nil {
 			return fail(err)
 		}
@@ -380,8 +377,8 @@ func (s *Server) writeCerts() error {
 
 // chownAll gives the server's account everything under dir but the
 // client's files, which the test process reads.
-func chownAll(dir string, acct runAs) error {
-	if acct.cred == nil {
+func chownAll(dir string, acct testserver.RunAs) error {
+	if acct.Cred == nil {
 		return nil
 	}
 	return filepath.Walk(dir, func(p string, _ os.FileInfo, err error) error {
@@ -392,77 +389,6 @@ func chownAll(dir string, acct runAs) error {
 		case "client.crt", "client.key", "other-ca.crt":
 			return nil
 		}
-		return os.Lchown(p, acct.uid, acct.gid)
+		return os.Lchown(p, acct.UID, acct.GID)
 	})
-}
-
-// runAs describes the account the server runs as.
-type runAs struct {
-	cred *syscall.Credential // nil: the current user
-	uid  int
-	gid  int
-}
-
-func account() (runAs, error) {
-	if os.Geteuid() != 0 {
-		return runAs{uid: os.Geteuid(), gid: os.Getegid()}, nil
-	}
-	u, err := user.Lookup(RunAsUser)
-	if err != nil {
-		var unknown user.UnknownUserError
-		if !errors.As(err, &unknown) {
-			return runAs{}, fmt.Errorf("look up %s: %w", RunAsUser, err)
-		}
-		out, err := exec.Command("useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
-			"--shell", "/usr/sbin/nologin", "--user-group", RunAsUser).CombinedOutput()
-		if err != nil {
-			// Another test binary may have created it at the same moment.
-			if u2, err2 := user.Lookup(RunAsUser); err2 == nil {
-				return credOf(u2)
-			}
-			return runAs{}, fmt.Errorf("useradd %s: %v: %s", RunAsUser, err, strings.TrimSpace(string(out)))
-		}
-		if u, err = user.Lookup(RunAsUser); err != nil {
-			return runAs{}, fmt.Errorf("look up %s after useradd: %w", RunAsUser, err)
-		}
-	}
-	return credOf(u)
-}
-
-func credOf(u *user.User) (runAs, error) {
-	uid, err := strconv.Atoi(u.Uid)
-	if err != nil {
-		return runAs{}, fmt.Errorf("uid of %s: %w", u.Username, err)
-	}
-	gid, err := strconv.Atoi(u.Gid)
-	if err != nil {
-		return runAs{}, fmt.Errorf("gid of %s: %w", u.Username, err)
-	}
-	return runAs{cred: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), Groups: []uint32{}}, uid: uid, gid: gid}, nil
-}
-
-func (a runAs) command(name string, args ...string) *exec.Cmd {
-	cmd := exec.Command(name, args...)
-	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/bin", "LANG=C", "LC_ALL=C", "HOME=/nonexistent"}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: a.cred, Setpgid: true}
-	return cmd
-}
-
-// tempBase is where the server's directory goes: the usual temporary
-// directory, unless the server's account could not reach into it, then
-// /tmp.
-func tempBase(acct runAs) string {
-	base := os.TempDir()
-	if acct.cred == nil {
-		return base
-	}
-	for d := base; ; d = filepath.Dir(d) {
-		fi, err := os.Stat(d)
-		if err != nil || fi.Mode().Perm()&0o001 == 0 {
-			return "/tmp"
-		}
-		if d == filepath.Dir(d) {
-			return base
-		}
-	}
 }
