@@ -3,7 +3,6 @@ package mariadbtest
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stigscan/stigscan/builtin"
+	"github.com/stigscan/stigscan/builtin/internal/checktest"
 	"github.com/stigscan/stigscan/collectors/mysql/mysqltest"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testutil"
@@ -86,51 +86,6 @@ func (r *running) scan(t *testing.T, b *engine.Benchmark) *engine.Result {
 	return res
 }
 
-func expected(content *xccdf.Content, automated engine.Status) map[string]engine.Status {
-	want := map[string]engine.Status{}
-	for _, r := range content.Benchmark.Rules {
-		want[r.ID] = engine.NotChecked
-		if len(r.Checks) > 0 {
-			want[r.ID] = automated
-		}
-	}
-	return want
-}
-
-func statuses(res *engine.Result) map[string]engine.Status {
-	got := map[string]engine.Status{}
-	for _, rr := range res.Rules {
-		got[rr.Rule.ID] = rr.Status
-	}
-	return got
-}
-
-func explain(res *engine.Result, want map[string]engine.Status) string {
-	var b strings.Builder
-	for _, rr := range res.Rules {
-		if want[rr.Rule.ID] == rr.Status {
-			continue
-		}
-		fmt.Fprintf(&b, "%s %s (%s, want %s)\n", rr.Identity.VulnID, rr.Rule.Title, rr.Status, want[rr.Rule.ID])
-		for _, m := range rr.Messages {
-			fmt.Fprintf(&b, "    %s: %s\n", m.Severity, m.Text)
-		}
-		for _, e := range rr.Evidence {
-			fmt.Fprintf(&b, "    evidence: %s\n", e)
-		}
-	}
-	return b.String()
-}
-
-func ruleByVuln(res *engine.Result, vuln string) *engine.RuleResult {
-	for _, rr := range res.Rules {
-		if rr.Identity.VulnID == vuln {
-			return rr
-		}
-	}
-	return nil
-}
-
 // TestBuiltinChecks scans the passing and the failing server: every
 // automated rule passes (fails), every manual one is notchecked.
 func TestBuiltinChecks(t *testing.T) {
@@ -153,18 +108,18 @@ func TestBuiltinChecks(t *testing.T) {
 			assert.GreaterOrEqual(t, auto*100/(auto+manual), 85, "at least 85% of the rules automated or partly automated")
 
 			res := r.scan(t, r.prepare(t, nil))
-			want := expected(content, tc.want)
-			assert.Equal(t, want, statuses(res), explain(res, want))
+			want := checktest.Expected(content, tc.want)
+			assert.Equal(t, want, checktest.Statuses(res, checktest.RuleID), checktest.Explain(res, want, checktest.RuleID))
 			counts := res.Counts()
 			assert.Equal(t, auto, counts[tc.want])
 			assert.Equal(t, manual, counts[engine.NotChecked])
 			checkNoSecret(t, res, r)
 			if tc.f.name == "passing" {
-				rr := ruleByVuln(res, idleVuln)
+				rr := checktest.RuleByVuln(res, idleVuln)
 				require.NotNil(t, rr)
 				assert.Contains(t, strings.Join(rr.Evidence, "\n"), "idle_seconds=", "the sessions examined are evidence")
 				// Auditing at startup is read from the site's my.cnf.
-				rr = ruleByVuln(res, "V-253674")
+				rr = checktest.RuleByVuln(res, "V-253674")
 				require.NotNil(t, rr)
 				assert.Contains(t, strings.Join(rr.Evidence, "\n"), "/etc/mysql/my.cnf")
 			}
@@ -235,7 +190,7 @@ func TestImportDISA(t *testing.T) {
 			want[rr.Rule.ID] = engine.Pass
 		}
 	}
-	assert.Equal(t, want, statuses(res), explain(res, want))
+	assert.Equal(t, want, checktest.Statuses(res, checktest.RuleID), checktest.Explain(res, want, checktest.RuleID))
 	for _, rr := range res.Rules {
 		if auto[rr.Identity.VulnID] == "" {
 			continue

@@ -1,6 +1,7 @@
 package mariadbtest
 
 import (
+	"github.com/stigscan/stigscan/builtin/internal/checktest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,7 +26,7 @@ func TestAuditLogFiles(t *testing.T) {
 
 	res := closed.scan(t, closed.prepare(t, nil))
 	for _, v := range []string{"V-253679", "V-253680", "V-253681", "V-253682", "V-253683", "V-253684"} {
-		rr := ruleByVuln(res, v)
+		rr := checktest.RuleByVuln(res, v)
 		require.NotNil(t, rr)
 		assert.Equal(t, engine.Pass, rr.Status, "%s: %s", v, strings.Join(rr.Evidence, "\n"))
 	}
@@ -33,7 +34,7 @@ func TestAuditLogFiles(t *testing.T) {
 	datadir := closed.setting(t, "datadir")
 	require.NoError(t, os.Chmod(filepath.Join(closed.root, datadir, "server_audit.log.1"), 0o644))
 	res = closed.scan(t, closed.prepare(t, nil))
-	rr := ruleByVuln(res, "V-253679")
+	rr := checktest.RuleByVuln(res, "V-253679")
 	require.NotNil(t, rr)
 	ev := strings.Join(rr.Evidence, "\n")
 	assert.Equal(t, engine.Fail, rr.Status, ev)

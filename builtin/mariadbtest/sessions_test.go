@@ -2,6 +2,7 @@ package mariadbtest
 
 import (
 	"context"
+	"github.com/stigscan/stigscan/builtin/internal/checktest"
 	"strings"
 	"testing"
 	"time"
@@ -101,7 +102,7 @@ func TestSessionTermination(t *testing.T) {
 func (r *running) idleRule(t *testing.T, extra map[string]string) *engine.RuleResult {
 	t.Helper()
 	res := r.scan(t, r.prepare(t, extra))
-	rr := ruleByVuln(res, idleVuln)
+	rr := checktest.RuleByVuln(res, idleVuln)
 	require.NotNil(t, rr)
 	return rr
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stigscan/stigscan/builtin"
+	"github.com/stigscan/stigscan/builtin/internal/checktest"
 	"github.com/stigscan/stigscan/engine"
 	"github.com/stigscan/stigscan/internal/testutil"
 	"github.com/stigscan/stigscan/oval/probes/list"
@@ -90,43 +91,6 @@ func automatedVulns(t testing.TB) map[string]bool {
 	return out
 }
 
-func statusByVuln(res *engine.Result) map[string]engine.Status {
-	got := map[string]engine.Status{}
-	for _, rr := range res.Rules {
-		got[rr.Identity.VulnID] = rr.Status
-	}
-	return got
-}
-
-func ruleByVuln(res *engine.Result, vuln string) *engine.RuleResult {
-	for _, rr := range res.Rules {
-		if rr.Identity.VulnID == vuln {
-			return rr
-		}
-	}
-	return nil
-}
-
-// explain lists what the scan said of the rules whose status is not the
-// wanted one, so that a failing assertion names the cause.
-func explain(res *engine.Result, want map[string]engine.Status) string {
-	var b strings.Builder
-	for _, rr := range res.Rules {
-		w, ok := want[rr.Identity.VulnID]
-		if !ok || w == rr.Status {
-			continue
-		}
-		fmt.Fprintf(&b, "%s %s (%s, want %s)\n", rr.Identity.VulnID, rr.Rule.Title, rr.Status, w)
-		for _, m := range rr.Messages {
-			fmt.Fprintf(&b, "    %s: %s\n", m.Severity, m.Text)
-		}
-		for _, e := range rr.Evidence {
-			fmt.Fprintf(&b, "    evidence: %s\n", e)
-		}
-	}
-	return b.String()
-}
-
 // TestCoverage: one rule per DISA Vuln-ID, enough of them automated, and
 // every manual rule says why.
 func TestCoverage(t *testing.T) {
@@ -171,11 +135,11 @@ func TestContract(t *testing.T) {
 					want[rr.Identity.VulnID] = tc.want
 				}
 			}
-			assert.Equal(t, want, statusByVuln(res), explain(res, want))
+			assert.Equal(t, want, checktest.Statuses(res, checktest.VulnID), checktest.Explain(res, want, checktest.VulnID))
 			assert.Empty(t, tg.unasked(), "replies no check asked for")
 			if tc.fixture == "failing" {
 				// The idle session is the session rule's evidence.
-				rr := ruleByVuln(res, idleVuln)
+				rr := checktest.RuleByVuln(res, idleVuln)
 				require.NotNil(t, rr)
 				ev := strings.Join(rr.Evidence, "\n")
 				assert.Contains(t, ev, "idle_seconds=28000", ev)

@@ -1,6 +1,7 @@
 package mysql8test
 
 import (
+	"github.com/stigscan/stigscan/builtin/internal/checktest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -196,14 +197,14 @@ func TestFiles(t *testing.T) {
 				want[dodGuidanceVuln] = engine.Fail // every other check passes
 			}
 			got := map[string]engine.Status{}
-			for v, s := range statusByVuln(res) {
+			for v, s := range checktest.Statuses(res, checktest.VulnID) {
 				if auto[v] {
 					got[v] = s
 				}
 			}
-			assert.Equal(t, want, got, explain(res, want))
+			assert.Equal(t, want, got, checktest.Explain(res, want, checktest.VulnID))
 			if tc.named != "" {
-				rr := ruleByVuln(res, tc.fail[0])
+				rr := checktest.RuleByVuln(res, tc.fail[0])
 				require.NotNil(t, rr)
 				ev := strings.Join(rr.Evidence, "\n")
 				assert.Contains(t, ev, tc.named, ev)
@@ -228,7 +229,7 @@ func TestFiles(t *testing.T) {
 		require.True(t, found, "the server-files reply")
 		res, err := b.Evaluate(t.Context(), d)
 		require.NoError(t, err)
-		rr := ruleByVuln(res, "V-235153")
+		rr := checktest.RuleByVuln(res, "V-235153")
 		require.NotNil(t, rr)
 		assert.Equal(t, engine.Error, rr.Status, strings.Join(rr.Evidence, "\n"))
 	})
@@ -238,7 +239,7 @@ func TestFiles(t *testing.T) {
 		res, err := b.Evaluate(t.Context(), loadDocumentedOn(t, "passing", un))
 		require.NoError(t, err)
 		for _, v := range fileVulns {
-			rr := ruleByVuln(res, v)
+			rr := checktest.RuleByVuln(res, v)
 			require.NotNil(t, rr, v)
 			assert.Equal(t, engine.Unknown, rr.Status, "%s: a file not collected is neither a pass nor a finding", v)
 		}

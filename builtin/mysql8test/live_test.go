@@ -2,6 +2,7 @@ package mysql8test
 
 import (
 	"context"
+	"github.com/stigscan/stigscan/builtin/internal/checktest"
 	"os"
 	"testing"
 	"time"
@@ -55,7 +56,7 @@ func TestLive(t *testing.T) {
 			decided = []engine.Status{engine.Fail, engine.Unknown}
 		}
 		if auto[rr.Identity.VulnID] {
-			assert.Contains(t, decided, rr.Status, explain(res, map[string]engine.Status{rr.Identity.VulnID: engine.Pass}))
+			assert.Contains(t, decided, rr.Status, checktest.Explain(res, map[string]engine.Status{rr.Identity.VulnID: engine.Pass}, checktest.VulnID))
 		}
 	}
 	if p := os.Getenv("MYSQL_PASSWORD"); p != "" {

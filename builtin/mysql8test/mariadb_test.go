@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/stigscan/stigscan/builtin/internal/checktest"
 	"regexp"
 	"strings"
 	"testing"
@@ -200,11 +201,11 @@ func TestMariaDB(t *testing.T) {
 			require.NoError(t, err)
 			t.Logf("mysql-8 on the %s MariaDB %s server: %d rules evaluated in %s", tc.f.name, r.s.Version, len(res.Rules), elapsed)
 			want, got := map[string]engine.Status{}, map[string]engine.Status{}
-			all := statusByVuln(res)
+			all := checktest.Statuses(res, checktest.VulnID)
 			for v := range mariaDBRules {
 				want[v], got[v] = tc.want, all[v]
 			}
-			assert.Equal(t, want, got, explain(res, want))
+			assert.Equal(t, want, got, checktest.Explain(res, want, checktest.VulnID))
 			checkNoSecret(t, res, r)
 		})
 	}
@@ -222,7 +223,7 @@ func TestMariaDBIdleSession(t *testing.T) {
 	values["mysql_wait_timeout"] = "1"
 	res, err := prepare(t, values).Evaluate(context.Background(), r.openAsMySQL(t))
 	require.NoError(t, err)
-	rr := ruleByVuln(res, idleVuln)
+	rr := checktest.RuleByVuln(res, idleVuln)
 	require.NotNil(t, rr)
 	assert.Equal(t, engine.Fail, rr.Status)
 	ev := strings.Join(rr.Evidence, "\n")

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stigscan/stigscan/builtin"
+	"github.com/stigscan/stigscan/builtin/internal/checktest"
 	"github.com/stigscan/stigscan/collectors/host"
 	"github.com/stigscan/stigscan/collectors/local"
 	"github.com/stigscan/stigscan/collectors/postgres"
@@ -56,7 +57,7 @@ func TestInsufficientAccess(t *testing.T) {
 		"V-214053": {engine.Fail, ""}, // client_min_messages is public: still decided
 	}
 	for vuln, w := range want {
-		rr := ruleByVuln(res, vuln)
+		rr := checktest.RuleByVuln(res, vuln)
 		require.NotNil(t, rr, vuln)
 		assert.Equal(t, w.status, rr.Status, "%s: %v", vuln, rr.Messages)
 		var msgs []string

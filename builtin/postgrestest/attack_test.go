@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stigscan/stigscan/builtin"
+	"github.com/stigscan/stigscan/builtin/internal/checktest"
 	"github.com/stigscan/stigscan/collectors/local"
 	"github.com/stigscan/stigscan/collectors/postgres"
 	"github.com/stigscan/stigscan/engine"
@@ -368,7 +369,7 @@ func TestLeastPrivilegedScan(t *testing.T) {
 	assert.Empty(t, least.Warnings, "the least-privileged role draws no warning")
 	assert.NotEmpty(t, super.Warnings)
 
-	s := statuses(super)
+	s := checktest.Statuses(super, checktest.RuleID)
 	evidence := map[string]string{}
 	for _, rr := range super.Rules {
 		evidence[rr.Rule.ID] = strings.Join(rr.Evidence, "\n")
@@ -389,7 +390,7 @@ func TestLeastPrivilegedScan(t *testing.T) {
 	}
 	sort.Strings(differ)
 	assert.Empty(t, differ)
-	rr := ruleByVuln(least, "V-214130")
+	rr := checktest.RuleByVuln(least, "V-214130")
 	require.NotNil(t, rr)
 	assert.Equal(t, engine.Fail, rr.Status)
 	// The password-storage half needs a superuser.

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stigscan/stigscan/builtin"
+	"github.com/stigscan/stigscan/builtin/internal/checktest"
 	"github.com/stigscan/stigscan/collectors/local"
 	"github.com/stigscan/stigscan/collectors/postgres"
 	"github.com/stigscan/stigscan/engine"
@@ -139,48 +140,6 @@ func (r *running) prepare(t testing.TB, benchmark string, extra ...map[string]st
 	return b
 }
 
-// expected gives each rule's status on a fixture: every rule with an
-// automated check passes (or fails), every manual rule is notchecked.
-func expected(t *testing.T, content *xccdf.Content, automated engine.Status) map[string]engine.Status {
-	t.Helper()
-	want := map[string]engine.Status{}
-	for _, r := range content.Benchmark.Rules {
-		if len(r.Checks) > 0 {
-			want[r.ID] = automated
-		} else {
-			want[r.ID] = engine.NotChecked
-		}
-	}
-	return want
-}
-
-func statuses(res *engine.Result) map[string]engine.Status {
-	got := map[string]engine.Status{}
-	for _, rr := range res.Rules {
-		got[rr.Rule.ID] = rr.Status
-	}
-	return got
-}
-
-// explain lists, for rules whose status is not the wanted one, what the
-// scan said, so a failing assertion names the cause.
-func explain(res *engine.Result, want map[string]engine.Status) string {
-	var b strings.Builder
-	for _, rr := range res.Rules {
-		if want[rr.Rule.ID] == rr.Status {
-			continue
-		}
-		fmt.Fprintf(&b, "%s %s (%s): %s\n", rr.Identity.VulnID, rr.Rule.Title, rr.Status, want[rr.Rule.ID])
-		for _, m := range rr.Messages {
-			fmt.Fprintf(&b, "    %s: %s\n", m.Severity, m.Text)
-		}
-		for _, e := range rr.Evidence {
-			fmt.Fprintf(&b, "    evidence: %s\n", e)
-		}
-	}
-	return b.String()
-}
-
 // TestBuiltinChecks scans the passing and the failing server with each
 // release's built-in checks: every automated rule passes (fails), every
 // manual one is notchecked. One server per fixture serves all releases.
@@ -212,15 +171,15 @@ func TestBuiltinChecks(t *testing.T) {
 					elapsed := time.Since(start)
 					require.NoError(t, err)
 					t.Logf("%s on the %s server: %d rules evaluated in %s", rel.name, tc.f.name, len(res.Rules), elapsed)
-					want := expected(t, content, tc.want)
-					assert.Equal(t, want, statuses(res), explain(res, want))
+					want := checktest.Expected(content, tc.want)
+					assert.Equal(t, want, checktest.Statuses(res, checktest.RuleID), checktest.Explain(res, want, checktest.RuleID))
 					counts := res.Counts()
 					assert.Equal(t, auto, counts[tc.want])
 					assert.Equal(t, manual, counts[engine.NotChecked])
 					checkNoSecret(t, res, r)
 					if tc.f.name == "passing" {
 						// The sessions the idle rule examined are its evidence.
-						rr := ruleByVuln(res, rel.idleVuln)
+						rr := checktest.RuleByVuln(res, rel.idleVuln)
 						require.NotNil(t, rr)
 						assert.Contains(t, strings.Join(rr.Evidence, "\n"), "idle_seconds=")
 					}
@@ -228,15 +187,6 @@ func TestBuiltinChecks(t *testing.T) {
 			}
 		})
 	}
-}
-
-func ruleByVuln(res *engine.Result, vuln string) *engine.RuleResult {
-	for _, rr := range res.Rules {
-		if rr.Identity.VulnID == vuln {
-			return rr
-		}
-	}
-	return nil
 }
 
 // checkNoSecret looks for the scan role's password in everything a scan
@@ -323,7 +273,7 @@ func TestImportDISA(t *testing.T) {
 					want[rr.Rule.ID] = engine.Pass
 				}
 			}
-			assert.Equal(t, want, statuses(res), explain(res, want))
+			assert.Equal(t, want, checktest.Statuses(res, checktest.RuleID), checktest.Explain(res, want, checktest.RuleID))
 			for _, rr := range res.Rules {
 				if auto[rr.Identity.VulnID] == "" {
 					require.NotNil(t, rr.Check, rr.Identity.VulnID)

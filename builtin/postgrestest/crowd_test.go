@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"github.com/stigscan/stigscan/builtin/internal/checktest"
 	"io"
 	"strings"
 	"testing"
@@ -43,7 +44,7 @@ func TestCrowdOfHostileSessions(t *testing.T) {
 		t.Run(rel.name, func(t *testing.T) {
 			res, err := r.prepare(t, rel.benchmark, map[string]string{"pg_idle_timeout": "2"}).Evaluate(ctx, r.open(t, "fixture"))
 			require.NoError(t, err)
-			rr := ruleByVuln(res, rel.idleVuln)
+			rr := checktest.RuleByVuln(res, rel.idleVuln)
 			require.NotNil(t, rr)
 			assert.Equal(t, engine.Fail, rr.Status)
 			assert.LessOrEqual(t, len(rr.Evidence), 30, "evidence is bounded")

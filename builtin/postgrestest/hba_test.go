@@ -2,6 +2,7 @@ package postgrestest
 
 import (
 	"context"
+	"github.com/stigscan/stigscan/builtin/internal/checktest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,7 +39,7 @@ func TestMD5PasswordMethod(t *testing.T) {
 			b := r.prepare(t, tc.rel.benchmark)
 			res, err := b.Evaluate(context.Background(), r.open(t, "fixture"))
 			require.NoError(t, err)
-			rr := ruleByVuln(res, tc.vuln)
+			rr := checktest.RuleByVuln(res, tc.vuln)
 			require.NotNil(t, rr)
 			assert.Equal(t, tc.want, rr.Status, "%s %s: %v", tc.rel.name, tc.vuln, rr.Evidence)
 			if tc.want == engine.Fail {

@@ -2,6 +2,7 @@ package postgrestest
 
 import (
 	"context"
+	"github.com/stigscan/stigscan/builtin/internal/checktest"
 	"strings"
 	"testing"
 
@@ -70,7 +71,7 @@ func TestSessionLimitOverrides(t *testing.T) {
 			for _, rel := range releases[1:] {
 				res, err := r.prepare(t, rel.benchmark).Evaluate(ctx, r.open(t, "fixture"))
 				require.NoError(t, err)
-				rr := ruleByVuln(res, rel.idleVuln)
+				rr := checktest.RuleByVuln(res, rel.idleVuln)
 				require.NotNil(t, rr, rel.name)
 				assert.Equal(t, tc.want, rr.Status, "%s %s: %v %v", rel.name, rel.idleVuln, rr.Evidence, rr.Messages)
 				if tc.field == "" {

@@ -2,6 +2,7 @@ package postgrestest
 
 import (
 	"context"
+	"github.com/stigscan/stigscan/builtin/internal/checktest"
 	"strings"
 	"testing"
 	"time"
@@ -33,7 +34,7 @@ func TestSessionTermination(t *testing.T) {
 		b := r.prepare(t, rel.benchmark, map[string]string{"pg_idle_timeout": "2", "pg_idle_in_transaction_timeout": "2"})
 		res, err := b.Evaluate(ctx, r.open(t, "fixture"))
 		require.NoError(t, err)
-		rr := ruleByVuln(res, rel.idleVuln)
+		rr := checktest.RuleByVuln(res, rel.idleVuln)
 		require.NotNil(t, rr, rel.name)
 		assert.Equal(t, engine.Pass, rr.Status, "%s %s: %v", rel.name, rel.idleVuln, rr.Evidence)
 	}
@@ -56,9 +57,9 @@ func TestSessionTermination(t *testing.T) {
 				b := r.prepare(t, rel.benchmark, map[string]string{"pg_idle_timeout": "2", "pg_idle_in_transaction_timeout": "2"})
 				res, err := b.Evaluate(ctx, r.open(t, "fixture"))
 				require.NoError(t, err)
-				rr := ruleByVuln(res, rel.idleVuln)
+				rr := checktest.RuleByVuln(res, rel.idleVuln)
 				require.NotNil(t, rr, rel.name)
-				assert.Equal(t, engine.Fail, rr.Status, "%s %s: %s", rel.name, rel.idleVuln, explain(res, map[string]engine.Status{}))
+				assert.Equal(t, engine.Fail, rr.Status, "%s %s: %s", rel.name, rel.idleVuln, checktest.Explain(res, map[string]engine.Status{}, checktest.RuleID))
 				var heldLine string
 				for _, e := range rr.Evidence {
 					if strings.Contains(e, "held-session") && strings.Contains(e, tc.field) {
@@ -83,7 +84,7 @@ func TestSessionTerminationNotRequired(t *testing.T) {
 		b := r.prepare(t, rel.benchmark, map[string]string{"pg_session_termination_required": "false"})
 		res, err := b.Evaluate(context.Background(), r.open(t, "fixture"))
 		require.NoError(t, err)
-		rr := ruleByVuln(res, rel.idleVuln)
+		rr := checktest.RuleByVuln(res, rel.idleVuln)
 		require.NotNil(t, rr, rel.name)
 		assert.Equal(t, engine.Pass, rr.Status, "%s %s: %v", rel.name, rel.idleVuln, rr.Evidence)
 		assert.Contains(t, strings.Join(rr.Evidence, "\n"), "The organization documents that sessions need not end automatically", rel.name)

@@ -2,6 +2,7 @@ package postgrestest
 
 import (
 	"context"
+	"github.com/stigscan/stigscan/builtin/internal/checktest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,7 +69,7 @@ END`, "CANARY", canary)
 				v := r.newVictim(t)
 				res, err := b.Evaluate(ctx, r.openRole(t, sr.role, sr.password, postgres.Config{}))
 				require.NoError(t, err)
-				rr := ruleByVuln(res, rel.idleVuln)
+				rr := checktest.RuleByVuln(res, rel.idleVuln)
 				require.NotNil(t, rr)
 				assert.Equal(t, engine.Fail, rr.Status, "%v", rr.Messages)
 				var line string
