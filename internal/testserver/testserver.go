@@ -1,8 +1,9 @@
 // Package testserver is what the harnesses that start a real server for
-// tests (testpg, testferret) share: one server per test binary, started
+// tests (testpg, testferret, mysqltest) share: one server per test binary, started
 // by the first test that needs it and stopped once the tests end; the
 // server process with its log, waiting until it answers, and stopping it;
-// free loopback ports; and throwaway TLS certificates.
+// free loopback ports; throwaway TLS certificates; and the unprivileged
+// account a server runs as when the tests run as root.
 package testserver
 
 import (
