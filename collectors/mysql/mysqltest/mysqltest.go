@@ -277,8 +277,16 @@ func startServer(opts Options) (*Server, string, error) {
 	if err := os.WriteFile(initFile, []byte(init), 0o600); err != nil {
 		return fail(err)
 	}
+	// A temporary directory of the server's own: servers bootstrapped at
+	// the same moment in a shared /tmp (the test binaries run in parallel)
+	// removed each other's temporary tables and failed the install.
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		return fail(err)
+	}
 	// The harness's settings first, so that the fixture's may override them.
 	cnf := "[mysqld]\n" +
+		"tmpdir = " + tmp + "\n" +
 		"secure_file_priv = " + s.FilesDir + "\n" +
 		"general_log = 1\ngeneral_log_file = " + s.GeneralLog + "\n" +
 		"ssl_ca = " + s.CAFile + "\nssl_cert = " + filepath.Join(dir, "tls", "server.crt") + "\nssl_key = " + filepath.Join(dir, "tls", "server.key") + "\n" +
@@ -289,7 +297,7 @@ func startServer(opts Options) (*Server, string, error) {
 	if err := chownAll(dir, acct); err != nil {
 		return fail(err)
 	}
-	out, err := acct.Command(InstallDB, "--no-defaults", "--datadir="+s.DataDir, "--skip-test-db",
+	out, err := acct.Command(InstallDB, "--no-defaults", "--datadir="+s.DataDir, "--tmpdir="+tmp, "--skip-test-db",
 		"--auth-root-authentication-method=socket", "--skip-name-resolve").CombinedOutput()
 	if err != nil {
 		return fail(fmt.Errorf("mariadb-install-db: %v: %s", err, testserver.Tail(string(out))))
