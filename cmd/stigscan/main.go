@@ -27,8 +27,9 @@ func main() {
 	first := make(chan os.Signal, 1)
 	go func() {
 		s := <-sigs
-		first <- s
+		// Said before main may learn the signal and exit, so it is never lost.
 		fmt.Fprintf(os.Stderr, "stigscan: %s: stopping; a second signal exits at once\n", s)
+		first <- s
 		s = <-sigs
 		fmt.Fprintf(os.Stderr, "stigscan: %s again: exiting\n", s)
 		os.Exit(signalCode(s))
